@@ -1,0 +1,90 @@
+#pragma once
+// The HTTP application: routes, authentication, CSRF, and dispatch of
+// blocking work to the worker pool. It knows the use cases, never SQL or
+// LDAP, and no sockets: the Beast transport (server.cpp) feeds it Requests,
+// and tests call handle() directly.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "appliance/core/config.hpp"
+#include "appliance/core/log.hpp"
+#include "appliance/core/ports.hpp"
+#include "appliance/core/session.hpp"
+#include "web/http.hpp"
+#include "web/metrics.hpp"
+#include "web/static_files.hpp"
+#include "web/worker_pool.hpp"
+
+namespace parta::web {
+
+inline constexpr std::string_view kSessionCookie = "parta_session";
+inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
+
+struct NodeInfo {
+  core::NodeRole role = core::NodeRole::school;
+  std::string name;
+  std::string code;
+  std::string version;
+};
+
+struct AppDeps {
+  core::SessionService& sessions;
+  core::Database& database;
+  core::Directory& directory;
+  WorkerPool& workers;
+  Metrics& metrics;
+  core::Logger& log;
+  const StaticFiles* assets = nullptr;  // null: API only
+  NodeInfo node;
+};
+
+class App {
+ public:
+  using Done = std::function<void(Response)>;
+  explicit App(AppDeps deps);
+
+  // Runs on an I/O thread and never blocks. `done` is called exactly once,
+  // on this thread or on a worker.
+  void handle(Request request, Done done);
+
+  // Once true, new requests get 503 (the server is draining).
+  void setDraining() { draining_.store(true); }
+
+ private:
+  enum class Access { open, session };
+  enum class Exec { inline_, worker };  // worker: the handler may block
+  struct Context {
+    const Request& request;
+    const core::Principal* principal;  // set for Access::session
+    std::string_view token;
+  };
+  using Handler = std::function<Response(const Context&)>;
+  struct Route {
+    Method method;
+    Access access;
+    Exec exec;
+    Handler handler;
+    std::size_t metric;
+  };
+
+  void add(Method method, const std::string& path, Access access, Exec exec, Handler handler);
+  void dispatch(const Route& route, Request request, Done done);
+  Response serveAsset(const Request& request) const;
+
+  Response login(const Context& c);
+  Response logout(const Context& c);
+  Response me(const Context& c) const;
+  Response health() const;
+
+  AppDeps deps_;
+  std::map<std::string, std::vector<Route>, std::less<>> routes_;
+  std::size_t unmatchedMetric_ = 0;
+  std::size_t assetMetric_ = 0;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace parta::web
