@@ -17,8 +17,10 @@ bool isBase64UrlChar(char c) {
 }
 
 bool hasControlCharacters(std::string_view s) {
-  for (unsigned char c : s)
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == 0x7f) return true;
+  }
   return false;
 }
 

@@ -83,11 +83,15 @@ int run(const core::Config& config) {
     log.error("startup_failed", {{"reason", password.error().message}});
     return kExitConfig;
   }
-  if (auto ok = storage::ensureDatabase(config.database, *password); !ok) {
+  if (auto ok = storage::ConnectionPool::ensureDatabase(config.database, *password); !ok) {
     log.error("startup_failed", {{"reason", ok.error().message}});
     return kExitUnavailable;
   }
-  storage::ConnectionPool pool(config.database, *password);
+  // The pool reports the full detail of database failures here; clients
+  // only ever see the translated code.
+  storage::ConnectionPool pool(config.database, *password, [&log](const core::Error& e, std::string_view detail) {
+    log.warn("database_error", {{"code", core::toString(e.code)}, {"detail", detail}});
+  });
   auto migrated = storage::migrate(pool);
   if (!migrated) {
     log.error("startup_failed", {{"reason", migrated.error().message}});

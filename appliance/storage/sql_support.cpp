@@ -1,0 +1,68 @@
+#include "appliance/storage/sql_support.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+
+namespace parta::storage {
+
+namespace chrono = std::chrono;
+
+std::string formatUtc(core::TimePoint time) {
+  const auto micros = chrono::floor<chrono::microseconds>(time);
+  const auto day = chrono::floor<chrono::days>(micros);
+  const chrono::year_month_day date{day};
+  const chrono::hh_mm_ss clock{micros - day};
+  char text[64];  // roomy enough for any int year, so nothing is ever cut
+  // %d and friends do not depend on the locale.
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d.%06lld", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()), static_cast<long long>(clock.subseconds().count()));
+  return text;
+}
+
+namespace {
+
+// Reads exactly `width` decimal digits at `pos`.
+bool readDigits(std::string_view text, std::size_t pos, std::size_t width, int& out) {
+  if (pos + width > text.size()) return false;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+std::optional<core::TimePoint> parseUtc(std::string_view text) {
+  // 0123456789012345678
+  // YYYY-MM-DD HH:MM:SS[.ffffff]
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  if (!readDigits(text, 0, 4, year) || !readDigits(text, 5, 2, month) || !readDigits(text, 8, 2, day) ||
+      !readDigits(text, 11, 2, hour) || !readDigits(text, 14, 2, minute) || !readDigits(text, 17, 2, second))
+    return std::nullopt;
+  std::int64_t micros = 0;
+  if (text.size() > 19) {
+    const auto digits = text.size() - 20;
+    if (text[19] != '.' || digits > 6) return std::nullopt;
+    int fraction = 0;
+    if (digits > 0 && !readDigits(text, 20, digits, fraction)) return std::nullopt;
+    micros = fraction;
+    for (auto i = digits; i < 6; ++i) micros *= 10;
+  }
+  const chrono::year_month_day date{chrono::year{year}, chrono::month{static_cast<unsigned>(month)},
+                                    chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  const auto time = chrono::sys_days{date} + chrono::hours{hour} + chrono::minutes{minute} + chrono::seconds{second} +
+                    chrono::microseconds{micros};
+  return chrono::time_point_cast<core::Clock::duration>(time);
+}
+
+}  // namespace parta::storage

@@ -1,0 +1,162 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, logout, type Session } from './api';
+import { LangSwitch, Logo } from './components';
+import { errorMessage } from './errors';
+import { useI18n } from './i18n';
+import { MePage, NotFoundPage, PlaceholderPage } from './pages';
+import { HOME_PATH, sectionsFor } from './roles';
+import { linkClick, navigate, usePath } from './router';
+
+interface Props {
+  session: Session;
+  onLoggedOut: () => void;
+}
+
+export function Frame({ session, onLoggedOut }: Props) {
+  const { lang, t } = useI18n();
+  const path = usePath();
+  const sections = sectionsFor(session.user.roles);
+  const current = sections.find((s) => s.path === path);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const firstRender = useRef(true);
+
+  // "/" (and the login URL people may bookmark) lead to the home page.
+  useEffect(() => {
+    if (path === '/' || path === '/login') navigate(HOME_PATH, true);
+  }, [path]);
+
+  useEffect(() => {
+    document.title = (current ? t(current.label) : t('notFound.title')) + ' — ' + t('product.name');
+  }, [path, lang]);
+
+  // Move focus to the page heading on navigation so screen readers announce the new page.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      if (document.activeElement && document.activeElement !== document.body) return;
+    }
+    document.getElementById('page-title')?.focus();
+  }, [path]);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setMenuOpen(false);
+        document.getElementById('nav-toggle')?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
+  const doLogout = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await logout();
+      onLoggedOut();
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'unauthenticated') {
+        onLoggedOut();
+        return;
+      }
+      setBusy(false);
+      setError(err);
+    }
+  };
+
+  let page;
+  if (path === '/' || path === '/login') page = null;
+  else if (!current) page = <NotFoundPage />;
+  else if (current.id === 'me') page = <MePage session={session} />;
+  else page = <PlaceholderPage title={current.label} />;
+
+  return (
+    <div class="frame">
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="topbar" data-testid="app-header">
+        <button
+          id="nav-toggle"
+          type="button"
+          class="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="site-nav"
+          aria-label={menuOpen ? t('header.menuClose') : t('header.menuOpen')}
+          onClick={() => setMenuOpen(!menuOpen)}
+          data-testid="nav-toggle"
+        >
+          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+            <path
+              d={menuOpen ? 'M6 6l12 12M18 6L6 18' : 'M4 7h16M4 12h16M4 17h16'}
+              stroke="currentColor"
+              stroke-width="2"
+              stroke-linecap="round"
+            />
+          </svg>
+          <span class="menu-button-text" aria-hidden="true">{t('header.menu')}</span>
+        </button>
+        <a class="brand" href={HOME_PATH} onClick={(e) => linkClick(e, HOME_PATH)} data-testid="product-name">
+          <Logo />
+          <span class="brand-name">{t('product.name')}</span>
+        </a>
+        <span class="node-name" title={session.school.name}>
+          <span class="sr-only">{t('header.node')}: </span>
+          <span data-testid="node-name">{session.school.name}</span>
+        </span>
+        <div class="topbar-end">
+          <span class="user-name" title={session.user.name}>
+            <span class="sr-only">{t('header.user')}: </span>
+            <span data-testid="user-name">{session.user.name}</span>
+          </span>
+          <LangSwitch />
+          <button
+            type="button"
+            class="btn btn-quiet"
+            onClick={doLogout}
+            disabled={busy}
+            data-testid="logout-button"
+          >
+            {busy ? t('header.loggingOut') : t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <div class="frame-body">
+        <nav
+          id="site-nav"
+          class={menuOpen ? 'sidenav open' : 'sidenav'}
+          aria-label={t('nav.label')}
+          data-testid="nav"
+        >
+          <ul>
+            {sections.map((s) => (
+              <li key={s.id}>
+                <a
+                  href={s.path}
+                  aria-current={s === current ? 'page' : undefined}
+                  onClick={(e) => linkClick(e, s.path, () => setMenuOpen(false))}
+                  data-testid={'nav-' + s.id}
+                >
+                  {t(s.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" class="content" tabIndex={-1}>
+          {error ? (
+            <div class="alert alert-error" role="alert" data-testid="app-error">
+              {errorMessage(lang, error)}
+            </div>
+          ) : null}
+          {page}
+        </main>
+      </div>
+    </div>
+  );
+}

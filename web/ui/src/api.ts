@@ -1,0 +1,125 @@
+// Thin wrapper over fetch for the partad JSON API (/api/v1).
+// - same-origin credentials (the session cookie is HttpOnly; the app never sees it);
+// - X-CSRF-Token on every state-changing request once the token is known;
+// - every failure becomes an ApiError with a code the UI translates.
+
+export interface User {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export interface School {
+  role: string;
+  name: string;
+  code: string;
+}
+
+export interface Session {
+  user: User;
+  school: School;
+  csrfToken: string;
+}
+
+/** Codes from the server's error body, plus 'network' and 'timeout' made here. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const BASE = '/api/v1';
+const TIMEOUT_MS = 20000;
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400: return 'invalid_argument';
+    case 401: return 'unauthenticated';
+    case 403: return 'permission_denied';
+    case 404: return 'not_found';
+    case 409: return 'already_exists';
+    case 429: return 'resource_exhausted';
+    case 502: case 503: case 504: return 'unavailable';
+    default: return status >= 500 ? 'internal' : 'unknown';
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: abort.signal,
+    });
+  } catch (e) {
+    const timedOut = e instanceof DOMException && e.name === 'AbortError';
+    throw new ApiError(timedOut ? 'timeout' : 'network', 0, String(e));
+  } finally {
+    clearTimeout(timer);
+  }
+
+  if (res.status === 204) return undefined as T;
+
+  let data: unknown = undefined;
+  const text = await res.text().catch(() => '');
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!res.ok) {
+    const err = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const code = typeof err?.code === 'string' && err.code ? err.code : codeForStatus(res.status);
+    const message = typeof err?.message === 'string' ? err.message : res.statusText;
+    throw new ApiError(code, res.status, message);
+  }
+  if (data === undefined) throw new ApiError('internal', res.status, 'response is not JSON');
+  return data as T;
+}
+
+function checkSession(s: Session): Session {
+  if (!s || typeof s !== 'object' || !s.user || !s.school || typeof s.user.name !== 'string') {
+    throw new ApiError('internal', 200, 'unexpected session shape');
+  }
+  if (!Array.isArray(s.user.roles)) s.user.roles = [];
+  setCsrfToken(typeof s.csrfToken === 'string' ? s.csrfToken : null);
+  return s;
+}
+
+export async function getMe(): Promise<Session> {
+  return checkSession(await request<Session>('GET', '/me'));
+}
+
+export async function login(loginName: string, password: string): Promise<Session> {
+  return checkSession(await request<Session>('POST', '/session', { login: loginName, password }));
+}
+
+/** Ends the session. On failure the token is kept, since the session may still be alive. */
+export async function logout(): Promise<void> {
+  await request<void>('DELETE', '/session');
+  setCsrfToken(null);
+}
