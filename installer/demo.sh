@@ -46,11 +46,11 @@ random_secret() { head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/healthz"; }
+healthy() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/healthz"; }
 
 build_all() {
   log "building into $build (first time takes a few minutes)"
-  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >"$state/build.log" 2>&1 ||
+  cmake -S "$top" -B "$build" >"$state/build.log" 2>&1 ||
     { tail -n 30 "$state/build.log"; die "cmake configure failed (log: $state/build.log)"; }
   cmake --build "$build" --target partad parta_web_ui -j "$(nproc)" >>"$state/build.log" 2>&1 ||
     { tail -n 30 "$state/build.log"; die "build failed (log: $state/build.log)"; }

@@ -18,7 +18,8 @@ packages=(
   # browser UI build and browser tests
   nodejs npm chromium
   # tools used by tests and benchmarks
-  curl wrk procps
+  curl wrk procps bc
+  clang-format            # tests/check_format.sh
 )
 
 missing=()

@@ -1,8 +1,8 @@
 #include "web/app.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 namespace parta::web {
 
@@ -118,8 +118,7 @@ void App::handle(Request request, Done done) {
 
 void App::dispatch(const Route& route, Request request, Done done) {
   if (changesState(request.method)) {
-    if (!sameOrigin(request))
-      return done(errorResponse(403, "permission_denied", "cross-origin request refused"));
+    if (!sameOrigin(request)) return done(errorResponse(403, "permission_denied", "cross-origin request refused"));
     if (!request.body.empty() && !isJson(request))
       return done(errorResponse(415, "unsupported_media_type", "the body must be application/json"));
   }
@@ -128,8 +127,7 @@ void App::dispatch(const Route& route, Request request, Done done) {
   if (route.access == Access::session) {
     token = std::string(request.cookie(kSessionCookie));
     if (token.empty()) return done(errorResponse(401, "unauthenticated", "not logged in or the session has expired"));
-    if (changesState(request.method) &&
-        !deps_.sessions.csrfMatches(token, request.header(kCsrfHeader)))
+    if (changesState(request.method) && !deps_.sessions.csrfMatches(token, request.header(kCsrfHeader)))
       return done(errorResponse(403, "permission_denied", "missing or wrong CSRF token"));
     if (route.exec == Exec::inline_) {
       if (auto principal = deps_.sessions.resolveCached(token)) {
@@ -195,12 +193,12 @@ Response App::login(const Context& c) {
     return errorResponse(result.error());
   }
   deps_.log.info("login", {{"user", result->principal.userId}});
-  Response r = jsonResponse(200, dump(json{{"user", principalJson(result->principal)},
-                                           {"school",
-                                            {{"role", core::toString(deps_.node.role)},
-                                             {"name", deps_.node.name},
-                                             {"code", deps_.node.code}}},
-                                           {"csrfToken", result->csrfToken}}));
+  Response r = jsonResponse(
+      200,
+      dump(json{
+          {"user", principalJson(result->principal)},
+          {"school", {{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}}},
+          {"csrfToken", result->csrfToken}}));
   const auto maxAge = deps_.sessions.policy().absoluteTimeout.count();
   r.headers.emplace_back("Set-Cookie", sessionCookie(result->token, maxAge, c.request.secure));
   return r;
@@ -216,12 +214,12 @@ Response App::logout(const Context& c) {
 }
 
 Response App::me(const Context& c) const {
-  return jsonResponse(200, dump(json{{"user", principalJson(*c.principal)},
-                                     {"school",
-                                      {{"role", core::toString(deps_.node.role)},
-                                       {"name", deps_.node.name},
-                                       {"code", deps_.node.code}}},
-                                     {"csrfToken", deps_.sessions.csrfTokenFor(c.token)}}));
+  return jsonResponse(
+      200,
+      dump(json{
+          {"user", principalJson(*c.principal)},
+          {"school", {{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}}},
+          {"csrfToken", deps_.sessions.csrfTokenFor(c.token)}}));
 }
 
 Response App::health() const {

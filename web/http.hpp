@@ -20,8 +20,8 @@ inline bool changesState(Method m) {
 
 struct Request {
   Method method = Method::get;
-  std::string path;   // decoded of nothing: the raw path before '?'
-  std::string query;  // after '?', raw
+  std::string path;                                          // decoded of nothing: the raw path before '?'
+  std::string query;                                         // after '?', raw
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   bool secure = false;  // arrived over TLS

@@ -1,5 +1,12 @@
 #include "web/server.hpp"
 
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -7,13 +14,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <unordered_map>
-#include <vector>
 
 #include "web/app.hpp"
 
@@ -124,8 +124,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       return respondAndClose(errorResponse(413, "payload_too_large", "the request body is too large"));
     if (ec == http::error::header_limit)
       return respondAndClose(errorResponse(431, "headers_too_large", "the request headers are too large"));
-    if (ec.category() == beast::error_code(http::error::bad_method).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message)
+    if (ec.category() == beast::error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message)
       return respondAndClose(errorResponse(400, "bad_request", "malformed HTTP request"));
     close();  // end of stream, timeout, reset: nothing to answer
   }
@@ -186,9 +186,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     busy_ = false;
     if constexpr (kIsTls<Stream>) {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-        beast::get_lowest_layer(self->stream_).close();
-      });
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->stream_).close(); });
     } else {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -255,11 +254,13 @@ core::Result<std::uint16_t> Server::start() {
     tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     tls.use_certificate_chain_file(c.tlsCertificate, ec);
-    if (ec) return core::makeError(core::ErrorCode::failed_precondition,
-                                   "http.tls_certificate: cannot load " + c.tlsCertificate + ": " + ec.message());
+    if (ec)
+      return core::makeError(core::ErrorCode::failed_precondition,
+                             "http.tls_certificate: cannot load " + c.tlsCertificate + ": " + ec.message());
     tls.use_private_key_file(c.tlsPrivateKey, ssl::context::pem, ec);
-    if (ec) return core::makeError(core::ErrorCode::failed_precondition,
-                                   "http.tls_private_key: cannot load " + c.tlsPrivateKey + ": " + ec.message());
+    if (ec)
+      return core::makeError(core::ErrorCode::failed_precondition,
+                             "http.tls_private_key: cannot load " + c.tlsPrivateKey + ": " + ec.message());
   }
   const auto address = net::ip::make_address(c.address == "localhost" ? "127.0.0.1" : c.address, ec);
   if (ec) return core::makeError(core::ErrorCode::invalid_argument, "http.listen: bad address " + c.address);

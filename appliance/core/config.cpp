@@ -10,9 +10,12 @@ namespace parta::core {
 
 std::string_view toString(NodeRole role) {
   switch (role) {
-    case NodeRole::school: return "school";
-    case NodeRole::municipal: return "municipal";
-    case NodeRole::regional: return "regional";
+    case NodeRole::school:
+      return "school";
+    case NodeRole::municipal:
+      return "municipal";
+    case NodeRole::regional:
+      return "regional";
   }
   return "school";
 }
@@ -63,8 +66,8 @@ std::optional<std::size_t> parseSize(std::string_view s) {
 bool isIdentifier(std::string_view s, bool allowUnderscore, bool allowDash) {
   if (s.empty() || s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (allowUnderscore && (c == '_' || (c >= 'A' && c <= 'Z'))) ||
-           (allowDash && c == '-');
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           (allowUnderscore && (c == '_' || (c >= 'A' && c <= 'Z'))) || (allowDash && c == '-');
   });
 }
 
@@ -129,17 +132,20 @@ std::map<std::string, Field> fields(Config& c) {
   return {
       {"node.role", Field{true,
                           [](const std::string& v, Config& cfg) -> Problem {
-                            if (v == "school") cfg.node.role = NodeRole::school;
-                            else if (v == "municipal") cfg.node.role = NodeRole::municipal;
-                            else if (v == "regional") cfg.node.role = NodeRole::regional;
-                            else return "expected school, municipal or regional";
+                            if (v == "school")
+                              cfg.node.role = NodeRole::school;
+                            else if (v == "municipal")
+                              cfg.node.role = NodeRole::municipal;
+                            else if (v == "regional")
+                              cfg.node.role = NodeRole::regional;
+                            else
+                              return "expected school, municipal or regional";
                             return std::nullopt;
                           }}},
       {"node.name", text(&c.node.name, true)},
       {"node.code", Field{true,
                           [](const std::string& v, Config& cfg) -> Problem {
-                            if (!isIdentifier(v, false, true))
-                              return "expected 1 to 64 characters of a-z, 0-9 and '-'";
+                            if (!isIdentifier(v, false, true)) return "expected 1 to 64 characters of a-z, 0-9 and '-'";
                             cfg.node.code = v;
                             return std::nullopt;
                           }}},
@@ -203,11 +209,16 @@ std::map<std::string, Field> fields(Config& c) {
       {"session.cache_ttl", duration(&c.session.cacheTtl, 0ms, 60s)},
       {"log.level", Field{false,
                           [](const std::string& v, Config& cfg) -> Problem {
-                            if (v == "debug") cfg.log.level = LogLevel::debug;
-                            else if (v == "info") cfg.log.level = LogLevel::info;
-                            else if (v == "warn") cfg.log.level = LogLevel::warn;
-                            else if (v == "error") cfg.log.level = LogLevel::error;
-                            else return "expected debug, info, warn or error";
+                            if (v == "debug")
+                              cfg.log.level = LogLevel::debug;
+                            else if (v == "info")
+                              cfg.log.level = LogLevel::info;
+                            else if (v == "warn")
+                              cfg.log.level = LogLevel::warn;
+                            else if (v == "error")
+                              cfg.log.level = LogLevel::error;
+                            else
+                              return "expected debug, info, warn or error";
                             return std::nullopt;
                           }}},
   };

@@ -34,7 +34,7 @@ struct Config {
 
   struct Http {
     std::string address = "127.0.0.1";
-    std::uint16_t port = 8443;  // 0: any free port (tests)
+    std::uint16_t port = 8443;   // 0: any free port (tests)
     std::string tlsCertificate;  // PEM chain; empty only on loopback
     std::string tlsPrivateKey;
     std::size_t ioThreads = 2;
@@ -62,7 +62,7 @@ struct Config {
   } database;
 
   struct Directory {
-    std::string uri;  // ldapi:// only: slapd runs on the same machine
+    std::string uri;   // ldapi:// only: slapd runs on the same machine
     std::string base;  // the node's subtree: ou=people and ou=groups below it
     std::size_t poolSize = 4;
     Millis timeout{5'000};

@@ -4,10 +4,10 @@
 
 #include <cstdio>
 #include <initializer_list>
-#include <type_traits>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "appliance/core/config.hpp"
 

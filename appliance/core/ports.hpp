@@ -23,8 +23,8 @@ using TimePoint = Clock::time_point;
 // Who is logged in. Built from the directory at login and kept in the
 // session, so a request never needs the directory again.
 struct Principal {
-  std::string userId;       // the directory uid (login name)
-  std::string displayName;  // e.g. "Ёлкина-Петрова Анна Сергеевна"
+  std::string userId;              // the directory uid (login name)
+  std::string displayName;         // e.g. "Ёлкина-Петрова Анна Сергеевна"
   std::vector<std::string> roles;  // role names from the directory's groups
 };
 

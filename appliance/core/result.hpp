@@ -30,16 +30,14 @@ struct Error {
   std::string message;
 };
 
-inline Error makeError(ErrorCode code, std::string message) {
-  return Error{code, std::move(message)};
-}
+inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 
 // A value or an Error. Accessing the wrong alternative is a programming
 // error and asserts (it is never the result of outside input).
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }

@@ -1,8 +1,8 @@
 #include "appliance/crypto/sodium.hpp"
 
-#include <sodium.h>
-
 #include <array>
+
+#include <sodium.h>
 
 namespace parta::crypto {
 

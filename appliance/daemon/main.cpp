@@ -1,9 +1,6 @@
 // partad: one daemon for every node role. This file is the composition
 // root: the only place that builds adapters and wires them to the core.
 
-#include <signal.h>
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +9,9 @@
 #include <optional>
 #include <sstream>
 #include <string>
+
+#include <signal.h>
+#include <sys/stat.h>
 
 #include "appliance/core/config.hpp"
 #include "appliance/core/log.hpp"
@@ -30,7 +30,7 @@ namespace {
 using namespace parta;
 
 constexpr int kExitUsage = 64;
-constexpr int kExitConfig = 78;   // EX_CONFIG
+constexpr int kExitConfig = 78;       // EX_CONFIG
 constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE
 
 void usage() {
@@ -55,7 +55,8 @@ core::Result<std::string> readPasswordFile(const std::string& path, core::Logger
     return core::makeError(core::ErrorCode::failed_precondition, "database.password_file: cannot read " + path);
   if ((st.st_mode & 0077) != 0) log.warn("password_file_permissions", {{"path", path}, {"advice", "chmod 600"}});
   auto text = readFile(path);
-  if (!text) return core::makeError(core::ErrorCode::failed_precondition, "database.password_file: cannot read " + path);
+  if (!text)
+    return core::makeError(core::ErrorCode::failed_precondition, "database.password_file: cannot read " + path);
   while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
   return *text;
 }
@@ -72,7 +73,8 @@ bool writePortFile(const std::string& path, std::uint16_t port) {
 int run(const core::Config& config) {
   core::Logger log(config.log.level);
   const web::NodeInfo node{config.node.role, config.node.name, config.node.code, PARTA_VERSION};
-  log.info("starting", {{"role", core::toString(config.node.role)}, {"node", config.node.code}, {"version", PARTA_VERSION}});
+  log.info("starting",
+           {{"role", core::toString(config.node.role)}, {"node", config.node.code}, {"version", PARTA_VERSION}});
 
   if (auto ok = crypto::initialize(); !ok) {
     log.error("startup_failed", {{"reason", ok.error().message}});
@@ -97,14 +99,14 @@ int run(const core::Config& config) {
     log.error("startup_failed", {{"reason", migrated.error().message}});
     return migrated.error().code == core::ErrorCode::failed_precondition ? kExitConfig : kExitUnavailable;
   }
-  log.info("schema_ready", {{"from", migrated->from}, {"to", migrated->to},
-                            {"applied", static_cast<long long>(migrated->applied.size())}});
+  log.info(
+      "schema_ready",
+      {{"from", migrated->from}, {"to", migrated->to}, {"applied", static_cast<long long>(migrated->applied.size())}});
 
   storage::MariaDbDatabase database(pool);
   storage::MariaDbSessionRepository sessionRepository(pool);
-  ldap::LdapDirectory directory(
-      ldap::DirectoryOptions{config.directory.uri, config.directory.base, config.directory.poolSize,
-                             config.directory.timeout});
+  ldap::LdapDirectory directory(ldap::DirectoryOptions{config.directory.uri, config.directory.base,
+                                                       config.directory.poolSize, config.directory.timeout});
   core::SystemTimeSource clock;
   crypto::SodiumRandom random;
   crypto::SodiumHasher hasher;
@@ -136,8 +138,7 @@ int run(const core::Config& config) {
   metrics.addGauge("parta_workers_rejected_total", "Tasks refused because the queue was full.",
                    [&workers] { return static_cast<double>(workers.rejected()); });
 
-  web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log,
-                            assets ? &*assets : nullptr, node});
+  web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

@@ -80,9 +80,10 @@ std::string describe(const Migration& migration) {
 core::Result<void> checkOrdered(std::span<const Migration> migrations) {
   int previous = 0;
   for (const auto& migration : migrations) {
-    if (migration.version <= previous)
+    if (migration.version <= previous) {
       return core::makeError(ErrorCode::internal,
                              "embedded migrations are not ordered by version at " + describe(migration));
+    }
     previous = migration.version;
   }
   return {};

@@ -49,7 +49,8 @@ sql::mysql::MySQL_Driver& driver() {
 // (which would mean "no timeout").
 int wholeSeconds(Millis duration) {
   const auto seconds = (duration.count() + 999) / 1000;
-  return static_cast<int>(std::clamp<Millis::rep>(seconds, 1, 24 * 60 * 60));
+  constexpr Millis::rep kMaxSeconds = 86'400;  // a day
+  return static_cast<int>(std::clamp<Millis::rep>(seconds, 1, kMaxSeconds));
 }
 
 std::string serverDescription(const core::Config::Database& config) {

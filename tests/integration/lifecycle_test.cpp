@@ -1,10 +1,10 @@
 // partad start-up and dependencies: configuration errors, schema versions,
 // TLS, and /healthz while MariaDB goes away and comes back.
 
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <fstream>
 #include <thread>
+
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/http_client.hpp"
@@ -65,9 +65,10 @@ class LifecycleTest : public CppUnit::TestFixture {
       Partad first(node.options());
       first.start();
     }
-    sharedMariaDb().sql("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-                        "VALUES (9999, 'from the future', REPEAT('0', 64), NOW(6))",
-                        node.databaseName);
+    sharedMariaDb().sql(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+        "VALUES (9999, 'from the future', REPEAT('0', 64), NOW(6))",
+        node.databaseName);
     Partad old(node.options());
     auto code = old.startExpectingExit(std::chrono::seconds(30));
     CPPUNIT_ASSERT(code.has_value());

@@ -1,10 +1,9 @@
 // The real partad binary against real MariaDB and slapd.
 
-#include <signal.h>
+#include <thread>
 
 #include <cppunit/extensions/HelperMacros.h>
-
-#include <thread>
+#include <signal.h>
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/http_client.hpp"
@@ -121,14 +120,17 @@ class PartadTest : public CppUnit::TestFixture {
     HttpRequest forged{"DELETE", "/api/v1/session", {}, {{"Cookie", api.cookie()}, {"X-CSRF-Token", "00ff"}}};
     CPPUNIT_ASSERT_EQUAL(403u, httpRequest(partad->port(), forged).status);
     CPPUNIT_ASSERT_EQUAL(200u, api.get("/api/v1/me").status);  // still logged in
-    HttpRequest crossSite{"POST", "/api/v1/session", R"({"login":"elkina","password":"x"})",
+    HttpRequest crossSite{"POST",
+                          "/api/v1/session",
+                          R"({"login":"elkina","password":"x"})",
                           {{"Content-Type", "application/json"}, {"Origin", "http://evil.example"}}};
     CPPUNIT_ASSERT_EQUAL(403u, httpRequest(partad->port(), crossSite).status);
   }
 
   void sessionIdleExpiry() {
-    auto partad = startPartad("[session]\nidle_timeout = 2s\nabsolute_timeout = 1h\ntouch_interval = 1s\n"
-                              "cache_ttl = 0ms\n");
+    auto partad = startPartad(
+        "[session]\nidle_timeout = 2s\nabsolute_timeout = 1h\ntouch_interval = 1s\n"
+        "cache_ttl = 0ms\n");
     ApiClient api(partad->port());
     CPPUNIT_ASSERT_EQUAL(200u, api.login("elkina", kPassword).status);
     CPPUNIT_ASSERT_EQUAL(200u, api.get("/api/v1/me").status);

@@ -1,16 +1,16 @@
 #include "tests/support/fixtures.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/support/http_client.hpp"
 
@@ -233,13 +233,12 @@ void SlapdServer::addUser(const std::string& base, const std::string& uid, const
   for (const auto& role : roles) {
     // Create the role group with this member, or add the member to it.
     const std::string group = "cn=" + role + ",ou=groups," + base;
-    const auto search = runCommand({"ldapsearch", "-Y", "EXTERNAL", "-Q", "-H", uri(), "-b", group, "-s", "base",
-                                    "dn"});
+    const auto search =
+        runCommand({"ldapsearch", "-Y", "EXTERNAL", "-Q", "-H", uri(), "-b", group, "-s", "base", "dn"});
     if (search.status == 0) {
       ldif += "\ndn: " + group + "\nchangetype: modify\nadd: member\nmember: " + dn + "\n";
     } else {
-      ldif += "\ndn: " + group + "\nchangetype: add\nobjectClass: groupOfNames\ncn: " + role + "\nmember: " + dn +
-              "\n";
+      ldif += "\ndn: " + group + "\nchangetype: add\nobjectClass: groupOfNames\ncn: " + role + "\nmember: " + dn + "\n";
     }
   }
   // ldapadd treats entries without changetype as adds; give the first one too.
@@ -291,8 +290,8 @@ void Partad::writeConfig() {
   if (options_.tls) {
     const auto cert = dir_.path() / "tls.crt";
     const auto key = dir_.path() / "tls.key";
-    mustRun({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
-             "2", "-subj", "/CN=127.0.0.1", "-keyout", key.string(), "-out", cert.string()});
+    mustRun({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+             "-subj", "/CN=127.0.0.1", "-keyout", key.string(), "-out", cert.string()});
     c << "tls_certificate = " << cert.string() << "\ntls_private_key = " << key.string() << "\n";
   }
   if (!options_.assetsDir.empty()) c << "assets_dir = " << options_.assetsDir << "\n";

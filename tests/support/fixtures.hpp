@@ -7,8 +7,6 @@
 // One MariaDB and one slapd per test process, shared; each test gets its own
 // schema and its own directory subtree, so tests never see each other.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -16,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace parta::test {
 
@@ -37,7 +37,7 @@ class TempDir {
 };
 
 struct CommandResult {
-  int status = -1;  // exit code, or 128 + signal
+  int status = -1;     // exit code, or 128 + signal
   std::string output;  // stdout and stderr together
 };
 CommandResult runCommand(const std::vector<std::string>& argv, const std::string& input = {},

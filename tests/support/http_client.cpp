@@ -97,8 +97,8 @@ HttpResponse ApiClient::login(const std::string& login, const std::string& passw
     }
     return o + "\"";
   };
-  auto r = send("POST", "/api/v1/session", "{\"login\":" + quote(login) + ",\"password\":" + quote(password) + "}",
-                false);
+  auto r =
+      send("POST", "/api/v1/session", "{\"login\":" + quote(login) + ",\"password\":" + quote(password) + "}", false);
   if (r.status == 200) {
     auto cookie = r.header("set-cookie");
     cookie_ = cookie.substr(0, cookie.find(';'));

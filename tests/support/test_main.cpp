@@ -2,14 +2,14 @@
 // registered suites; with a suite name, only that one (CTest registers one
 // entry per suite so failures point at the suite).
 
+#include <iostream>
+
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
 #include <cppunit/TestRunner.h>
 #include <cppunit/extensions/TestFactoryRegistry.h>
-
-#include <iostream>
 
 int main(int argc, char** argv) {
   CppUnit::TestResult controller;

@@ -1,9 +1,9 @@
 #include "web/app.hpp"
 
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <future>
 #include <thread>
+
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "tests/support/fakes.hpp"
 
@@ -42,8 +42,8 @@ class AppTest : public CppUnit::TestFixture {
  public:
   void setUp() override {
     directory_.accounts["o.nil"] = {"Секрет-1", core::Principal{"o.nil", "О'Нил Пётр", {"teacher", "class_teacher"}}};
-    sessions_ = std::make_unique<core::SessionService>(directory_, repo_, clock_, random_, hasher_,
-                                                       core::SessionPolicy{});
+    sessions_ =
+        std::make_unique<core::SessionService>(directory_, repo_, clock_, random_, hasher_, core::SessionPolicy{});
     workers_ = std::make_unique<WorkerPool>(1, 4);
     app_ = std::make_unique<App>(AppDeps{*sessions_, database_, directory_, *workers_, metrics_, log_, nullptr,
                                          NodeInfo{core::NodeRole::school, "Школа № 5", "school-5", "0.1.0"}});

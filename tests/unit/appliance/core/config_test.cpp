@@ -77,10 +77,10 @@ class ConfigTest : public CppUnit::TestFixture {
     auto c = parseConfig("[node]\nrole = school\n", "x.conf");
     CPPUNIT_ASSERT(!c.ok());
     const auto& m = c.error().message;
-    for (const char* key : {"node.name", "node.code", "database.name", "database.user", "directory.uri",
-                            "directory.base"})
-      CPPUNIT_ASSERT_MESSAGE(key, m.find(std::string("x.conf: ") + key + ": required key is missing") !=
-                                      std::string::npos);
+    for (const char* key :
+         {"node.name", "node.code", "database.name", "database.user", "directory.uri", "directory.base"})
+      CPPUNIT_ASSERT_MESSAGE(key,
+                             m.find(std::string("x.conf: ") + key + ": required key is missing") != std::string::npos);
   }
 
   void badValuesNameKeyAndProblem() {
@@ -93,8 +93,8 @@ class ConfigTest : public CppUnit::TestFixture {
                    std::string::npos);
     CPPUNIT_ASSERT(m.find("p.conf:17: http.io_threads: expected a whole number from 1 to 64") != std::string::npos);
     CPPUNIT_ASSERT(m.find("p.conf:18: http.body_limit: expected a size") != std::string::npos);
-    auto role = parseConfig(std::string(kMinimal).replace(std::string(kMinimal).find("school\n"), 6, "district"),
-                            "r.conf");
+    auto role =
+        parseConfig(std::string(kMinimal).replace(std::string(kMinimal).find("school\n"), 6, "district"), "r.conf");
     CPPUNIT_ASSERT(!role.ok());
     CPPUNIT_ASSERT(role.error().message.find("r.conf:3: node.role: expected school, municipal or regional") !=
                    std::string::npos);
@@ -131,8 +131,7 @@ class ConfigTest : public CppUnit::TestFixture {
   void databaseNeedsExactlyOneOfSocketAndHost() {
     auto c = parseConfig(withExtra("[database]\nhost = 127.0.0.1\n"), "p.conf");
     CPPUNIT_ASSERT(!c.ok());
-    CPPUNIT_ASSERT(c.error().message.find("set exactly one of database.socket and database.host") !=
-                   std::string::npos);
+    CPPUNIT_ASSERT(c.error().message.find("set exactly one of database.socket and database.host") != std::string::npos);
   }
 
   void duplicateKeyIsRefused() {

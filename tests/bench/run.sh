@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Benchmarks partad against a plain Beast hello-world in the same run, with
+# wrk on loopback. Prints requests/s, latency percentiles, the ratio to the
+# baseline, and partad's resident memory idle and after load.
+#
+#   tests/bench/run.sh [BUILD_DIR]     (default ./build; needs partad and bench_hello)
+# Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 64),
+# BENCH_THREADS (wrk threads, default 1: the machine has 2 cores to share).
+set -euo pipefail
+
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="$(realpath "${1:-$top/build}")"
+duration="${BENCH_DURATION:-10s}"
+conns="${BENCH_CONNECTIONS:-64}"
+wthreads="${BENCH_THREADS:-1}"
+dev="$top/installer/dev"
+work="$(mktemp -d "$build/tmp-bench-XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$dev/slapd.sh" stop "$work/ldap" >/dev/null 2>&1 || true
+  "$dev/mariadb.sh" stop "$work/mdb" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for bin in "$build/appliance/daemon/partad" "$build/tests/bench/bench_hello"; do
+  [ -x "$bin" ] || { echo "missing $bin: cmake --build $build --target partad bench_hello" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "wrk is missing: installer/deps.sh" >&2; exit 1; }
+
+"$dev/mariadb.sh" init "$work/mdb" >/dev/null && "$dev/mariadb.sh" start "$work/mdb"
+"$dev/slapd.sh" init "$work/ldap" dc=bench,dc=test >/dev/null && "$dev/slapd.sh" start "$work/ldap"
+"$dev/slapd.sh" node-tree ou=school,dc=bench,dc=test dc=bench,dc=test >"$work/tree.ldif"
+password="$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 16)"
+cat >>"$work/tree.ldif" <<LDIF
+
+dn: uid=bench,ou=people,ou=school,dc=bench,dc=test
+objectClass: inetOrgPerson
+uid: bench
+cn: Ёлкина Анна
+sn: Ёлкина
+displayName: Ёлкина Анна
+userPassword: $password
+
+dn: cn=teacher,ou=groups,ou=school,dc=bench,dc=test
+objectClass: groupOfNames
+cn: teacher
+member: uid=bench,ou=people,ou=school,dc=bench,dc=test
+LDIF
+"$dev/slapd.sh" add "$work/ldap" "$work/tree.ldif" >/dev/null
+
+cat >"$work/partad.conf" <<CONF
+[node]
+role = school
+name = Bench
+code = bench
+[http]
+listen = 127.0.0.1:0
+port_file = $work/port
+[database]
+socket = $work/mdb/mysqld.sock
+name = parta_bench
+user = root
+[directory]
+uri = $("$dev/slapd.sh" uri "$work/ldap")
+base = ou=school,dc=bench,dc=test
+[log]
+level = warn
+CONF
+"$build/appliance/daemon/partad" --config "$work/partad.conf" >"$work/partad.log" 2>&1 &
+partad_pid=$!; pids+=("$partad_pid")
+for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+partad_port="$(cat "$work/port")"
+"$build/tests/bench/bench_hello" 0 2 >"$work/hello.port" &
+pids+=("$!")
+for _ in $(seq 1 100); do [ -s "$work/hello.port" ] && break; sleep 0.05; done
+hello_port="$(cat "$work/hello.port")"
+
+cookie="$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  --data-binary @- "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"bench\",\"password\":\"$password\"}" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+[ -n "$cookie" ] || { echo "login failed" >&2; cat "$work/partad.log" >&2; exit 1; }
+curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$partad_port/api/v1/me" >/dev/null
+
+rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+hwm() { awk '/^VmHWM/{print $2}' "/proc/$1/status"; }
+idle_rss="$(rss "$partad_pid")"
+
+# run NAME URL [HEADER] -> "rps p50 p99"
+run() {
+  local out
+  out="$(wrk -t"$wthreads" -c"$conns" -d"$duration" --latency ${3:+-H "$3"} "$2")"
+  echo "$out" >"$work/wrk-$1.txt"
+  local rps p50 p99 non2xx
+  rps="$(awk '/^Requests\/sec/{print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%"{print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/{print $NF}' <<<"$out")"
+  echo "$rps $p50 $p99 ${non2xx:-0}"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$wthreads -c$conns -d$duration on loopback"
+read -r h_rps h_p50 h_p99 h_bad < <(run hello "http://127.0.0.1:$hello_port/")
+read -r z_rps z_p50 z_p99 z_bad < <(run healthz "http://127.0.0.1:$partad_port/healthz")
+read -r m_rps m_p50 m_p99 m_bad < <(run me "http://127.0.0.1:$partad_port/api/v1/me" "Cookie: $cookie")
+load_rss="$(rss "$partad_pid")"; peak_rss="$(hwm "$partad_pid")"
+
+printf '\n%-28s %12s %9s %9s %8s %9s\n' target req/s p50 p99 non-2xx vs-hello
+printf '%-28s %12s %9s %9s %8s %9s\n' "Beast hello-world" "$h_rps" "$h_p50" "$h_p99" "$h_bad" "1.00"
+printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /healthz" "$z_rps" "$z_p50" "$z_p99" "$z_bad" "$(echo "$z_rps / $h_rps" | bc -l)"
+printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /api/v1/me" "$m_rps" "$m_p50" "$m_p99" "$m_bad" "$(echo "$m_rps / $h_rps" | bc -l)"
+printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
+  "$((idle_rss / 1024))" "$((load_rss / 1024))" "$((peak_rss / 1024))"
