@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -235,6 +236,9 @@ struct Server::Impl {
 
   Shared shared;
   net::io_context ioc;
+  // Keeps the I/O threads running while a worker computes a response and no
+  // socket operation is pending (during a drain the acceptor is closed).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work{ioc.get_executor()};
   ssl::context tls;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
@@ -288,14 +292,20 @@ void Server::shutdown(std::chrono::milliseconds grace) {
     beast::error_code ec;
     impl.acceptor.close(ec);
   });
+  // Collect under the lock, act outside it: dropping the last reference runs
+  // ~Connection, which takes the same lock.
+  std::vector<std::shared_ptr<ConnectionBase>> live;
   {
     std::lock_guard lock(impl.shared.registryMutex);
     for (auto& [id, weak] : impl.shared.registry)
-      if (auto c = weak.lock()) c->closeIfIdle();
+      if (auto c = weak.lock()) live.push_back(std::move(c));
   }
+  for (auto& c : live) c->closeIfIdle();
+  live.clear();
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl.shared.open.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  impl.work.reset();
   impl.ioc.stop();
   for (auto& t : impl.threads)
     if (t.joinable()) t.join();

@@ -31,6 +31,7 @@ class PartadTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(badInputGets4xxAndServerKeepsServing);
   CPPUNIT_TEST(metricsAreServed);
   CPPUNIT_TEST(gracefulShutdownOnSigterm);
+  CPPUNIT_TEST(inFlightRequestFinishesOnSigterm);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -149,7 +150,10 @@ class PartadTest : public CppUnit::TestFixture {
     auto again = startPartad();
     ApiClient same(again->port());
     same.setCookie(api.cookie());
-    CPPUNIT_ASSERT_EQUAL(200u, same.get("/api/v1/me").status);
+    auto me = same.get("/api/v1/me");  // read from MariaDB: a new process has no cache
+    CPPUNIT_ASSERT_EQUAL(200u, me.status);
+    CPPUNIT_ASSERT(contains(me.body, "\"name\":\"" + kName + "\""));
+    CPPUNIT_ASSERT(contains(me.body, "\"roles\":[\"class_teacher\",\"teacher\"]"));
   }
 
   void badInputGets4xxAndServerKeepsServing() {
@@ -198,16 +202,38 @@ class PartadTest : public CppUnit::TestFixture {
   void gracefulShutdownOnSigterm() {
     auto partad = startPartad();
     // An idle keep-alive connection must not hold the shutdown up.
-    auto idle = std::thread([port = partad->port()] {
+    std::jthread idle([port = partad->port()] {
       try {
         rawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       } catch (...) {
       }
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    CPPUNIT_ASSERT_EQUAL(0, partad->stop());  // stop() fails if SIGTERM does not end it
+    const int code = partad->stop();  // throws if SIGTERM does not end it
     idle.join();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(partad->log(), 0, code);
     CPPUNIT_ASSERT(contains(partad->log(), "\"event\":\"stopped\""));
+  }
+
+  void inFlightRequestFinishesOnSigterm() {
+    auto partad = startPartad();
+    const std::string body = R"({"login":"elkina","password":")" + kPassword + R"("})";
+    RawConnection c(partad->port());
+    // Headers and half the body: the request is in flight when SIGTERM comes.
+    c.send(
+        "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    partad->process().signal(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CPPUNIT_ASSERT(partad->process().running());  // waiting for the request, not gone
+    c.send(body.substr(10));
+    const auto response = c.readToEnd();
+    CPPUNIT_ASSERT_MESSAGE(response, contains(response, "HTTP/1.1 200 OK"));
+    CPPUNIT_ASSERT(contains(response, "Connection: close"));
+    CPPUNIT_ASSERT(contains(response, kName));
+    CPPUNIT_ASSERT_EQUAL(0, partad->stop());
   }
 
  private:

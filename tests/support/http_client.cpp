@@ -87,6 +87,28 @@ std::string rawExchange(std::uint16_t port, const std::string& bytes) {
   return out;
 }
 
+struct RawConnection::Impl {
+  net::io_context ioc;
+  tcp::socket socket{ioc};
+};
+
+RawConnection::RawConnection(std::uint16_t port) : impl_(new Impl) {
+  impl_->socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+}
+RawConnection::~RawConnection() { delete impl_; }
+void RawConnection::send(const std::string& bytes) { net::write(impl_->socket, net::buffer(bytes)); }
+std::string RawConnection::readToEnd() {
+  std::string out;
+  char buf[4096];
+  beast::error_code ec;
+  for (;;) {
+    auto n = impl_->socket.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
 HttpResponse ApiClient::login(const std::string& login, const std::string& password) {
   // JSON-escape the two strings (tests use quotes and backslashes too).
   auto quote = [](const std::string& s) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,20 @@ struct HttpRequest {
 HttpResponse httpRequest(std::uint16_t port, const HttpRequest& request, bool tls = false);
 // Sends raw bytes and returns whatever comes back until the server closes.
 std::string rawExchange(std::uint16_t port, const std::string& bytes);
+
+// A raw TCP connection, to send a request in pieces.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port);
+  ~RawConnection();
+  void send(const std::string& bytes);
+  // Everything until the server closes the connection.
+  std::string readToEnd();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
 
 // A browser-like client: keeps the session cookie and the CSRF token.
 class ApiClient {
