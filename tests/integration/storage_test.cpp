@@ -1,0 +1,121 @@
+// The MariaDB adapter against a real server: migrations and the session
+// repository, each test in its own schema.
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "appliance/storage/migrations.hpp"
+#include "appliance/storage/pool.hpp"
+#include "appliance/storage/session_repository.hpp"
+#include "tests/support/fixtures.hpp"
+
+namespace parta::test {
+
+using storage::ConnectionPool;
+using storage::Migration;
+
+class StorageTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(StorageTest);
+  CPPUNIT_TEST(migrationsApplyInOrderOnce);
+  CPPUNIT_TEST(editedMigrationIsRefused);
+  CPPUNIT_TEST(failingMigrationNamesItselfAndStops);
+  CPPUNIT_TEST(sessionRoundTripIsExact);
+  CPPUNIT_TEST(removeExpiredTakesOnlyExpired);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    config_.socket = sharedMariaDb().socket();
+    config_.name = uniqueName("st");
+    config_.user = "root";
+    CPPUNIT_ASSERT(ConnectionPool::ensureDatabase(config_, "").ok());
+    pool_ = std::make_unique<ConnectionPool>(config_, "");
+  }
+  void tearDown() override { pool_.reset(); }
+
+  std::string sql(const std::string& q) { return sharedMariaDb().sql(q, config_.name); }
+
+  void migrationsApplyInOrderOnce() {
+    const Migration list[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x INT);\n"},
+                              {2, "b", "CREATE TABLE IF NOT EXISTS b (y INT);\nINSERT INTO b VALUES (7);\n"}};
+    auto first = storage::migrate(*pool_, list);
+    CPPUNIT_ASSERT(first.ok());
+    CPPUNIT_ASSERT_EQUAL(0, first->from);
+    CPPUNIT_ASSERT_EQUAL(2, first->to);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, first->applied.size());
+    auto second = storage::migrate(*pool_, list);
+    CPPUNIT_ASSERT(second.ok());
+    CPPUNIT_ASSERT(second->applied.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("7\n"), sql("SELECT y FROM b"));  // the insert ran once
+  }
+
+  void editedMigrationIsRefused() {
+    const Migration v1[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x INT);\n"}};
+    CPPUNIT_ASSERT(storage::migrate(*pool_, v1).ok());
+    const Migration edited[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x BIGINT);\n"}};
+    auto r = storage::migrate(*pool_, edited);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(r.error().code == core::ErrorCode::failed_precondition);
+    CPPUNIT_ASSERT(r.error().message.find("checksum") != std::string::npos);
+  }
+
+  void failingMigrationNamesItselfAndStops() {
+    const Migration list[] = {{1, "good", "CREATE TABLE IF NOT EXISTS a (x INT);\n"},
+                              {2, "broken", "CREATE TABLE nonsense (;\n"},
+                              {3, "after", "CREATE TABLE IF NOT EXISTS c (z INT);\n"}};
+    auto r = storage::migrate(*pool_, list);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(r.error().message.find("migration 2 (broken)") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::string("1\n"), sql("SELECT GROUP_CONCAT(version) FROM schema_migrations"));
+    CPPUNIT_ASSERT_EQUAL(std::string("0\n"), sql("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                                                 "table_schema = DATABASE() AND table_name = 'c'"));
+  }
+
+  void sessionRoundTripIsExact() {
+    CPPUNIT_ASSERT(storage::migrate(*pool_).ok());
+    storage::MariaDbSessionRepository repo(*pool_);
+    const auto created = core::TimePoint(std::chrono::microseconds(1'795'000'000'123'456));
+    core::SessionRecord r{std::string(64, 'a'),
+                          core::Principal{"o.nil", "Ёлкина-Петрова Анна О'Нил", {"class_teacher", "teacher"}}, created,
+                          created + std::chrono::seconds(5)};
+    CPPUNIT_ASSERT(repo.insert(r).ok());
+    CPPUNIT_ASSERT(repo.insert(r).error().code == core::ErrorCode::already_exists);
+    auto found = repo.find(r.tokenHash);
+    CPPUNIT_ASSERT(found.ok() && found->has_value());
+    const auto& s = **found;
+    CPPUNIT_ASSERT_EQUAL(r.principal.displayName, s.principal.displayName);
+    CPPUNIT_ASSERT(r.principal.roles == s.principal.roles);
+    CPPUNIT_ASSERT(r.createdAt == s.createdAt);
+    CPPUNIT_ASSERT(r.lastSeenAt == s.lastSeenAt);
+    // Stored as UTF-8, not mangled by a latin1 connection.
+    CPPUNIT_ASSERT_EQUAL(std::string("D081D0BB\n"), sql("SELECT LEFT(HEX(display_name), 8) FROM sessions"));
+    const auto later = created + std::chrono::minutes(3);
+    CPPUNIT_ASSERT(repo.touch(r.tokenHash, later).ok());
+    CPPUNIT_ASSERT((*repo.find(r.tokenHash))->lastSeenAt == later);
+    CPPUNIT_ASSERT(repo.remove(r.tokenHash).ok());
+    CPPUNIT_ASSERT(!repo.find(r.tokenHash)->has_value());
+    CPPUNIT_ASSERT(!repo.find(std::string(64, 'b'))->has_value());
+  }
+
+  void removeExpiredTakesOnlyExpired() {
+    CPPUNIT_ASSERT(storage::migrate(*pool_).ok());
+    storage::MariaDbSessionRepository repo(*pool_);
+    const auto now = core::TimePoint(std::chrono::seconds(1'800'000'000));
+    auto make = [&](char c, std::chrono::minutes createdAgo, std::chrono::minutes seenAgo) {
+      return core::SessionRecord{std::string(64, c), core::Principal{"u", "Щ", {}}, now - createdAgo, now - seenAgo};
+    };
+    CPPUNIT_ASSERT(repo.insert(make('a', std::chrono::minutes(10), std::chrono::minutes(1))).ok());   // fresh
+    CPPUNIT_ASSERT(repo.insert(make('b', std::chrono::minutes(60), std::chrono::minutes(45))).ok());  // idle
+    CPPUNIT_ASSERT(repo.insert(make('c', std::chrono::minutes(800), std::chrono::minutes(1))).ok());  // too old
+    auto n = repo.removeExpired(now - std::chrono::minutes(30), now - std::chrono::hours(12));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, *n);
+    CPPUNIT_ASSERT(repo.find(std::string(64, 'a'))->has_value());
+  }
+
+ private:
+  core::Config::Database config_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(StorageTest);
+
+}  // namespace parta::test
