@@ -81,9 +81,21 @@ void App::add(Method method, const std::string& path, Access access, Exec exec, 
 void App::handle(Request request, Done done) {
   const auto start = Steady::now();
   const bool secure = request.secure;
-  auto finishWith = [this, start, secure, done = std::move(done)](std::size_t metric, Response r) {
+  // The path only (never the query, which may carry secrets), for the log.
+  auto finishWith = [this, start, secure, method = request.method, path = request.path, done = std::move(done)](
+                        std::size_t metric, Response r) {
     addSecurityHeaders(r, secure);
-    deps_.metrics.record(metric, r.status, Steady::now() - start);
+    const auto elapsed = Steady::now() - start;
+    deps_.metrics.record(metric, r.status, elapsed);
+    const auto level = r.status >= 500   ? core::LogLevel::warn
+                       : r.status >= 400 ? core::LogLevel::info
+                                         : core::LogLevel::debug;
+    if (deps_.log.enabled(level))
+      deps_.log.log(level, "request",
+                    {{"method", toString(method)},
+                     {"path", path.size() > 200 ? path.substr(0, 200) : path},
+                     {"status", r.status},
+                     {"us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}});
     done(std::move(r));
   };
 

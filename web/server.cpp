@@ -122,13 +122,21 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
   void onReadError(beast::error_code ec) {
     if (ec == http::error::body_limit)
-      return respondAndClose(errorResponse(413, "payload_too_large", "the request body is too large"));
+      return reject(errorResponse(413, "payload_too_large", "the request body is too large"), ec);
     if (ec == http::error::header_limit)
-      return respondAndClose(errorResponse(431, "headers_too_large", "the request headers are too large"));
+      return reject(errorResponse(431, "headers_too_large", "the request headers are too large"), ec);
     if (ec.category() == beast::error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
         ec != http::error::partial_message)
-      return respondAndClose(errorResponse(400, "bad_request", "malformed HTTP request"));
+      return reject(errorResponse(400, "bad_request", "malformed HTTP request"), ec);
     close();  // end of stream, timeout, reset: nothing to answer
+  }
+
+  // Refused before the application saw it: answer, log (no request bytes), close.
+  void reject(Response resp, beast::error_code ec) {
+    shared_.log.info("request_rejected", {{"status", resp.status}, {"reason", ec.message()}});
+    keepAlive_ = false;
+    version_ = 11;
+    write(std::move(resp));
   }
 
   void onRequest() {
@@ -156,12 +164,6 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       net::dispatch(self->stream_.get_executor(),
                     [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
     });
-  }
-
-  void respondAndClose(Response resp) {
-    keepAlive_ = false;
-    version_ = 11;
-    write(std::move(resp));
   }
 
   void write(Response resp) {

@@ -162,7 +162,7 @@ class PartadTest : public CppUnit::TestFixture {
     auto post = [&](const std::string& body, const std::string& type = "application/json") {
       return httpRequest(port, HttpRequest{"POST", "/api/v1/session", body, {{"Content-Type", type}}});
     };
-    auto malformed = post("{\"login\": \"elkina\", ");
+    auto malformed = post("{\"login\": \"elkina\", \"password\": \"Тайна-42");
     CPPUNIT_ASSERT_EQUAL(400u, malformed.status);
     CPPUNIT_ASSERT(contains(malformed.body, "\"code\":\"invalid_argument\""));
     auto tooBig = post("{\"login\":\"" + std::string(4096, 'x') + "\"}");
@@ -185,6 +185,14 @@ class PartadTest : public CppUnit::TestFixture {
     ApiClient api(port);
     CPPUNIT_ASSERT_EQUAL(200u, api.login("elkina", kPassword).status);
     CPPUNIT_ASSERT(partad->process().running());
+    // Every refusal is in the log, and no secret from any request is.
+    const auto log = partad->log();
+    CPPUNIT_ASSERT(contains(log, R"("event":"request","method":"POST","path":"/api/v1/session","status":400)"));
+    CPPUNIT_ASSERT(contains(log, R"("event":"request_rejected","status":413)"));
+    CPPUNIT_ASSERT(contains(log, R"("event":"request_rejected","status":431)"));
+    CPPUNIT_ASSERT(contains(log, R"("method":"GET","path":"/api/v1/nope","status":404)"));
+    CPPUNIT_ASSERT(!contains(log, "Тайна-42"));
+    CPPUNIT_ASSERT(!contains(log, kPassword));
   }
 
   void metricsAreServed() {
