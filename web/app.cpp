@@ -205,12 +205,7 @@ Response App::login(const Context& c) {
     return errorResponse(result.error());
   }
   deps_.log.info("login", {{"user", result->principal.userId}});
-  Response r = jsonResponse(
-      200,
-      dump(json{
-          {"user", principalJson(result->principal)},
-          {"school", {{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}}},
-          {"csrfToken", result->csrfToken}}));
+  Response r = sessionBody(result->principal, result->csrfToken);
   const auto maxAge = deps_.sessions.policy().absoluteTimeout.count();
   r.headers.emplace_back("Set-Cookie", sessionCookie(result->token, maxAge, c.request.secure));
   return r;
@@ -225,13 +220,13 @@ Response App::logout(const Context& c) {
   return r;
 }
 
-Response App::me(const Context& c) const {
-  return jsonResponse(
-      200,
-      dump(json{
-          {"user", principalJson(*c.principal)},
-          {"school", {{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}}},
-          {"csrfToken", deps_.sessions.csrfTokenFor(c.token)}}));
+Response App::me(const Context& c) const { return sessionBody(*c.principal, deps_.sessions.csrfTokenFor(c.token)); }
+
+// The answer to login and to "who am I": the user, the node they are on, and
+// the CSRF token for their state-changing requests.
+Response App::sessionBody(const core::Principal& principal, const std::string& csrfToken) const {
+  const json node{{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}};
+  return jsonResponse(200, dump(json{{"user", principalJson(principal)}, {"school", node}, {"csrfToken", csrfToken}}));
 }
 
 Response App::health() const {

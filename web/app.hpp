@@ -79,6 +79,7 @@ class App {
   Response logout(const Context& c);
   Response me(const Context& c) const;
   Response health() const;
+  Response sessionBody(const core::Principal& principal, const std::string& csrfToken) const;
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

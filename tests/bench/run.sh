@@ -43,6 +43,20 @@ sn: Ёлкина
 displayName: Ёлкина Анна
 userPassword: $password
 
+dn: uid=victim,ou=people,ou=school,dc=bench,dc=test
+objectClass: inetOrgPerson
+uid: victim
+cn: Д'Артаньян Шарль
+sn: Д'Артаньян
+userPassword: $password
+
+dn: uid=guess,ou=people,ou=school,dc=bench,dc=test
+objectClass: inetOrgPerson
+uid: guess
+cn: Щукина Мария
+sn: Щукина
+userPassword: $password
+
 dn: cn=teacher,ou=groups,ou=school,dc=bench,dc=test
 objectClass: groupOfNames
 cn: teacher
@@ -106,9 +120,25 @@ read -r z_rps z_p50 z_p99 z_bad < <(run healthz "http://127.0.0.1:$partad_port/h
 read -r m_rps m_p50 m_p99 m_bad < <(run me "http://127.0.0.1:$partad_port/api/v1/me" "Cookie: $cookie")
 load_rss="$(rss "$partad_pid")"; peak_rss="$(hwm "$partad_pid")"
 
+# Login timing classes: the answer to a wrong password, an unknown login and
+# a locked account must not tell them apart. Median of N sequential logins.
+login_ms() { # login password -> milliseconds
+  curl -s -o /dev/null -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @- \
+    "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"$1\",\"password\":\"$2\"}" |
+    awk '{printf "%.1f", $1 * 1000}'
+}
+median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+for _ in 1 2 3 4 5 6; do login_ms victim wrong >/dev/null; done  # victim is now locked
+t_wrong="$(for _ in 1 2 3 4; do login_ms guess "wrong-$RANDOM"; echo; done | median)"
+t_unknown="$(for _ in $(seq 1 9); do login_ms "nobody$RANDOM" "$password"; echo; done | median)"
+t_locked="$(for _ in $(seq 1 9); do login_ms victim "$password"; echo; done | median)"
+t_ok="$(for _ in $(seq 1 9); do login_ms bench "$password"; echo; done | median)"
+
 printf '\n%-28s %12s %9s %9s %8s %9s\n' target req/s p50 p99 non-2xx vs-hello
 printf '%-28s %12s %9s %9s %8s %9s\n' "Beast hello-world" "$h_rps" "$h_p50" "$h_p99" "$h_bad" "1.00"
 printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /healthz" "$z_rps" "$z_p50" "$z_p99" "$z_bad" "$(echo "$z_rps / $h_rps" | bc -l)"
 printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /api/v1/me" "$m_rps" "$m_p50" "$m_p99" "$m_bad" "$(echo "$m_rps / $h_rps" | bc -l)"
+printf '\nlogin median ms: wrong password %s, unknown login %s, locked account (right password) %s, success %s\n' \
+  "$t_wrong" "$t_unknown" "$t_locked" "$t_ok"
 printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
   "$((idle_rss / 1024))" "$((load_rss / 1024))" "$((peak_rss / 1024))"

@@ -11,12 +11,6 @@
 
 namespace parta::test {
 
-namespace {
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-}  // namespace
-
 class LifecycleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(LifecycleTest);
   CPPUNIT_TEST(brokenConfigNamesTheKey);

@@ -14,9 +14,6 @@ namespace {
 const std::string kName = "Ёлкина-Петрова Анна Сергеевна";
 const std::string kPassword = "Пароль-с-Ё'1";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 }  // namespace
 
 class PartadTest : public CppUnit::TestFixture {

@@ -19,6 +19,10 @@
 
 namespace parta::test {
 
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 std::filesystem::path sourceDir();
 std::filesystem::path buildDir();
 
