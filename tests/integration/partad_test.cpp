@@ -85,6 +85,11 @@ class PartadTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(wrong.body, unknown.body);
     CPPUNIT_ASSERT(contains(wrong.body, "\"code\":\"unauthenticated\""));
     CPPUNIT_ASSERT(wrong.header("set-cookie").empty());
+    // An unknown login costs what a wrong password costs: a failed Argon2
+    // bind against the decoy, whose failure slapd records like a real one.
+    const auto decoy = mustRun({"ldapsearch", "-Y", "EXTERNAL", "-Q", "-H", sharedSlapd().uri(), "-b",
+                                "uid=parta-decoy,ou=system," + node_.base, "-s", "base", "pwdFailureTime"});
+    CPPUNIT_ASSERT_MESSAGE(decoy, contains(decoy, "pwdFailureTime:"));
   }
 
   void lockoutAfterFiveFailures() {

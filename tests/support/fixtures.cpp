@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +131,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path&
   if (fd < 0) throw std::runtime_error("cannot open " + logFile.string());
   pid_ = ::fork();
   if (pid_ == 0) {
+    // If the test process dies (a crash, an abort), its servers go with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     const int devnull = ::open("/dev/null", O_RDONLY);
