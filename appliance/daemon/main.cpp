@@ -94,7 +94,7 @@ int run(const core::Config& config) {
   storage::ConnectionPool pool(config.database, *password, [&log](const core::Error& e, std::string_view detail) {
     log.warn("database_error", {{"code", core::toString(e.code)}, {"detail", detail}});
   });
-  auto migrated = storage::migrate(pool);
+  auto migrated = storage::migrate(pool, config.node.role);
   if (!migrated) {
     log.error("startup_failed", {{"reason", migrated.error().message}});
     return migrated.error().code == core::ErrorCode::failed_precondition ? kExitConfig : kExitUnavailable;

@@ -237,9 +237,42 @@ int latestKnownVersion() {
   return migrations.empty() ? 0 : migrations.back().version;
 }
 
-core::Result<MigrationReport> migrate(ConnectionPool& pool) { return migrate(pool, embeddedMigrations()); }
+core::Result<MigrationReport> migrate(ConnectionPool& pool, core::NodeRole role) {
+  return migrate(pool, role, embeddedMigrations());
+}
 
-core::Result<MigrationReport> migrate(ConnectionPool& pool, std::span<const Migration> migrations) {
+bool appliesTo(const Migration& migration, core::NodeRole role) {
+  // Only the leading comment lines are read: "-- roles: school, municipal".
+  std::string_view rest = migration.sql;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.rfind("--", 0) != 0) break;
+    line.remove_prefix(2);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (line.rfind("roles:", 0) == 0) {
+      const std::string_view wanted = core::toString(role);
+      std::string_view list = line.substr(6);
+      while (!list.empty()) {
+        const auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item == wanted) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+      return false;
+    }
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return true;
+}
+
+core::Result<MigrationReport> migrate(ConnectionPool& pool, core::NodeRole role,
+                                      std::span<const Migration> migrations) {
   if (auto ordered = checkOrdered(migrations); !ordered) return ordered.error();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
 
@@ -273,6 +306,26 @@ core::Result<MigrationReport> migrate(ConnectionPool& pool, std::span<const Migr
         " checksum CHAR(64) NOT NULL,"
         " applied_at DATETIME(6) NOT NULL"
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+    // A database belongs to one kind of node for life: a hub must never
+    // start on a school's database (it would serve its personal data).
+    step = "checking the node role";
+    statement->execute(
+        "CREATE TABLE IF NOT EXISTS node_role ("
+        " singleton TINYINT NOT NULL PRIMARY KEY,"
+        " role VARCHAR(16) NOT NULL"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+    {
+      std::unique_ptr<sql::PreparedStatement> claim(
+          connection.prepareStatement("INSERT IGNORE INTO node_role (singleton, role) VALUES (1, ?)"));
+      claim->setString(1, std::string(core::toString(role)));
+      claim->executeUpdate();
+      std::unique_ptr<sql::ResultSet> owner(statement->executeQuery("SELECT role FROM node_role"));
+      if (owner->next() && owner->getString(1).asStdString() != core::toString(role)) {
+        return core::makeError(ErrorCode::failed_precondition,
+                               "this database belongs to a " + owner->getString(1).asStdString() +
+                                   " node; refusing to start as " + std::string(core::toString(role)));
+      }
+    }
     std::map<int, Applied> applied;
     {
       std::unique_ptr<sql::ResultSet> rows(
@@ -314,7 +367,8 @@ core::Result<MigrationReport> migrate(ConnectionPool& pool, std::span<const Migr
       // unrecorded. The next start runs the whole file again, which is why
       // migrations are written to be re-runnable (CREATE TABLE IF NOT
       // EXISTS, ADD COLUMN IF NOT EXISTS, ...).
-      const auto statements = splitSqlStatements(migration.sql);
+      const auto statements =
+          appliesTo(migration, role) ? splitSqlStatements(migration.sql) : std::vector<std::string>{};
       for (std::size_t i = 0; i < statements.size(); ++i) {
         step = describe(migration) + ", statement " + std::to_string(i + 1);
         statement->execute(statements[i]);

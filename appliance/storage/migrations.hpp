@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "appliance/core/config.hpp"
 #include "appliance/core/result.hpp"
 #include "appliance/storage/pool.hpp"
 
@@ -32,14 +33,21 @@ std::span<const Migration> embeddedMigrations();
 // The highest embedded version (0 when there are none).
 int latestKnownVersion();
 
-// Brings the schema up to latestKnownVersion(). Takes the server-wide lock
-// GET_LOCK('parta_migrations') so that several partad processes never
-// migrate at once. Refuses (failed_precondition) when the database holds a
-// version newer than this binary knows, a version it does not know, or an
-// applied migration whose text has changed since.
-core::Result<MigrationReport> migrate(ConnectionPool& pool);
+// Brings the schema up to latestKnownVersion() for a node of `role`. Takes
+// the server-wide lock GET_LOCK('parta_migrations') so that several partad
+// processes never migrate at once. Refuses (failed_precondition) when the
+// database holds a version newer than this binary knows, a version it does
+// not know, an applied migration whose text has changed since, or when the
+// database was created for a node of another role.
+//
+// A migration whose first lines say `-- roles: school` runs only on those
+// roles; on the others it is recorded without running, so versions stay one
+// sequence. This is how hubs never get a table that can hold personal data.
+core::Result<MigrationReport> migrate(ConnectionPool& pool, core::NodeRole role);
 // The same with a given list (ordered by version); for tests.
-core::Result<MigrationReport> migrate(ConnectionPool& pool, std::span<const Migration> migrations);
+core::Result<MigrationReport> migrate(ConnectionPool& pool, core::NodeRole role, std::span<const Migration> migrations);
+// Whether `migration` runs on a node of `role` (its `-- roles:` line).
+bool appliesTo(const Migration& migration, core::NodeRole role);
 
 // SHA-256 of the text, lower-case hex; stored in schema_migrations.checksum.
 std::string migrationChecksum(std::string_view sql);

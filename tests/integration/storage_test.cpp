@@ -18,6 +18,8 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(migrationsApplyInOrderOnce);
   CPPUNIT_TEST(editedMigrationIsRefused);
   CPPUNIT_TEST(failingMigrationNamesItselfAndStops);
+  CPPUNIT_TEST(schoolOnlyMigrationIsRecordedButNotRunOnHubs);
+  CPPUNIT_TEST(databaseKeepsItsNodeRole);
   CPPUNIT_TEST(sessionRoundTripIsExact);
   CPPUNIT_TEST(removeExpiredTakesOnlyExpired);
   CPPUNIT_TEST_SUITE_END();
@@ -37,12 +39,12 @@ class StorageTest : public CppUnit::TestFixture {
   void migrationsApplyInOrderOnce() {
     const Migration list[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x INT);\n"},
                               {2, "b", "CREATE TABLE IF NOT EXISTS b (y INT);\nINSERT INTO b VALUES (7);\n"}};
-    auto first = storage::migrate(*pool_, list);
+    auto first = storage::migrate(*pool_, core::NodeRole::school, list);
     CPPUNIT_ASSERT(first.ok());
     CPPUNIT_ASSERT_EQUAL(0, first->from);
     CPPUNIT_ASSERT_EQUAL(2, first->to);
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, first->applied.size());
-    auto second = storage::migrate(*pool_, list);
+    auto second = storage::migrate(*pool_, core::NodeRole::school, list);
     CPPUNIT_ASSERT(second.ok());
     CPPUNIT_ASSERT(second->applied.empty());
     CPPUNIT_ASSERT_EQUAL(std::string("7\n"), sql("SELECT y FROM b"));  // the insert ran once
@@ -50,9 +52,9 @@ class StorageTest : public CppUnit::TestFixture {
 
   void editedMigrationIsRefused() {
     const Migration v1[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x INT);\n"}};
-    CPPUNIT_ASSERT(storage::migrate(*pool_, v1).ok());
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school, v1).ok());
     const Migration edited[] = {{1, "a", "CREATE TABLE IF NOT EXISTS a (x BIGINT);\n"}};
-    auto r = storage::migrate(*pool_, edited);
+    auto r = storage::migrate(*pool_, core::NodeRole::school, edited);
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT(r.error().code == core::ErrorCode::failed_precondition);
     CPPUNIT_ASSERT(r.error().message.find("checksum") != std::string::npos);
@@ -62,7 +64,7 @@ class StorageTest : public CppUnit::TestFixture {
     const Migration list[] = {{1, "good", "CREATE TABLE IF NOT EXISTS a (x INT);\n"},
                               {2, "broken", "CREATE TABLE nonsense (;\n"},
                               {3, "after", "CREATE TABLE IF NOT EXISTS c (z INT);\n"}};
-    auto r = storage::migrate(*pool_, list);
+    auto r = storage::migrate(*pool_, core::NodeRole::school, list);
     CPPUNIT_ASSERT(!r.ok());
     CPPUNIT_ASSERT(r.error().message.find("migration 2 (broken)") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(std::string("1\n"), sql("SELECT GROUP_CONCAT(version) FROM schema_migrations"));
@@ -70,8 +72,29 @@ class StorageTest : public CppUnit::TestFixture {
                                                  "table_schema = DATABASE() AND table_name = 'c'"));
   }
 
+  void schoolOnlyMigrationIsRecordedButNotRunOnHubs() {
+    const Migration list[] = {{1, "all", "CREATE TABLE IF NOT EXISTS a (x INT);\n"},
+                              {2, "register", "-- roles: school\nCREATE TABLE IF NOT EXISTS people (x INT);\n"}};
+    auto r = storage::migrate(*pool_, core::NodeRole::municipal, list);
+    CPPUNIT_ASSERT(r.ok());
+    CPPUNIT_ASSERT_EQUAL(2, r->to);
+    CPPUNIT_ASSERT_EQUAL(std::string("1,2\n"),
+                         sql("SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations"));
+    CPPUNIT_ASSERT_EQUAL(std::string("0\n"), sql("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                                                 "table_schema = DATABASE() AND table_name = 'people'"));
+  }
+
+  void databaseKeepsItsNodeRole() {
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school).ok());
+    auto r = storage::migrate(*pool_, core::NodeRole::municipal);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(r.error().code == core::ErrorCode::failed_precondition);
+    CPPUNIT_ASSERT_EQUAL(std::string("this database belongs to a school node; refusing to start as municipal"),
+                         r.error().message);
+  }
+
   void sessionRoundTripIsExact() {
-    CPPUNIT_ASSERT(storage::migrate(*pool_).ok());
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school).ok());
     storage::MariaDbSessionRepository repo(*pool_);
     const auto created = core::TimePoint(std::chrono::microseconds(1'795'000'000'123'456));
     core::SessionRecord r{std::string(64, 'a'),
@@ -97,7 +120,7 @@ class StorageTest : public CppUnit::TestFixture {
   }
 
   void removeExpiredTakesOnlyExpired() {
-    CPPUNIT_ASSERT(storage::migrate(*pool_).ok());
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school).ok());
     storage::MariaDbSessionRepository repo(*pool_);
     const auto now = core::TimePoint(std::chrono::seconds(1'800'000'000));
     auto make = [&](char c, std::chrono::minutes createdAgo, std::chrono::minutes seenAgo) {

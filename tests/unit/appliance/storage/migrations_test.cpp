@@ -10,6 +10,7 @@ class MigrationsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(semicolonsInQuotesAndCommentsDoNotSplit);
   CPPUNIT_TEST(checksumIsSha256);
   CPPUNIT_TEST(embeddedMigrationsAreNumberedInOrder);
+  CPPUNIT_TEST(rolesLineLimitsWhereAMigrationRuns);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -43,6 +44,21 @@ class MigrationsTest : public CppUnit::TestFixture {
     for (std::size_t i = 0; i < all.size(); ++i) CPPUNIT_ASSERT_EQUAL(static_cast<int>(i + 1), all[i].version);
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(all.size()), latestKnownVersion());
     CPPUNIT_ASSERT(all[0].sql.find("CREATE TABLE IF NOT EXISTS sessions") != std::string_view::npos);
+  }
+
+  void rolesLineLimitsWhereAMigrationRuns() {
+    using core::NodeRole;
+    const Migration everywhere{1, "a", "-- sessions for every node\nCREATE TABLE a (x INT);\n"};
+    const Migration school{2, "b", "-- the register\n-- roles: school\nCREATE TABLE b (x INT);\n"};
+    const Migration hubs{3, "c", "-- roles: municipal, regional\nCREATE TABLE c (x INT);\n"};
+    const Migration late{4, "d", "CREATE TABLE d (x INT);\n-- roles: school\n"};  // not a header line
+    CPPUNIT_ASSERT(appliesTo(everywhere, NodeRole::municipal));
+    CPPUNIT_ASSERT(appliesTo(school, NodeRole::school));
+    CPPUNIT_ASSERT(!appliesTo(school, NodeRole::municipal));
+    CPPUNIT_ASSERT(!appliesTo(school, NodeRole::regional));
+    CPPUNIT_ASSERT(!appliesTo(hubs, NodeRole::school));
+    CPPUNIT_ASSERT(appliesTo(hubs, NodeRole::regional));
+    CPPUNIT_ASSERT(appliesTo(late, NodeRole::regional));
   }
 };
 
