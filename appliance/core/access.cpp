@@ -1,0 +1,48 @@
+#include "appliance/core/access.hpp"
+
+#include <algorithm>
+
+namespace parta::core {
+
+namespace {
+
+bool has(const std::vector<std::string>& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+CardAccess merge(CardAccess a, CardAccess b) {
+  return CardAccess{a.read || b.read, a.sensitive || b.sensitive, a.edit || b.edit};
+}
+
+constexpr CardAccess kNone{};
+constexpr CardAccess kRead{true, false, false};
+constexpr CardAccess kReadAll{true, true, false};
+constexpr CardAccess kEditAll{true, true, true};
+
+}  // namespace
+
+CardAccess decideCardAccess(const std::vector<std::string>& roles, Subject subject, const Relation& relation) {
+  CardAccess access = kNone;
+  // Everyone reads their own card, health and social fields included.
+  if (relation.self) access = merge(access, kReadAll);
+  // The register's keepers edit every card; the administration reads them.
+  if (has(roles, "coordinator") || has(roles, "secretary")) access = merge(access, kEditAll);
+  if (has(roles, "principal")) access = merge(access, kReadAll);
+  // A class teacher keeps their own class's students and parents accurate.
+  if (has(roles, "class_teacher") && relation.ownClass && subject != Subject::staff) access = merge(access, kEditAll);
+  // A teacher reads the students they teach, but not health or social fields.
+  if (has(roles, "teacher") && relation.teaches && subject == Subject::student) access = merge(access, kRead);
+  // A parent reads their own children's cards in full.
+  if (has(roles, "parent") && relation.child) access = merge(access, kReadAll);
+  // The sysadmin manages accounts: names and contacts, never health or social.
+  if (has(roles, "sysadmin")) access = merge(access, kRead);
+  return access;
+}
+
+bool canBrowseRegister(const std::vector<std::string>& roles) {
+  return has(roles, "coordinator") || has(roles, "secretary") || has(roles, "principal") || has(roles, "sysadmin");
+}
+
+bool canReadAudit(const std::vector<std::string>& roles) { return has(roles, "principal"); }
+
+}  // namespace parta::core
