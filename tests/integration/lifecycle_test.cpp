@@ -16,6 +16,7 @@ class LifecycleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(brokenConfigNamesTheKey);
   CPPUNIT_TEST(migrationsAreAppliedOnce);
   CPPUNIT_TEST(newerSchemaIsRefused);
+  CPPUNIT_TEST(hubsHaveNoTableForPersonalData);
   CPPUNIT_TEST(tlsServesWithSecureCookie);
   CPPUNIT_TEST(healthWhenDatabaseGoesDownAndComesBack);
   CPPUNIT_TEST(healthWhenDirectoryIsDown);
@@ -69,6 +70,32 @@ class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(*code != 0);
     CPPUNIT_ASSERT_MESSAGE(old.log(), contains(old.log(), "9999"));
     CPPUNIT_ASSERT(contains(old.log(), "newer than this partad"));
+  }
+
+  void hubsHaveNoTableForPersonalData() {
+    // A hub's schema is an allow-list: a new table there is a decision that
+    // must be made here, in view of DESIGN.md §3, not by accident.
+    for (const char* role : {"municipal", "regional"}) {
+      auto node = makeNodeFixture();
+      auto o = node.options();
+      o.role = role;
+      {
+        Partad hub(o);
+        hub.start();
+      }
+      const auto tables = sharedMariaDb().sql(
+          "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables "
+          "WHERE table_schema = DATABASE()",
+          node.databaseName);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(role, std::string("node_role,schema_migrations,sessions\n"), tables);
+    }
+    // The same binary gives a school its register.
+    auto school = makeNodeFixture();
+    {
+      Partad node(school.options());
+      node.start();
+    }
+    CPPUNIT_ASSERT(contains(sharedMariaDb().sql("SHOW TABLES", school.databaseName), "people"));
   }
 
   void tlsServesWithSecureCookie() {
