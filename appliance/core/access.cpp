@@ -21,7 +21,7 @@ constexpr CardAccess kEditAll{true, true, true};
 
 }  // namespace
 
-CardAccess decideCardAccess(const std::vector<std::string>& roles, Subject subject, const Relation& relation) {
+CardAccess decideCardAccess(const std::vector<std::string>& roles, PersonKind subject, const Relation& relation) {
   CardAccess access = kNone;
   // Everyone reads their own card, health and social fields included.
   if (relation.self) access = merge(access, kReadAll);
@@ -29,14 +29,20 @@ CardAccess decideCardAccess(const std::vector<std::string>& roles, Subject subje
   if (has(roles, "coordinator") || has(roles, "secretary")) access = merge(access, kEditAll);
   if (has(roles, "principal")) access = merge(access, kReadAll);
   // A class teacher keeps their own class's students and parents accurate.
-  if (has(roles, "class_teacher") && relation.ownClass && subject != Subject::staff) access = merge(access, kEditAll);
+  if (has(roles, "class_teacher") && relation.ownClass && subject != PersonKind::staff)
+    access = merge(access, kEditAll);
   // A teacher reads the students they teach, but not health or social fields.
-  if (has(roles, "teacher") && relation.teaches && subject == Subject::student) access = merge(access, kRead);
+  if (has(roles, "teacher") && relation.teaches && subject == PersonKind::student) access = merge(access, kRead);
   // A parent reads their own children's cards in full.
   if (has(roles, "parent") && relation.child) access = merge(access, kReadAll);
   // The sysadmin manages accounts: names and contacts, never health or social.
   if (has(roles, "sysadmin")) access = merge(access, kRead);
   return access;
+}
+
+Reach reachOf(const std::vector<std::string>& roles) {
+  // Mirrors decideCardAccess: a relation counts only with the role it needs.
+  return Reach{has(roles, "parent"), has(roles, "class_teacher"), has(roles, "teacher")};
 }
 
 bool canBrowseRegister(const std::vector<std::string>& roles) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "appliance/core/person_fields.hpp"
+
 namespace parta::core {
 
 // What links the actor to the person whose card is asked for. Each flag is a
@@ -19,8 +21,6 @@ struct Relation {
   bool teaches = false;   // the actor teaches the person (a student) in some class
 };
 
-enum class Subject { student, staff, parent };
-
 struct CardAccess {
   bool read = false;       // names, birth date, class, contact and document fields
   bool sensitive = false;  // health and social fields too
@@ -30,7 +30,16 @@ struct CardAccess {
 
 // The default role set (configurable roles come later). Unknown roles grant
 // nothing.
-CardAccess decideCardAccess(const std::vector<std::string>& roles, Subject subject, const Relation& relation);
+CardAccess decideCardAccess(const std::vector<std::string>& roles, PersonKind subject, const Relation& relation);
+
+// Which relations can make a card readable for these roles: what a search
+// by someone who may not browse the whole register is limited to.
+struct Reach {
+  bool children = false;
+  bool ownClass = false;
+  bool taught = false;
+};
+Reach reachOf(const std::vector<std::string>& roles);
 
 // Who may list the whole register (search across all people); everyone
 // else gets only the people their relations reach.

@@ -31,55 +31,55 @@ class AccessTest : public CppUnit::TestFixture {
  public:
   void registerKeepersEditEverything() {
     for (const char* role : {"coordinator", "secretary"})
-      for (auto s : {Subject::student, Subject::staff, Subject::parent})
+      for (auto s : {PersonKind::student, PersonKind::staff, PersonKind::parent})
         CPPUNIT_ASSERT_EQUAL_MESSAGE(role, std::string("rse"), show(decideCardAccess({role}, s, kStranger)));
   }
 
   void principalReadsEverythingEditsNothing() {
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"principal"}, Subject::student, kStranger)));
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"principal"}, Subject::staff, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"principal"}, PersonKind::student, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"principal"}, PersonKind::staff, kStranger)));
   }
 
   void classTeacherEditsOnlyOwnClass() {
     const std::vector<std::string> roles{"teacher", "class_teacher"};
-    CPPUNIT_ASSERT_EQUAL(std::string("rse"), show(decideCardAccess(roles, Subject::student, kOwnClass)));
-    CPPUNIT_ASSERT_EQUAL(std::string("rse"), show(decideCardAccess(roles, Subject::parent, kOwnClass)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess(roles, Subject::student, kStranger)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess(roles, Subject::staff, kOwnClass)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rse"), show(decideCardAccess(roles, PersonKind::student, kOwnClass)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rse"), show(decideCardAccess(roles, PersonKind::parent, kOwnClass)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess(roles, PersonKind::student, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess(roles, PersonKind::staff, kOwnClass)));
     // Another class they only teach: read, no sensitive fields.
-    CPPUNIT_ASSERT_EQUAL(std::string("r--"), show(decideCardAccess(roles, Subject::student, kTaught)));
+    CPPUNIT_ASSERT_EQUAL(std::string("r--"), show(decideCardAccess(roles, PersonKind::student, kTaught)));
   }
 
   void teacherReadsTaughtStudentsWithoutSensitive() {
-    CPPUNIT_ASSERT_EQUAL(std::string("r--"), show(decideCardAccess({"teacher"}, Subject::student, kTaught)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, Subject::student, kStranger)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, Subject::parent, kTaught)));
+    CPPUNIT_ASSERT_EQUAL(std::string("r--"), show(decideCardAccess({"teacher"}, PersonKind::student, kTaught)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, PersonKind::student, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, PersonKind::parent, kTaught)));
     // class_teacher relation without the role means nothing.
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, Subject::student, kOwnClass)));
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"teacher"}, Subject::staff, kSelf)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"teacher"}, PersonKind::student, kOwnClass)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"teacher"}, PersonKind::staff, kSelf)));
   }
 
   void parentReadsOwnChildrenAndSelf() {
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"parent"}, Subject::student, kChild)));
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"parent"}, Subject::parent, kSelf)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"parent"}, Subject::student, kStranger)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"parent"}, Subject::parent, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"parent"}, PersonKind::student, kChild)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"parent"}, PersonKind::parent, kSelf)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"parent"}, PersonKind::student, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"parent"}, PersonKind::parent, kStranger)));
   }
 
   void studentReadsOnlySelf() {
-    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"student"}, Subject::student, kSelf)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"student"}, Subject::student, kStranger)));
-    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"student"}, Subject::staff, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("rs-"), show(decideCardAccess({"student"}, PersonKind::student, kSelf)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"student"}, PersonKind::student, kStranger)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"student"}, PersonKind::staff, kStranger)));
   }
 
   void sysadminNeverSeesSensitive() {
-    for (auto s : {Subject::student, Subject::staff, Subject::parent})
+    for (auto s : {PersonKind::student, PersonKind::staff, PersonKind::parent})
       CPPUNIT_ASSERT_EQUAL(std::string("r--"), show(decideCardAccess({"sysadmin"}, s, kStranger)));
   }
 
   void unknownRolesGrantNothing() {
-    CPPUNIT_ASSERT_EQUAL(std::string("---"),
-                         show(decideCardAccess({"analyst", "regional_admin", "Teacher"}, Subject::student, kTaught)));
+    CPPUNIT_ASSERT_EQUAL(std::string("---"), show(decideCardAccess({"analyst", "regional_admin", "Teacher"},
+                                                                   PersonKind::student, kTaught)));
   }
 
   void browsingAndAudit() {
@@ -90,6 +90,10 @@ class AccessTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(canReadAudit({"principal"}));
     CPPUNIT_ASSERT(!canReadAudit({"coordinator"}));
     CPPUNIT_ASSERT(!canReadAudit({"sysadmin"}));
+    const auto reach = reachOf({"teacher", "class_teacher"});
+    CPPUNIT_ASSERT(reach.ownClass && reach.taught && !reach.children);
+    CPPUNIT_ASSERT(reachOf({"parent"}).children);
+    CPPUNIT_ASSERT(!reachOf({"student"}).children && !reachOf({"student"}).taught);
   }
 };
 

@@ -1,0 +1,152 @@
+#include "appliance/core/register.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "appliance/core/validation.hpp"
+
+namespace parta::core {
+
+namespace {
+
+constexpr std::size_t kMaxPageSize = 200;
+constexpr std::size_t kMaxChanges = 100;
+
+Error denied() { return makeError(ErrorCode::permission_denied, "you may not see this card"); }
+
+// Sensitive fields that a viewer may not see also stay out of the history.
+bool visible(std::string_view key, const CardAccess& access) {
+  if (access.sensitive || isCoreField(key)) return true;
+  const FieldSpec* spec = findField(key);
+  return spec != nullptr && !isSensitive(spec->category);
+}
+
+Result<std::string> validateCoreField(std::string_view key, std::string_view value) {
+  if (key == "birth_date") return value.empty() ? Result<std::string>(std::string()) : normalizeDate(value);
+  if (key == "sex") {
+    if (value.empty() || value == "male" || value == "female") return std::string(value);
+    return makeError(ErrorCode::invalid_argument, "expected male or female");
+  }
+  if (value.empty() && key == "patronymic") return std::string();
+  return normalizePersonName(value);
+}
+
+}  // namespace
+
+bool isSensitive(FieldCategory category) {
+  return category == FieldCategory::health || category == FieldCategory::social;
+}
+
+bool isCoreField(std::string_view key) {
+  return key == "surname" || key == "first_name" || key == "patronymic" || key == "birth_date" || key == "sex";
+}
+
+Result<CardAccess> RegisterService::accessTo(const Principal& actor, const PersonSummary& person) {
+  auto relation = repository_.relation(actor.userId, person.id);
+  if (!relation) return relation.error();
+  return decideCardAccess(actor.roles, person.kind, *relation);
+}
+
+Result<std::vector<PersonSummary>> RegisterService::search(const Principal& actor, PeopleQuery query) {
+  query.limit = std::clamp<std::size_t>(query.limit, 1, kMaxPageSize);
+  if (query.text.size() > 100) return makeError(ErrorCode::invalid_argument, "q: at most 100 bytes");
+  if (!isValidUtf8(query.text)) return makeError(ErrorCode::invalid_argument, "q: not valid UTF-8");
+  if (canBrowseRegister(actor.roles)) {
+    query.reachableFrom.reset();
+  } else {
+    query.reachableFrom = actor.userId;
+    query.reach = reachOf(actor.roles);
+  }
+  return repository_.search(query);
+}
+
+Result<CardView> RegisterService::readCard(const Principal& actor, PersonId id) {
+  auto card = repository_.card(id);
+  if (!card) return card.error();
+  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
+  auto access = accessTo(actor, (*card)->person);
+  if (!access) return access.error();
+  if (!access->read) return denied();
+  CardView view{std::move(**card), *access};
+  std::erase_if(view.card.fields, [&](const auto& kv) { return !visible(kv.first, *access); });
+  if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.read", "person", id,
+                                                        access->sensitive ? "full" : "without health and social"});
+      !logged)
+    return logged.error();  // no audit, no read
+  return view;
+}
+
+Result<std::uint32_t> RegisterService::updateCard(const Principal& actor, PersonId id, std::uint32_t expectedVersion,
+                                                  std::vector<CardChange> changes) {
+  if (changes.empty()) return makeError(ErrorCode::invalid_argument, "fields: nothing to change");
+  if (changes.size() > kMaxChanges) return makeError(ErrorCode::invalid_argument, "fields: too many changes");
+  auto card = repository_.card(id);
+  if (!card) return card.error();
+  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
+  const PersonCard& current = **card;
+  auto access = accessTo(actor, current.person);
+  if (!access) return access.error();
+  if (!access->read) return denied();
+  if (!access->edit) return makeError(ErrorCode::permission_denied, "you may not change this card");
+
+  std::set<std::string> seen;
+  std::string detail;
+  for (auto& change : changes) {
+    if (!seen.insert(change.field).second)
+      return makeError(ErrorCode::invalid_argument, "fields." + change.field + ": given twice");
+    if (isCoreField(change.field)) {
+      auto value = validateCoreField(change.field, change.value);
+      if (!value)
+        return makeError(ErrorCode::invalid_argument, "fields." + change.field + ": " + value.error().message);
+      if (value->empty() && change.field != "patronymic" && change.field != "birth_date" && change.field != "sex")
+        return makeError(ErrorCode::invalid_argument, "fields." + change.field + ": required");
+      change.value = std::move(*value);
+    } else {
+      const FieldSpec* spec = findField(change.field);
+      if (spec == nullptr) return makeError(ErrorCode::invalid_argument, "fields." + change.field + ": unknown field");
+      if (!spec->appliesTo(current.person.kind))
+        return makeError(ErrorCode::invalid_argument, "fields." + change.field + ": not a field of a " +
+                                                          std::string(toString(current.person.kind)) + " card");
+      auto value = validateFieldValue(*spec, change.value);
+      if (!value) return makeError(ErrorCode::invalid_argument, "fields." + value.error().message);
+      // Seed 004, 5.4: personal data only with written consent.
+      if (spec->needsConsent && !value->empty() && !current.consent)
+        return makeError(
+            ErrorCode::failed_precondition,
+            "fields." + change.field + ": consent to processing personal data is not on record for this person");
+      change.value = std::move(*value);
+    }
+    detail += (detail.empty() ? "" : ",") + change.field;
+  }
+  auto version = repository_.updateCard(id, expectedVersion, changes, actor.userId, clock_.now());
+  if (!version) return version.error();
+  if (auto logged =
+          repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.update", "person", id, detail});
+      !logged)
+    return logged.error();
+  return version;
+}
+
+Result<std::vector<HistoryEntry>> RegisterService::history(const Principal& actor, PersonId id) {
+  auto card = repository_.card(id);
+  if (!card) return card.error();
+  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
+  auto access = accessTo(actor, (*card)->person);
+  if (!access) return access.error();
+  if (!access->read) return denied();
+  auto entries = repository_.history(id);
+  if (!entries) return entries.error();
+  std::erase_if(*entries, [&](const HistoryEntry& e) { return !visible(e.field, *access); });
+  if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.history", "person", id, ""});
+      !logged)
+    return logged.error();
+  return entries;
+}
+
+Result<std::vector<AuditRecord>> RegisterService::audit(const Principal& actor, std::size_t limit) {
+  if (!canReadAudit(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the principal reads the audit log");
+  return repository_.audit(std::clamp<std::size_t>(limit, 1, 1000));
+}
+
+}  // namespace parta::core

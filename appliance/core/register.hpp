@@ -1,0 +1,111 @@
+#pragma once
+// The school register's use cases: find people, read a card, change it, see
+// its history, read the audit log. Access is decided here, per call, from
+// the actor's roles and their relation to the person (access.hpp); every
+// read of a card and every change is written to the audit log.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "appliance/core/access.hpp"
+#include "appliance/core/person_fields.hpp"
+#include "appliance/core/ports.hpp"
+#include "appliance/core/result.hpp"
+
+namespace parta::core {
+
+using PersonId = std::uint64_t;
+
+struct PersonSummary {
+  PersonId id = 0;
+  PersonKind kind = PersonKind::student;
+  std::string surname, firstName, patronymic;
+  std::string birthDate;  // YYYY-MM-DD or empty
+  std::string sex;        // "male", "female" or empty
+  std::string className;  // "5А" for a student in a class, else empty
+};
+
+struct PersonCard {
+  PersonSummary person;
+  std::uint32_t version = 0;
+  std::map<std::string, std::string> fields;  // catalogue key → canonical value
+  bool consent = false;                       // consent to processing personal data is on record
+};
+
+struct HistoryEntry {
+  std::string field, oldValue, newValue, changedBy, changedAt;
+};
+
+struct AuditRecord {
+  TimePoint at;
+  std::string actor, action, subjectType;
+  PersonId subjectId = 0;
+  std::string detail;  // field names, never values
+};
+
+struct PeopleQuery {
+  std::optional<PersonKind> kind;
+  std::string text;  // prefix of surname, first name or patronymic
+  std::size_t limit = 50;
+  std::size_t offset = 0;
+  // Set for actors who may not browse: only people reachable from this
+  // account through the relations in `reach` (and the actor themself).
+  std::optional<std::string> reachableFrom;
+  Reach reach;
+};
+
+struct CardChange {
+  std::string field;  // a catalogue key, or surname/first_name/patronymic/birth_date/sex
+  std::string value;  // canonical; empty clears
+};
+
+class RegisterRepository {
+ public:
+  virtual ~RegisterRepository() = default;
+  virtual Result<std::vector<PersonSummary>> search(const PeopleQuery& query) = 0;
+  virtual Result<std::optional<PersonCard>> card(PersonId id) = 0;
+  virtual Result<Relation> relation(std::string_view actorUid, PersonId person) = 0;
+  // One transaction: checks the version (conflict when stale), writes the
+  // changes and their history, bumps the version; returns the new version.
+  virtual Result<std::uint32_t> updateCard(PersonId id, std::uint32_t expectedVersion,
+                                           const std::vector<CardChange>& changes, std::string_view actor,
+                                           TimePoint at) = 0;
+  virtual Result<std::vector<HistoryEntry>> history(PersonId id) = 0;
+  virtual Result<void> appendAudit(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> audit(std::size_t limit) = 0;
+};
+
+// A card as one actor may see it.
+struct CardView {
+  PersonCard card;  // sensitive fields removed unless access.sensitive
+  CardAccess access;
+};
+
+class RegisterService {
+ public:
+  RegisterService(RegisterRepository& repository, TimeSource& clock) : repository_(repository), clock_(clock) {}
+
+  Result<std::vector<PersonSummary>> search(const Principal& actor, PeopleQuery query);
+  Result<CardView> readCard(const Principal& actor, PersonId id);
+  // `changes` come from outside: validated and normalised here.
+  Result<std::uint32_t> updateCard(const Principal& actor, PersonId id, std::uint32_t expectedVersion,
+                                   std::vector<CardChange> changes);
+  Result<std::vector<HistoryEntry>> history(const Principal& actor, PersonId id);
+  Result<std::vector<AuditRecord>> audit(const Principal& actor, std::size_t limit);
+
+ private:
+  Result<CardAccess> accessTo(const Principal& actor, const PersonSummary& person);
+
+  RegisterRepository& repository_;
+  TimeSource& clock_;
+};
+
+// Health and social fields: shown only with CardAccess::sensitive.
+bool isSensitive(FieldCategory category);
+// The name columns that are edited like catalogue fields.
+bool isCoreField(std::string_view key);
+
+}  // namespace parta::core

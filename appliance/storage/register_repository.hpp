@@ -1,0 +1,27 @@
+#pragma once
+// The school register on MariaDB (tables from migration 0002).
+
+#include "appliance/core/register.hpp"
+#include "appliance/storage/pool.hpp"
+
+namespace parta::storage {
+
+class MariaDbRegisterRepository final : public core::RegisterRepository {
+ public:
+  explicit MariaDbRegisterRepository(ConnectionPool& pool) : pool_(pool) {}
+
+  core::Result<std::vector<core::PersonSummary>> search(const core::PeopleQuery& query) override;
+  core::Result<std::optional<core::PersonCard>> card(core::PersonId id) override;
+  core::Result<core::Relation> relation(std::string_view actorUid, core::PersonId person) override;
+  core::Result<std::uint32_t> updateCard(core::PersonId id, std::uint32_t expectedVersion,
+                                         const std::vector<core::CardChange>& changes, std::string_view actor,
+                                         core::TimePoint at) override;
+  core::Result<std::vector<core::HistoryEntry>> history(core::PersonId id) override;
+  core::Result<void> appendAudit(const core::AuditRecord& record) override;
+  core::Result<std::vector<core::AuditRecord>> audit(std::size_t limit) override;
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace parta::storage
