@@ -69,13 +69,63 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
     r.body = deps_.metrics.render();
     return r;
   });
+  if (deps_.registry != nullptr) addRegisterRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }
 
+namespace {
+std::vector<std::string> splitPath(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    if (path.front() == '/') path.remove_prefix(1);
+    const auto slash = path.find('/');
+    out.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+}  // namespace
+
 void App::add(Method method, const std::string& path, Access access, Exec exec, Handler handler) {
   const auto metric = deps_.metrics.addRoute(std::string(toString(method)), path);
-  routes_[path].push_back(Route{method, access, exec, std::move(handler), metric});
+  Route route{method, access, exec, std::move(handler), metric};
+  if (path.find('{') == std::string::npos) {
+    routes_[path].push_back(std::move(route));
+    return;
+  }
+  auto segments = splitPath(path);
+  for (auto& [known, routes] : patterns_) {
+    if (known == segments) {
+      routes.push_back(std::move(route));
+      return;
+    }
+  }
+  patterns_.emplace_back(std::move(segments), std::vector<Route>{std::move(route)});
+}
+
+std::vector<App::Route>* App::match(Request& request) {
+  if (auto found = routes_.find(request.path); found != routes_.end()) return &found->second;
+  const auto segments = splitPath(request.path);
+  for (auto& [pattern, routes] : patterns_) {
+    if (pattern.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < pattern.size(); ++i) {
+      if (pattern[i].front() == '{') {
+        ok = !segments[i].empty();
+        params.push_back(segments[i]);
+      } else {
+        ok = pattern[i] == segments[i];
+      }
+    }
+    if (ok) {
+      request.params = std::move(params);
+      return &routes;
+    }
+  }
+  return nullptr;
 }
 
 void App::handle(Request request, Done done) {
@@ -105,8 +155,8 @@ void App::handle(Request request, Done done) {
     return finishWith(unmatchedMetric_, std::move(r));
   }
 
-  auto found = routes_.find(request.path);
-  if (found == routes_.end()) {
+  auto* found = match(request);
+  if (found == nullptr) {
     const bool api = request.path.rfind("/api/", 0) == 0 || request.path == "/api";
     if (!api && deps_.assets && (request.method == Method::get || request.method == Method::head))
       return finishWith(assetMetric_, serveAsset(request));
@@ -114,7 +164,7 @@ void App::handle(Request request, Done done) {
   }
   const Route* route = nullptr;
   std::string allow;
-  for (const auto& r : found->second) {
+  for (const auto& r : *found) {
     if (r.method == request.method || (request.method == Method::head && r.method == Method::get)) route = &r;
     allow += (allow.empty() ? "" : ", ") + std::string(toString(r.method));
   }

@@ -13,6 +13,7 @@
 #include "appliance/core/config.hpp"
 #include "appliance/core/log.hpp"
 #include "appliance/core/ports.hpp"
+#include "appliance/core/register.hpp"
 #include "appliance/core/session.hpp"
 #include "web/http.hpp"
 #include "web/metrics.hpp"
@@ -40,6 +41,7 @@ struct AppDeps {
   core::Logger& log;
   const StaticFiles* assets = nullptr;  // null: API only
   NodeInfo node;
+  core::RegisterService* registry = nullptr;  // school nodes only
 };
 
 class App {
@@ -71,7 +73,9 @@ class App {
     std::size_t metric;
   };
 
+  // `path` may hold {name} segments: "/api/v1/people/{id}".
   void add(Method method, const std::string& path, Access access, Exec exec, Handler handler);
+  std::vector<Route>* match(Request& request);
   void dispatch(const Route& route, Request request, Done done);
   Response serveAsset(const Request& request) const;
 
@@ -81,8 +85,17 @@ class App {
   Response health() const;
   Response sessionBody(const core::Principal& principal, const std::string& csrfToken) const;
 
+  // The school register (register_handlers.cpp).
+  void addRegisterRoutes();
+  Response searchPeople(const Context& c);
+  Response readCard(const Context& c);
+  Response updateCard(const Context& c);
+  Response cardHistory(const Context& c);
+  Response auditLog(const Context& c);
+
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;
+  std::vector<std::pair<std::vector<std::string>, std::vector<Route>>> patterns_;
   std::size_t unmatchedMetric_ = 0;
   std::size_t assetMetric_ = 0;
   std::atomic<bool> draining_{false};

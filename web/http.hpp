@@ -2,6 +2,7 @@
 // Plain request and response values that handlers see. No Beast here:
 // handlers and their tests compile without the heavy templates.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +25,8 @@ struct Request {
   std::string query;                                         // after '?', raw
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
-  bool secure = false;  // arrived over TLS
+  bool secure = false;              // arrived over TLS
+  std::vector<std::string> params;  // the {…} segments of the matched route, in order
 
   // Empty when absent. Names are compared case-insensitively.
   std::string_view header(std::string_view name) const;
@@ -39,6 +41,10 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   bool closeConnection = false;
 };
+
+// "a=1&q=%D0%81%D0%BB" → {a: "1", q: "Ёл"}; '+' is a space. Malformed
+// escapes are kept literally; later duplicates win.
+std::map<std::string, std::string> parseQuery(std::string_view query);
 
 // The one place where error codes become HTTP status (STYLE.md habit 3).
 unsigned httpStatus(core::ErrorCode code);

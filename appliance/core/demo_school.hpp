@@ -25,13 +25,13 @@ struct SchoolSpec {
   int students = 1000;
   int classes = 33;  // spread over grades 1–11, lower grades first when it does not divide
   int staff = 70;
-  int parents = 1700;  // met exactly while classes > 0 and students <= parents <= 2 * students
+  int parents = 1700;            // met exactly up to 2 * students; students need classes > 0
   int academicYearStart = 2026;  // the year of 1 September the school year starts on
 };
 
 struct GeneratedPerson {
-  std::string ref;  // "S0001" students, "T001" staff, "P0001" parents; stable for a seed
-  char kind = 's';  // 's' student, 't' staff, 'p' parent
+  std::string ref;                             // "S0001" students, "T001" staff, "P0001" parents; stable for a seed
+  char kind = 's';                             // 's' student, 't' staff, 'p' parent
   std::string surname, firstName, patronymic;  // patronymic is empty for children of foreign fathers
   std::string birthDate;                       // YYYY-MM-DD
   std::string sex;                             // "male" | "female"
@@ -88,7 +88,7 @@ struct GeneratedSchool {
   std::vector<GeneratedClass> classes;
   std::vector<GeneratedGuardianship> guardianships;
   std::vector<GeneratedSubject> subjects;
-  std::vector<GeneratedPlanLine> curriculum;  // one line per (grade, subject) with hours > 0
+  std::vector<GeneratedPlanLine> curriculum;     // one line per (grade, subject) with hours > 0
   std::vector<GeneratedAssignment> assignments;  // one per (class, subject of its grade's plan)
 
   bool operator==(const GeneratedSchool&) const = default;

@@ -20,6 +20,7 @@
 #include "appliance/crypto/sodium.hpp"
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
+#include "appliance/storage/register_repository.hpp"
 #include "appliance/storage/session_repository.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
@@ -138,7 +139,11 @@ int run(const core::Config& config) {
   metrics.addGauge("parta_workers_rejected_total", "Tasks refused because the queue was full.",
                    [&workers] { return static_cast<double>(workers.rejected()); });
 
-  web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node});
+  // The register exists on school nodes only (hubs have no such tables).
+  storage::MariaDbRegisterRepository registerRepository(pool);
+  core::RegisterService registry(registerRepository, clock);
+  web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
+                            config.node.role == core::NodeRole::school ? &registry : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

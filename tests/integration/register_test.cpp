@@ -1,0 +1,261 @@
+// The school register over HTTP on a real school node: the access matrix
+// (every default role × relation, read and edit, with nothing personal in a
+// refusal), validation, consent, versions, history and the audit log.
+
+#include <map>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "tests/support/fixtures.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace parta::test {
+
+namespace {
+
+const std::string kPassword = "Пароль-Ё'1";
+
+// Register rows: id, kind, account, surname, first name.
+struct Person {
+  int id;
+  const char* kind;
+  const char* account;  // "" for none
+  const char* surname;
+  const char* firstName;
+};
+const Person kPeople[] = {
+    {1, "staff", "secretary", "Мельникова", "Олеся"},
+    {2, "staff", "coord", "Коршунова", "Татьяна"},
+    {3, "staff", "principal", "Соколов", "Пётр"},
+    {4, "staff", "ct5a", "Д'Анжело", "Мария"},
+    {5, "staff", "teacher6b", "Ёлкин-Бахтин", "Семён"},
+    {6, "staff", "admin", "Соловьёв", "Артём"},
+    {10, "student", "student_a", "Ёлкина-Петрова", "Алёна"},
+    {11, "student", "", "О'Коннор", "Фёдор"},
+    {20, "parent", "parent_a", "Ёлкина-Петрова", "Ольга"},
+    {21, "parent", "", "О'Коннор", "Дарья"},
+};
+const std::map<std::string, std::vector<std::string>> kRoles = {
+    {"secretary", {"secretary"}}, {"coord", {"coordinator"}},
+    {"principal", {"principal"}}, {"ct5a", {"teacher", "class_teacher"}},
+    {"teacher6b", {"teacher"}},   {"admin", {"sysadmin"}},
+    {"student_a", {"student"}},   {"parent_a", {"parent"}},
+};
+
+// Private values that must never appear in a refusal.
+std::string secretOf(int id) { return "Секрет-" + std::to_string(id); }
+
+}  // namespace
+
+class RegisterTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(RegisterTest);
+  CPPUNIT_TEST(accessMatrix);
+  CPPUNIT_TEST(searchIsLimitedToRelations);
+  CPPUNIT_TEST(updateValidatesAndKeepsHistory);
+  CPPUNIT_TEST(consentGatesPersonalFields);
+  CPPUNIT_TEST(staleVersionIsAConflict);
+  CPPUNIT_TEST(auditLogRecordsReadsAndChanges);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    node_ = makeNodeFixture();
+    for (const auto& [uid, roles] : kRoles) sharedSlapd().addUser(node_.base, uid, uid, kPassword, roles);
+    partad_ = std::make_unique<Partad>(node_.options());
+    partad_->start();  // migrations create the register
+    std::string sql = "INSERT INTO people (id, kind, account_uid, surname, first_name, created_at, updated_at) VALUES ";
+    for (const auto& p : kPeople) {
+      sql += std::string(p.id == 1 ? "" : ",") + "(" + std::to_string(p.id) + ",'" + p.kind + "'," +
+             (*p.account ? "'" + std::string(p.account) + "'" : "NULL") + ",'" + escape(p.surname) + "','" +
+             p.firstName + "',NOW(6),NOW(6))";
+    }
+    sql += ";\nINSERT INTO person_fields (person_id, field, value) SELECT id, 'health_group', 'III' FROM people;";
+    sql +=
+        "\nINSERT INTO person_fields (person_id, field, value) SELECT id, 'residence_address', "
+        "CONCAT('Секрет-', id) FROM people;";
+    sql +=
+        "\nINSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at) "
+        "SELECT id, 'personal_data', '2026-09-01', 'Заявление № 1', 'secretary', NOW(6) FROM people WHERE id <> 11;";
+    sql += "\nINSERT INTO subjects VALUES ('math', 'Математика'), ('russian', 'Русский язык');";
+    sql +=
+        "\nINSERT INTO classes (id, academic_year, grade, letter, class_teacher_id) VALUES (1, 2026, 5, 'А', 4), "
+        "(2, 2026, 6, 'Б', NULL);";
+    sql += "\nINSERT INTO class_members VALUES (1, 10), (2, 11);";
+    sql += "\nINSERT INTO teaching_assignments VALUES (1, 'math', 4, 5), (2, 'russian', 5, 4);";
+    sql += "\nINSERT INTO guardianships VALUES (20, 10, 'mother'), (21, 11, 'mother');";
+    sharedMariaDb().sql(sql, node_.databaseName);
+  }
+  void tearDown() override { partad_.reset(); }
+
+  static std::string escape(const std::string& s) {
+    std::string o;
+    for (char c : s) o += c == '\'' ? std::string("''") : std::string(1, c);
+    return o;
+  }
+
+  ApiClient& as(const std::string& uid) {
+    auto it = clients_.find(uid);
+    if (it != clients_.end()) return it->second;
+    auto& c = clients_.emplace(uid, ApiClient(partad_->port())).first->second;
+    auto r = c.login(uid, kPassword);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
+    return c;
+  }
+
+  int version(int id) {
+    auto v = sharedMariaDb().sql("SELECT version FROM people WHERE id = " + std::to_string(id), node_.databaseName);
+    return std::stoi(v);
+  }
+
+  void accessMatrix() {
+    // Expected "rse" flags (read, sensitive, edit) per actor and person.
+    const std::map<std::string, std::map<int, std::string>> expected = {
+        {"secretary", {{10, "rse"}, {11, "rse"}, {20, "rse"}, {21, "rse"}, {5, "rse"}}},
+        {"coord", {{10, "rse"}, {11, "rse"}, {20, "rse"}, {21, "rse"}, {5, "rse"}}},
+        {"principal", {{10, "rs-"}, {11, "rs-"}, {20, "rs-"}, {21, "rs-"}, {5, "rs-"}}},
+        {"ct5a", {{10, "rse"}, {11, "---"}, {20, "rse"}, {21, "---"}, {5, "---"}, {4, "rs-"}}},
+        {"teacher6b", {{10, "---"}, {11, "r--"}, {20, "---"}, {21, "---"}, {4, "---"}, {5, "rs-"}}},
+        {"admin", {{10, "r--"}, {11, "r--"}, {20, "r--"}, {21, "r--"}, {5, "r--"}}},
+        {"parent_a", {{10, "rs-"}, {11, "---"}, {20, "rs-"}, {21, "---"}, {5, "---"}}},
+        {"student_a", {{10, "rs-"}, {11, "---"}, {20, "---"}, {21, "---"}, {5, "---"}}},
+    };
+    for (const auto& [uid, row] : expected) {
+      for (const auto& [id, flags] : row) {
+        const std::string where = uid + " → person " + std::to_string(id);
+        const auto target = "/api/v1/people/" + std::to_string(id);
+        auto r = as(uid).get(target);
+        if (flags[0] == 'r') {
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(where + ": " + r.body, 200u, r.status);
+          CPPUNIT_ASSERT_MESSAGE(where, contains(r.body, secretOf(id)));  // address: not sensitive
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(where + " health", flags[1] == 's', contains(r.body, "\"health_group\""));
+        } else {
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(where + ": " + r.body, 403u, r.status);
+          CPPUNIT_ASSERT_MESSAGE(where, !contains(r.body, secretOf(id)));
+          CPPUNIT_ASSERT_MESSAGE(where, !contains(r.body, "III"));
+        }
+        // Editing: a no-op change of the surname (no consent needed), so
+        // only access decides.
+        std::string surname;
+        for (const auto& p : kPeople)
+          if (p.id == id) surname = p.surname;
+        const auto body =
+            R"({"version":)" + std::to_string(version(id)) + R"(,"fields":{"surname":")" + surname + R"("}})";
+        auto w = as(uid).send("PATCH", target, body);
+        const unsigned want = flags[2] == 'e' ? 200u : 403u;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(where + " edit: " + w.body, want, w.status);
+        if (want == 403u) CPPUNIT_ASSERT_MESSAGE(where, !contains(w.body, secretOf(id)));
+      }
+    }
+    // Nobody without a session sees anything.
+    CPPUNIT_ASSERT_EQUAL(401u, ApiClient(partad_->port()).get("/api/v1/people/10").status);
+  }
+
+  void searchIsLimitedToRelations() {
+    auto ids = [&](const std::string& uid, const std::string& query) {
+      auto r = as(uid).get("/api/v1/people" + query);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200u, r.status);
+      std::string out;
+      for (std::size_t pos = 0; (pos = r.body.find("\"id\":", pos)) != std::string::npos; pos += 5)
+        out += r.body.substr(pos + 5, r.body.find(',', pos) - pos - 5) + " ";
+      return out;
+    };
+    CPPUNIT_ASSERT_EQUAL(std::string("11 "), ids("teacher6b", "?kind=student"));
+    CPPUNIT_ASSERT_EQUAL(std::string("10 20 "), ids("parent_a", ""));  // own child and self
+    CPPUNIT_ASSERT_EQUAL(std::string("4 10 20 "), ids("ct5a", ""));    // self, own class, its parents; by name
+    CPPUNIT_ASSERT_EQUAL(std::string("10 "), ids("student_a", ""));
+    CPPUNIT_ASSERT_EQUAL(std::string("10 11 "), ids("secretary", "?kind=student"));
+    // Cyrillic prefix search, percent-encoded as a browser sends it: "Ёлк".
+    CPPUNIT_ASSERT_EQUAL(std::string("5 10 20 "), ids("secretary", "?q=%D0%81%D0%BB%D0%BA"));
+    CPPUNIT_ASSERT_EQUAL(std::string("21 11 "), ids("secretary", "?q=О'Кон"));  // Дарья, Фёдор
+    CPPUNIT_ASSERT_EQUAL(400u, as("secretary").get("/api/v1/people?kind=alien").status);
+    CPPUNIT_ASSERT_EQUAL(400u, as("secretary").get("/api/v1/people/abc").status);
+    CPPUNIT_ASSERT_EQUAL(404u, as("secretary").get("/api/v1/people/999").status);
+  }
+
+  void updateValidatesAndKeepsHistory() {
+    auto& ct = as("ct5a");
+    auto bad = ct.send("PATCH", "/api/v1/people/10", R"({"version":1,"fields":{"snils":"112-233-445 96"}})");
+    CPPUNIT_ASSERT_EQUAL(400u, bad.status);
+    CPPUNIT_ASSERT_MESSAGE(bad.body, contains(bad.body, "fields.snils"));
+    auto unknown = ct.send("PATCH", "/api/v1/people/10", R"({"version":1,"fields":{"shoe_size":"42"}})");
+    CPPUNIT_ASSERT_EQUAL(400u, unknown.status);
+    CPPUNIT_ASSERT(contains(unknown.body, "fields.shoe_size: unknown field"));
+    auto notStudents = ct.send("PATCH", "/api/v1/people/10", R"({"version":1,"fields":{"workplace":"Завод"}})");
+    CPPUNIT_ASSERT_EQUAL(400u, notStudents.status);
+    CPPUNIT_ASSERT_EQUAL(1, version(10));  // nothing was written by the refusals
+    auto ok = ct.send("PATCH", "/api/v1/people/10",
+                      R"({"version":1,"fields":{"snils":"11223344595","surname":"Ёлкина-Петрова-Д’Арк",)"
+                      R"("residence_address":null}})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ok.body, 200u, ok.status);
+    CPPUNIT_ASSERT(contains(ok.body, "\"version\":2"));
+    auto card = ct.get("/api/v1/people/10");
+    CPPUNIT_ASSERT(contains(card.body, "\"snils\":\"112-233-445 95\""));  // stored canonical
+    CPPUNIT_ASSERT(contains(card.body, "\"surname\":\"Ёлкина-Петрова-Д'Арк\""));
+    CPPUNIT_ASSERT(!contains(card.body, "residence_address"));
+    auto history = ct.get("/api/v1/people/10/history");
+    CPPUNIT_ASSERT_EQUAL(200u, history.status);
+    // (JSON object keys come sorted.)
+    CPPUNIT_ASSERT_MESSAGE(
+        history.body,
+        contains(
+            history.body,
+            R"("changedBy":"ct5a","field":"surname","newValue":"Ёлкина-Петрова-Д'Арк","oldValue":"Ёлкина-Петрова")"));
+    CPPUNIT_ASSERT(contains(history.body, R"("field":"residence_address","newValue":"","oldValue":"Секрет-10")"));
+    // A teacher who may read but not see health fields gets no health history.
+    sharedMariaDb().sql(
+        "INSERT INTO person_history (person_id, field, old_value, new_value, changed_by, changed_at) "
+        "VALUES (11, 'health_group', 'II', 'III', 'secretary', NOW(6))",
+        node_.databaseName);
+    auto partial = as("teacher6b").get("/api/v1/people/11/history");
+    CPPUNIT_ASSERT_EQUAL(200u, partial.status);
+    CPPUNIT_ASSERT(!contains(partial.body, "health_group"));
+  }
+
+  void consentGatesPersonalFields() {
+    // Person 11 has no consent on record: personal fields cannot be filled.
+    auto& s = as("secretary");
+    auto r = s.send("PATCH", "/api/v1/people/11", R"({"version":1,"fields":{"phone":"+79120000011"}})");
+    CPPUNIT_ASSERT_EQUAL(422u, r.status);
+    CPPUNIT_ASSERT(contains(r.body, "\"code\":\"failed_precondition\""));
+    CPPUNIT_ASSERT(contains(r.body, "fields.phone: consent"));
+    // Fields the school keeps by law need no consent.
+    auto law = s.send("PATCH", "/api/v1/people/11", R"({"version":1,"fields":{"personal_file_number":"Л-11"}})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(law.body, 200u, law.status);
+  }
+
+  void staleVersionIsAConflict() {
+    auto& a = as("secretary");
+    auto& b = as("coord");
+    CPPUNIT_ASSERT_EQUAL(
+        200u, a.send("PATCH", "/api/v1/people/20", R"({"version":1,"fields":{"phone":"+79120000001"}})").status);
+    auto stale = b.send("PATCH", "/api/v1/people/20", R"({"version":1,"fields":{"phone":"+79120000002"}})");
+    CPPUNIT_ASSERT_EQUAL(409u, stale.status);
+    CPPUNIT_ASSERT(contains(stale.body, "\"code\":\"conflict\""));
+    CPPUNIT_ASSERT(contains(a.get("/api/v1/people/20").body, "+79120000001"));
+  }
+
+  void auditLogRecordsReadsAndChanges() {
+    as("teacher6b").get("/api/v1/people/11");
+    as("parent_a").get("/api/v1/people/11");  // refused: not logged as a read
+    as("secretary").send("PATCH", "/api/v1/people/21", R"({"version":1,"fields":{"phone":"+79120000021"}})");
+    CPPUNIT_ASSERT_EQUAL(403u, as("coord").get("/api/v1/audit").status);
+    auto log = as("principal").get("/api/v1/audit");
+    CPPUNIT_ASSERT_EQUAL(200u, log.status);
+    // (JSON object keys come sorted: action, actor, at, detail, subjectId, subjectType.)
+    CPPUNIT_ASSERT_MESSAGE(log.body, contains(log.body, R"("action":"card.read","actor":"teacher6b")"));
+    CPPUNIT_ASSERT(contains(log.body, R"("detail":"without health and social","subjectId":11,"subjectType":"person")"));
+    CPPUNIT_ASSERT(contains(log.body, R"("action":"card.update","actor":"secretary")"));
+    CPPUNIT_ASSERT(contains(log.body, R"("detail":"phone","subjectId":21,"subjectType":"person")"));
+    CPPUNIT_ASSERT(!contains(log.body, "parent_a"));
+    CPPUNIT_ASSERT(!contains(log.body, "+79120000021"));  // the audit names fields, never values
+  }
+
+ private:
+  NodeFixture node_;
+  std::unique_ptr<Partad> partad_;
+  std::map<std::string, ApiClient> clients_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RegisterTest);
+
+}  // namespace parta::test

@@ -1,0 +1,158 @@
+// The school register's HTTP handlers: decode, call one RegisterService use
+// case, encode. Every rule (who sees what, validation, consent, history,
+// audit) lives in appliance/core/register.cpp.
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "web/app.hpp"
+
+namespace parta::web {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::optional<std::uint64_t> parseId(std::string_view text) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+std::optional<std::size_t> parseCount(const std::map<std::string, std::string>& query, const char* key,
+                                      std::size_t fallback) {
+  auto it = query.find(key);
+  if (it == query.end() || it->second.empty()) return fallback;
+  std::size_t v = 0;
+  auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc{} || p != it->second.data() + it->second.size()) return std::nullopt;
+  return v;
+}
+
+json summaryJson(const core::PersonSummary& p) {
+  return json{{"id", p.id},
+              {"kind", core::toString(p.kind)},
+              {"surname", p.surname},
+              {"firstName", p.firstName},
+              {"patronymic", p.patronymic},
+              {"birthDate", p.birthDate},
+              {"sex", p.sex},
+              {"className", p.className}};
+}
+
+Response badId() { return errorResponse(400, "invalid_argument", "id: expected a positive integer"); }
+
+}  // namespace
+
+void App::addRegisterRoutes() {
+  add(Method::get, "/api/v1/people", Access::session, Exec::worker,
+      [this](const Context& c) { return searchPeople(c); });
+  add(Method::get, "/api/v1/people/{id}", Access::session, Exec::worker,
+      [this](const Context& c) { return readCard(c); });
+  add(Method::patch, "/api/v1/people/{id}", Access::session, Exec::worker,
+      [this](const Context& c) { return updateCard(c); });
+  add(Method::get, "/api/v1/people/{id}/history", Access::session, Exec::worker,
+      [this](const Context& c) { return cardHistory(c); });
+  add(Method::get, "/api/v1/audit", Access::session, Exec::worker, [this](const Context& c) { return auditLog(c); });
+}
+
+Response App::searchPeople(const Context& c) {
+  const auto query = parseQuery(c.request.query);
+  core::PeopleQuery q;
+  if (auto it = query.find("kind"); it != query.end() && !it->second.empty()) {
+    q.kind = core::personKindFrom(it->second);
+    if (!q.kind) return errorResponse(400, "invalid_argument", "kind: expected student, staff or parent");
+  }
+  if (auto it = query.find("q"); it != query.end()) q.text = it->second;
+  auto limit = parseCount(query, "limit", 50);
+  auto offset = parseCount(query, "offset", 0);
+  if (!limit || !offset) return errorResponse(400, "invalid_argument", "limit and offset: expected whole numbers");
+  q.limit = *limit;
+  q.offset = *offset;
+  auto found = deps_.registry->search(*c.principal, std::move(q));
+  if (!found) return errorResponse(found.error());
+  json people = json::array();
+  for (const auto& p : *found) people.push_back(summaryJson(p));
+  return jsonResponse(200, dump(json{{"people", people}}));
+}
+
+Response App::readCard(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  auto view = deps_.registry->readCard(*c.principal, *id);
+  if (!view) return errorResponse(view.error());
+  json fields = json::object();
+  for (const auto& [k, v] : view->card.fields) fields[k] = v;
+  return jsonResponse(200,
+                      dump(json{{"person", summaryJson(view->card.person)},
+                                {"version", view->card.version},
+                                {"consent", view->card.consent},
+                                {"fields", fields},
+                                {"access", {{"sensitive", view->access.sensitive}, {"edit", view->access.edit}}}}));
+}
+
+Response App::updateCard(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  const json body = json::parse(c.request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return errorResponse(400, "invalid_argument", "the request body must be a JSON object");
+  if (!body.contains("version") || !body["version"].is_number_unsigned())
+    return errorResponse(400, "invalid_argument", "version: required, the card version the change is based on");
+  if (!body.contains("fields") || !body["fields"].is_object())
+    return errorResponse(400, "invalid_argument", "fields: required object of field → value");
+  std::vector<core::CardChange> changes;
+  for (const auto& [key, value] : body["fields"].items()) {
+    if (value.is_null()) {
+      changes.push_back(core::CardChange{key, ""});
+    } else if (value.is_string()) {
+      changes.push_back(core::CardChange{key, value.get<std::string>()});
+    } else {
+      return errorResponse(400, "invalid_argument", "fields." + key + ": expected a string or null");
+    }
+  }
+  const auto version = body["version"].get<std::uint64_t>();
+  if (version > 0xffffffffu) return errorResponse(400, "invalid_argument", "version: out of range");
+  auto updated = deps_.registry->updateCard(*c.principal, *id, static_cast<std::uint32_t>(version), std::move(changes));
+  if (!updated) return errorResponse(updated.error());
+  return jsonResponse(200, dump(json{{"version", *updated}}));
+}
+
+Response App::cardHistory(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  auto entries = deps_.registry->history(*c.principal, *id);
+  if (!entries) return errorResponse(entries.error());
+  json out = json::array();
+  for (const auto& e : *entries)
+    out.push_back(json{{"field", e.field},
+                       {"oldValue", e.oldValue},
+                       {"newValue", e.newValue},
+                       {"changedBy", e.changedBy},
+                       {"changedAt", e.changedAt}});
+  return jsonResponse(200, dump(json{{"history", out}}));
+}
+
+Response App::auditLog(const Context& c) {
+  auto limit = parseCount(parseQuery(c.request.query), "limit", 200);
+  if (!limit) return errorResponse(400, "invalid_argument", "limit: expected a whole number");
+  auto entries = deps_.registry->audit(*c.principal, *limit);
+  if (!entries) return errorResponse(entries.error());
+  json out = json::array();
+  for (const auto& e : *entries) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(e.at.time_since_epoch()).count();
+    out.push_back(json{{"at", seconds},
+                       {"actor", e.actor},
+                       {"action", e.action},
+                       {"subjectType", e.subjectType},
+                       {"subjectId", e.subjectId},
+                       {"detail", e.detail}});
+  }
+  return jsonResponse(200, dump(json{{"entries", out}}));
+}
+
+}  // namespace parta::web
