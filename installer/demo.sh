@@ -26,15 +26,9 @@ declare -A title=(
   [region]="Министерство образования Приволжской области"
 )
 declare -A port=([school-1]=$port0 [municipal-1]=$((port0 + 1)) [region]=$((port0 + 2)))
-# login|display name|roles (comma-separated)|node
-accounts=(
-  "admin|Соловьёв-Белов Артём Ильич|sysadmin|school-1"
-  "teacher|Ёлкина Анна Сергеевна|teacher|school-1"
-  "classteacher|Д'Анжело Мария Викторовна|teacher,class_teacher|school-1"
-  "coordinator|Коршунова Татьяна Львовна|coordinator,principal|school-1"
-  "secretary|Мельникова Олеся Юрьевна|secretary|school-1"
-  "student|Павлов-Кузнецов Фёдор Андреевич|student|school-1"
-  "parent|Павлова-Кузнецова Алёна Игоревна|parent|school-1"
+# Hub accounts: login|display name|roles (comma-separated)|node. The school's
+# accounts are people of the generated demo school (partad --load-demo-school).
+hub_accounts=(
   "analyst|Гаврилов Семён Олегович|analyst|municipal-1"
   "regadmin|Жукова Вера Андреевна|regional_admin|region"
 )
@@ -72,23 +66,32 @@ SQL
   done
 }
 
-setup_directory() {
+start_directory() {
   "$dev/slapd.sh" init "$state/slapd" "$suffix" >/dev/null
   "$dev/slapd.sh" start "$state/slapd"
-  local uri logins="$state/secrets/demo-logins.tsv"
-  uri="$("$dev/slapd.sh" uri "$state/slapd")"
+}
+
+# Loads the generated school into school-1's register (once) and gives every
+# demo account a directory entry with a generated password (once).
+setup_accounts() {
+  local logins="$state/secrets/demo-logins.tsv" school_accounts
+  school_accounts="$("$build/appliance/daemon/partad" --config "$state/nodes/school-1/partad.conf" \
+    --load-demo-school 2>>"$state/nodes/school-1/partad.log")" ||
+    { tail -n 5 "$state/nodes/school-1/partad.log"; die "loading the demo school failed"; }
   [ -f "$state/slapd/.demo-loaded" ] && return 0
-  local ldif="$state/slapd/demo.ldif"
+  local ldif="$state/slapd/demo.ldif" all=()
   : >"$ldif"
   for n in "${nodes[@]}"; do "$dev/slapd.sh" node-tree "ou=$n,$suffix" "$suffix" >>"$ldif"; echo >>"$ldif"; done
+  while IFS=$'\t' read -r uid name roles; do all+=("$uid|$name|$roles|school-1"); done <<<"$school_accounts"
+  all+=("${hub_accounts[@]}")
   (umask 077 && : >"$logins")
   declare -A members=()
-  for a in "${accounts[@]}"; do
+  for a in "${all[@]}"; do
     IFS='|' read -r uid name roles node <<<"$a"
     local password dn
     password="$(random_secret 12)"
     dn="uid=$uid,ou=people,ou=$node,$suffix"
-    printf '%s\t%s\t%s\t%s\n' "$node" "$uid" "$password" "$name" >>"$logins"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$node" "$uid" "$password" "$roles" "$name" >>"$logins"
     printf 'dn: %s\nobjectClass: inetOrgPerson\nuid: %s\ncn: %s\nsn: %s\ndisplayName: %s\nuserPassword: %s\n\n' \
       "$dn" "$uid" "$name" "${name%% *}" "$name" "$password" >>"$ldif"
     IFS=',' read -r -a list <<<"$roles"
@@ -135,7 +138,6 @@ start_node() {
   local n="$1" dir="$state/nodes/$1"
   if pid_alive "$dir/partad.pid"; then return 0; fi
   if healthy "${port[$n]}"; then die "port ${port[$n]} is taken by another program; set PARTA_DEMO_PORT"; fi
-  write_config "$n"
   setsid "$build/appliance/daemon/partad" --config "$dir/partad.conf" >>"$dir/partad.log" 2>&1 &
   echo $! >"$dir/partad.pid"
 }
@@ -159,8 +161,8 @@ print_info() {
   done
   echo
   echo "Demo logins (generated for this machine; kept in $state/secrets/demo-logins.tsv):"
-  while IFS=$'\t' read -r node uid password name; do
-    printf '  %-12s %-13s %-14s %s\n' "$node" "$uid" "$password" "$name"
+  while IFS=$'\t' read -r node uid password roles name; do
+    printf '  %-12s %-13s %-14s %-22s %s\n' "$node" "$uid" "$password" "$roles" "$name"
   done <"$state/secrets/demo-logins.tsv"
   echo
   echo "Stop: installer/demo.sh stop    Wipe: installer/demo.sh reset    Logs: $state/nodes/*/partad.log"
@@ -181,7 +183,9 @@ cmd_start() {
   mkdir -p "$state/secrets" && chmod 700 "$state" "$state/secrets"
   build_all
   setup_database
-  setup_directory
+  start_directory
+  for n in "${nodes[@]}"; do write_config "$n"; done
+  setup_accounts
   for n in "${nodes[@]}"; do start_node "$n"; done
   for n in "${nodes[@]}"; do wait_healthy "$n"; done
   print_info

@@ -20,6 +20,9 @@ namespace {
 
 // splitmix64 (Steele, Lea, Flood 2014): small and fully specified, so a seed
 // means the same school everywhere, unlike std:: distributions.
+//
+// Never draw twice in one expression (f(rng.next(), rng.next()), a + b):
+// C++ leaves the order unspecified, and gcc and clang do differ.
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : state_(seed) {}
@@ -720,7 +723,9 @@ class SchoolBuilder {
     std::string out(kTown);
     out += ", ул. ";
     out += rng.pick(kStreets);
-    out += ", д. " + std::to_string(rng.between(1, 96)) + ", кв. " + std::to_string(rng.between(1, 144));
+    const int house = rng.between(1, 96);
+    const int flat = rng.between(1, 144);
+    out += ", д. " + std::to_string(house) + ", кв. " + std::to_string(flat);
     return out;
   }
 
@@ -734,7 +739,8 @@ class SchoolBuilder {
   // Adults are 20–45 years older than their eldest child, and 24–60 at the
   // start of the year; the 18-year minimum gap wins over the age band.
   int adultBirth(Rng& rng, int eldestBirth, int minGap, int maxGap) {
-    int birth = yearsBefore(eldestBirth, rng.between(minGap, maxGap)) - rng.between(0, 364);
+    const int gap = rng.between(minGap, maxGap);
+    int birth = yearsBefore(eldestBirth, gap) - rng.between(0, 364);
     birth = std::clamp(birth, yearsBefore(yearStart_, 61) + 1, yearsBefore(yearStart_, 24));
     return std::min(birth, yearsBefore(eldestBirth, 18));
   }
@@ -766,7 +772,9 @@ class SchoolBuilder {
       } else if (kindRoll < 6) {
         surname = rng.pick(kDoubleSurnames);
       } else if (kindRoll < 8) {
-        surname = std::string(rng.pick(kSurnames)) + "-" + std::string(rng.pick(kSurnames));
+        surname = rng.pick(kSurnames);
+        surname += "-";
+        surname += rng.pick(kSurnames);
       } else {
         surname = rng.pick(kSurnames);
       }
@@ -945,7 +953,8 @@ class SchoolBuilder {
     const int maxAge = director || deputy ? 62 : 68;
     const int oldest = yearsBefore(yearStart_, maxAge + 1) + 1;
     const int youngest = yearsBefore(yearStart_, minAge);
-    const int birth = (rng.between(oldest, youngest) + rng.between(oldest, youngest)) / 2;
+    const int firstDraw = rng.between(oldest, youngest);
+    const int birth = (firstDraw + rng.between(oldest, youngest)) / 2;
     const int age = spec_.academicYearStart - civilFromDays(birth).y;
     const unsigned generation = age > 50 ? kElder : kAdult;
     m.person.surname = surnameFor(rng.pick(kSurnames), male);

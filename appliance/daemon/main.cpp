@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "appliance/core/config.hpp"
+#include "appliance/core/demo_accounts.hpp"
+#include "appliance/core/demo_school.hpp"
 #include "appliance/core/log.hpp"
 #include "appliance/core/session.hpp"
 #include "appliance/core/system_time.hpp"
@@ -21,6 +23,7 @@
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
 #include "appliance/storage/register_repository.hpp"
+#include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
@@ -36,7 +39,7 @@ constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE
 
 void usage() {
   std::fprintf(stderr,
-               "usage: partad --config FILE [--check-config]\n"
+               "usage: partad --config FILE [--check-config | --load-demo-school]\n"
                "       partad --version\n");
 }
 
@@ -69,6 +72,48 @@ bool writePortFile(const std::string& path, std::uint16_t port) {
     if (!(out << port << "\n")) return false;
   }
   return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// Fills an empty school register with the generated demo school and prints
+// the demo accounts (login, display name, roles) for the directory, one a
+// line, tab-separated. Running it again loads nothing and prints the same.
+int loadDemoSchool(const core::Config& config) {
+  core::Logger log(config.log.level);
+  if (config.node.role != core::NodeRole::school) {
+    std::fprintf(stderr, "partad: --load-demo-school needs node.role = school\n");
+    return kExitConfig;
+  }
+  auto password = readPasswordFile(config.database.passwordFile, log);
+  if (!password) {
+    std::fprintf(stderr, "partad: %s\n", password.error().message.c_str());
+    return kExitConfig;
+  }
+  if (auto ok = storage::ConnectionPool::ensureDatabase(config.database, *password); !ok) {
+    std::fprintf(stderr, "partad: %s\n", ok.error().message.c_str());
+    return kExitUnavailable;
+  }
+  storage::ConnectionPool pool(config.database, *password);
+  if (auto migrated = storage::migrate(pool, config.node.role); !migrated) {
+    std::fprintf(stderr, "partad: %s\n", migrated.error().message.c_str());
+    return kExitConfig;
+  }
+  const core::SchoolSpec spec;
+  const auto school = core::generateSchool(spec);
+  const auto accounts = core::chooseDemoAccounts(school);
+  auto loaded = storage::loadGeneratedSchool(pool, school, accounts, spec.academicYearStart);
+  if (!loaded) {
+    std::fprintf(stderr, "partad: loading the demo school failed: %s\n", loaded.error().message.c_str());
+    return kExitUnavailable;
+  }
+  log.info("demo_school", {{"loaded", loaded->loaded ? "yes" : "already there"},
+                           {"people", static_cast<long long>(loaded->people)},
+                           {"classes", static_cast<long long>(loaded->classes)}});
+  for (const auto& a : accounts) {
+    std::string roles;
+    for (const auto& r : a.roles) roles += (roles.empty() ? "" : ",") + r;
+    std::printf("%s\t%s\t%s\n", a.login.c_str(), a.displayName.c_str(), roles.c_str());
+  }
+  return 0;
 }
 
 int run(const core::Config& config) {
@@ -188,12 +233,15 @@ int run(const core::Config& config) {
 int main(int argc, char** argv) {
   std::string configPath;
   bool checkOnly = false;
+  bool loadDemo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
       configPath = argv[++i];
     } else if (arg == "--check-config") {
       checkOnly = true;
+    } else if (arg == "--load-demo-school") {
+      loadDemo = true;
     } else if (arg == "--version") {
       std::printf("partad %s\n", PARTA_VERSION);
       return 0;
@@ -220,6 +268,7 @@ int main(int argc, char** argv) {
     std::printf("%s: ok\n", configPath.c_str());
     return 0;
   }
+  if (loadDemo) return loadDemoSchool(*config);
   // Block the stop signals in every thread; run() waits for them.
   sigset_t signals;
   sigemptyset(&signals);

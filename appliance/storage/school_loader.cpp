@@ -1,0 +1,169 @@
+#include "appliance/storage/school_loader.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <variant>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include "appliance/storage/sql_support.hpp"
+
+namespace parta::storage {
+
+namespace {
+
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
+using Row = std::vector<Value>;
+
+constexpr std::size_t kBatchRows = 250;
+
+// INSERT of many rows per statement: the SQL text has only placeholders,
+// every value is bound.
+void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows) {
+  std::string one = "(";
+  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
+  one += ")";
+  for (std::size_t start = 0; start < rows.size(); start += kBatchRows) {
+    const std::size_t n = std::min(kBatchRows, rows.size() - start);
+    std::string text = head + " VALUES ";
+    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
+    Statement s(c.prepareStatement(text));
+    unsigned index = 1;
+    for (std::size_t r = start; r < start + n; ++r) {
+      for (const auto& v : rows[r]) {
+        if (const auto* str = std::get_if<std::string>(&v)) {
+          s->setString(index++, *str);
+        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
+          s->setUInt64(index++, *num);
+        } else {
+          s->setNull(index++, sql::DataType::VARCHAR);
+        }
+      }
+    }
+    s->executeUpdate();
+  }
+}
+
+const char* kindName(char kind) {
+  switch (kind) {
+    case 's':
+      return "student";
+    case 't':
+      return "staff";
+    default:
+      return "parent";
+  }
+}
+
+}  // namespace
+
+core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::GeneratedSchool& school,
+                                             const std::vector<core::DemoAccount>& accounts, int academicYear) {
+  return withConnection(pool, "loader.school", [&](sql::Connection& c) -> core::Result<LoadReport> {
+    LoadReport report;
+    c.setAutoCommit(false);
+    struct RestoreAutocommit {
+      sql::Connection& c;
+      bool committed = false;
+      ~RestoreAutocommit() {
+        try {
+          if (!committed) c.rollback();
+          c.setAutoCommit(true);
+        } catch (const sql::SQLException&) {
+        }
+      }
+    } guard{c};
+    {
+      std::unique_ptr<sql::Statement> s(c.createStatement());
+      std::unique_ptr<sql::ResultSet> rows(s->executeQuery("SELECT COUNT(*) FROM people FOR UPDATE"));
+      rows->next();
+      if (rows->getUInt64(1) > 0) return report;
+    }
+    std::map<std::string, std::string> loginOf;
+    for (const auto& a : accounts)
+      if (!a.personRef.empty()) loginOf[a.personRef] = a.login;
+
+    const std::string now = formatUtc(core::Clock::now());
+    std::vector<Row> rows;
+    for (const auto& s : school.subjects) rows.push_back(Row{s.code, s.name});
+    insertRows(c, "INSERT INTO subjects (code, name)", 2, rows);
+
+    rows.clear();
+    for (const auto& p : school.people) {
+      auto login = loginOf.find(p.ref);
+      rows.push_back(Row{std::string(kindName(p.kind)), p.ref,
+                         login == loginOf.end() ? Value(nullptr) : Value(login->second), p.surname, p.firstName,
+                         p.patronymic, p.birthDate, p.sex, now, now});
+    }
+    insertRows(c,
+               "INSERT INTO people (kind, external_ref, account_uid, surname, first_name, patronymic, birth_date, "
+               "sex, created_at, updated_at)",
+               10, rows);
+    report.people = rows.size();
+    std::map<std::string, std::uint64_t> id;
+    {
+      std::unique_ptr<sql::Statement> s(c.createStatement());
+      std::unique_ptr<sql::ResultSet> r(s->executeQuery("SELECT external_ref, id FROM people"));
+      while (r->next()) id[r->getString(1).asStdString()] = r->getUInt64(2);
+    }
+
+    rows.clear();
+    std::vector<Row> consents;
+    std::size_t n = 0;
+    for (const auto& p : school.people) {
+      for (const auto& [k, v] : p.fields) rows.push_back(Row{id.at(p.ref), k, v});
+      // Most families gave consent; a few have not yet (the consent report
+      // has something to show).
+      if (++n % 40 != 0)
+        consents.push_back(Row{id.at(p.ref), std::string("personal_data"), std::to_string(academicYear) + "-09-01",
+                               "Согласие № " + std::to_string(n), std::string("loader")});
+    }
+    insertRows(c, "INSERT INTO person_fields (person_id, field, value)", 3, rows);
+    report.fields = rows.size();
+    for (auto& row : consents) row.push_back(now);
+    insertRows(c, "INSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at)", 6,
+               consents);
+
+    rows.clear();
+    for (const auto& cl : school.classes)
+      rows.push_back(Row{static_cast<std::uint64_t>(academicYear), static_cast<std::uint64_t>(cl.grade), cl.letter,
+                         static_cast<std::uint64_t>(cl.shift),
+                         cl.classTeacherRef.empty() ? Value(nullptr) : Value(id.at(cl.classTeacherRef))});
+    insertRows(c, "INSERT INTO classes (academic_year, grade, letter, shift, class_teacher_id)", 5, rows);
+    report.classes = rows.size();
+    std::map<std::string, std::uint64_t> classId;
+    {
+      Statement s(c.prepareStatement("SELECT CONCAT(grade, letter), id FROM classes WHERE academic_year = ?"));
+      s->setUInt64(1, static_cast<std::uint64_t>(academicYear));
+      std::unique_ptr<sql::ResultSet> r(s->executeQuery());
+      while (r->next()) classId[r->getString(1).asStdString()] = r->getUInt64(2);
+    }
+
+    rows.clear();
+    for (const auto& cl : school.classes)
+      for (const auto& s : cl.studentRefs) rows.push_back(Row{classId.at(cl.ref), id.at(s)});
+    insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, rows);
+
+    rows.clear();
+    for (const auto& a : school.assignments)
+      rows.push_back(
+          Row{classId.at(a.classRef), a.subjectCode, id.at(a.staffRef), static_cast<std::uint64_t>(a.hoursPerWeek)});
+    insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
+
+    rows.clear();
+    for (const auto& g : school.guardianships)
+      rows.push_back(Row{id.at(g.parentRef), id.at(g.childRef), g.relationship});
+    insertRows(c, "INSERT INTO guardianships (parent_id, child_id, relationship)", 3, rows);
+
+    c.commit();
+    guard.committed = true;
+    report.loaded = true;
+    return report;
+  });
+}
+
+}  // namespace parta::storage
