@@ -5,6 +5,8 @@
 
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
+#include "appliance/storage/register_repository.hpp"
+#include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -22,6 +24,7 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(databaseKeepsItsNodeRole);
   CPPUNIT_TEST(sessionRoundTripIsExact);
   CPPUNIT_TEST(removeExpiredTakesOnlyExpired);
+  CPPUNIT_TEST(generatedSchoolLoadsOnceWithItsRelations);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -117,6 +120,37 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(repo.remove(r.tokenHash).ok());
     CPPUNIT_ASSERT(!repo.find(r.tokenHash)->has_value());
     CPPUNIT_ASSERT(!repo.find(std::string(64, 'b'))->has_value());
+  }
+
+  void generatedSchoolLoadsOnceWithItsRelations() {
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school).ok());
+    core::SchoolSpec spec;
+    spec.students = 90;
+    spec.classes = 3;
+    spec.staff = 12;
+    spec.parents = 150;
+    const auto school = core::generateSchool(spec);
+    const auto accounts = core::chooseDemoAccounts(school);
+    auto first = storage::loadGeneratedSchool(*pool_, school, accounts, 2026);
+    CPPUNIT_ASSERT_MESSAGE(first ? "" : first.error().message, first.ok());
+    CPPUNIT_ASSERT(first->loaded);
+    CPPUNIT_ASSERT_EQUAL(school.people.size(), first->people);
+    auto again = storage::loadGeneratedSchool(*pool_, school, accounts, 2026);
+    CPPUNIT_ASSERT(again.ok() && !again->loaded);  // an existing register is left alone
+    CPPUNIT_ASSERT_EQUAL(std::to_string(school.people.size()) + "\n", sql("SELECT COUNT(*) FROM people"));
+    CPPUNIT_ASSERT_EQUAL(std::to_string(school.classes.size()) + "\n", sql("SELECT COUNT(*) FROM classes"));
+    // Every demo login is a person with the relations its role needs.
+    storage::MariaDbRegisterRepository repo(*pool_);
+    auto personOf = [&](const std::string& login) {
+      return std::stoull(sql("SELECT id FROM people WHERE account_uid = '" + login + "'"));
+    };
+    const auto student = personOf("student");
+    CPPUNIT_ASSERT(repo.relation("student", student)->self);
+    CPPUNIT_ASSERT(repo.relation("parent", student)->child);
+    CPPUNIT_ASSERT(repo.relation("classteacher", student)->ownClass);
+    CPPUNIT_ASSERT(repo.relation("classteacher", personOf("parent"))->ownClass);
+    CPPUNIT_ASSERT(repo.relation("teacher", student)->teaches);
+    CPPUNIT_ASSERT(!repo.relation("parent", personOf("teacher"))->child);
   }
 
   void removeExpiredTakesOnlyExpired() {
