@@ -92,6 +92,9 @@ class App {
   Response updateCard(const Context& c);
   Response cardHistory(const Context& c);
   Response auditLog(const Context& c);
+  Response recordConsent(const Context& c);
+  Response withdrawConsent(const Context& c);
+  Response withoutConsent(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

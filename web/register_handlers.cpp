@@ -58,6 +58,12 @@ void App::addRegisterRoutes() {
   add(Method::get, "/api/v1/people/{id}/history", Access::session, Exec::worker,
       [this](const Context& c) { return cardHistory(c); });
   add(Method::get, "/api/v1/audit", Access::session, Exec::worker, [this](const Context& c) { return auditLog(c); });
+  add(Method::post, "/api/v1/people/{id}/consent", Access::session, Exec::worker,
+      [this](const Context& c) { return recordConsent(c); });
+  add(Method::del, "/api/v1/people/{id}/consent", Access::session, Exec::worker,
+      [this](const Context& c) { return withdrawConsent(c); });
+  add(Method::get, "/api/v1/reports/without-consent", Access::session, Exec::worker,
+      [this](const Context& c) { return withoutConsent(c); });
 }
 
 Response App::searchPeople(const Context& c) {
@@ -153,6 +159,50 @@ Response App::auditLog(const Context& c) {
                        {"detail", e.detail}});
   }
   return jsonResponse(200, dump(json{{"entries", out}}));
+}
+
+Response App::recordConsent(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  const json body = json::parse(c.request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return errorResponse(400, "invalid_argument", "the request body must be a JSON object");
+  core::ConsentRecord consent;
+  for (const char* key : {"givenOn", "documentRef"})
+    if (!body.contains(key) || !body[key].is_string())
+      return errorResponse(400, "invalid_argument", std::string(key) + ": required string");
+  consent.givenOn = body["givenOn"].get<std::string>();
+  consent.documentRef = body["documentRef"].get<std::string>();
+  if (body.contains("purpose")) {
+    if (!body["purpose"].is_string()) return errorResponse(400, "invalid_argument", "purpose: expected a string");
+    consent.purpose = body["purpose"].get<std::string>();
+  }
+  if (auto done = deps_.registry->recordConsent(*c.principal, *id, std::move(consent)); !done)
+    return errorResponse(done.error());
+  return jsonResponse(201, "{}");
+}
+
+Response App::withdrawConsent(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  const auto query = parseQuery(c.request.query);
+  const auto on = query.find("on");
+  if (on == query.end()) return errorResponse(400, "invalid_argument", "on: required date of the withdrawal");
+  if (auto done = deps_.registry->withdrawConsent(*c.principal, *id, on->second); !done)
+    return errorResponse(done.error());
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+Response App::withoutConsent(const Context& c) {
+  auto limit = parseCount(parseQuery(c.request.query), "limit", 1000);
+  if (!limit) return errorResponse(400, "invalid_argument", "limit: expected a whole number");
+  auto people = deps_.registry->peopleWithoutConsent(*c.principal, *limit);
+  if (!people) return errorResponse(people.error());
+  json out = json::array();
+  for (const auto& p : *people) out.push_back(summaryJson(p));
+  return jsonResponse(200, dump(json{{"people", out}}));
 }
 
 }  // namespace parta::web

@@ -37,6 +37,12 @@ bool isSensitive(FieldCategory category) {
   return category == FieldCategory::health || category == FieldCategory::social;
 }
 
+bool keepsDataByLaw(const std::vector<std::string>& roles) {
+  for (const auto& r : roles)
+    if (r == "secretary" || r == "coordinator" || r == "principal") return true;
+  return false;
+}
+
 bool isCoreField(std::string_view key) {
   return key == "surname" || key == "first_name" || key == "patronymic" || key == "birth_date" || key == "sex";
 }
@@ -68,7 +74,14 @@ Result<CardView> RegisterService::readCard(const Principal& actor, PersonId id) 
   if (!access) return access.error();
   if (!access->read) return denied();
   CardView view{std::move(**card), *access};
-  std::erase_if(view.card.fields, [&](const auto& kv) { return !visible(kv.first, *access); });
+  // Without consent, fields that need it are shown only to those who must
+  // keep them by law.
+  const bool hideUnconsented = !view.card.consent && !keepsDataByLaw(actor.roles);
+  std::erase_if(view.card.fields, [&](const auto& kv) {
+    if (!visible(kv.first, *access)) return true;
+    const FieldSpec* spec = findField(kv.first);
+    return hideUnconsented && spec != nullptr && spec->needsConsent;
+  });
   if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.read", "person", id,
                                                         access->sensitive ? "full" : "without health and social"});
       !logged)
@@ -141,6 +154,50 @@ Result<std::vector<HistoryEntry>> RegisterService::history(const Principal& acto
       !logged)
     return logged.error();
   return entries;
+}
+
+Result<std::pair<PersonCard, CardAccess>> RegisterService::cardFor(const Principal& actor, PersonId id, bool edit) {
+  auto card = repository_.card(id);
+  if (!card) return card.error();
+  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
+  auto access = accessTo(actor, (*card)->person);
+  if (!access) return access.error();
+  if (!access->read) return denied();
+  if (edit && !access->edit) return makeError(ErrorCode::permission_denied, "you may not change this card");
+  return std::make_pair(std::move(**card), *access);
+}
+
+Result<void> RegisterService::recordConsent(const Principal& actor, PersonId id, ConsentRecord consent) {
+  auto target = cardFor(actor, id, true);
+  if (!target) return target.error();
+  if (consent.purpose != "personal_data")
+    return makeError(ErrorCode::invalid_argument, "purpose: only personal_data is known");
+  auto on = normalizeDate(consent.givenOn);
+  if (!on) return makeError(ErrorCode::invalid_argument, "givenOn: " + on.error().message);
+  consent.givenOn = *on;
+  if (consent.documentRef.empty() || consent.documentRef.size() > 200 || !isValidUtf8(consent.documentRef))
+    return makeError(ErrorCode::invalid_argument, "documentRef: required, at most 200 bytes");
+  if (target->first.consent)
+    return makeError(ErrorCode::already_exists, "consent for this purpose is already on record");
+  if (auto r = repository_.recordConsent(id, consent, actor.userId, clock_.now()); !r) return r;
+  return repository_.appendAudit(
+      AuditRecord{clock_.now(), actor.userId, "consent.record", "person", id, consent.purpose});
+}
+
+Result<void> RegisterService::withdrawConsent(const Principal& actor, PersonId id, std::string_view withdrawnOn) {
+  auto target = cardFor(actor, id, true);
+  if (!target) return target.error();
+  auto on = normalizeDate(withdrawnOn);
+  if (!on) return makeError(ErrorCode::invalid_argument, "withdrawnOn: " + on.error().message);
+  if (auto r = repository_.withdrawConsent(id, "personal_data", *on); !r) return r;
+  return repository_.appendAudit(
+      AuditRecord{clock_.now(), actor.userId, "consent.withdraw", "person", id, "personal_data"});
+}
+
+Result<std::vector<PersonSummary>> RegisterService::peopleWithoutConsent(const Principal& actor, std::size_t limit) {
+  if (!canBrowseRegister(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the register's keepers see this report");
+  return repository_.withoutConsent(std::clamp<std::size_t>(limit, 1, 5000));
 }
 
 Result<std::vector<AuditRecord>> RegisterService::audit(const Principal& actor, std::size_t limit) {

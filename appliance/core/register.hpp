@@ -57,6 +57,12 @@ struct PeopleQuery {
   Reach reach;
 };
 
+struct ConsentRecord {
+  std::string purpose = "personal_data";
+  std::string givenOn;      // YYYY-MM-DD
+  std::string documentRef;  // the written consent: number and date of the paper
+};
+
 struct CardChange {
   std::string field;  // a catalogue key, or surname/first_name/patronymic/birth_date/sex
   std::string value;  // canonical; empty clears
@@ -74,6 +80,11 @@ class RegisterRepository {
                                            const std::vector<CardChange>& changes, std::string_view actor,
                                            TimePoint at) = 0;
   virtual Result<std::vector<HistoryEntry>> history(PersonId id) = 0;
+  virtual Result<void> recordConsent(PersonId id, const ConsentRecord& consent, std::string_view actor,
+                                     TimePoint at) = 0;
+  // not_found when no consent for the purpose is in force.
+  virtual Result<void> withdrawConsent(PersonId id, std::string_view purpose, std::string_view withdrawnOn) = 0;
+  virtual Result<std::vector<PersonSummary>> withoutConsent(std::size_t limit) = 0;
   virtual Result<void> appendAudit(const AuditRecord& record) = 0;
   virtual Result<std::vector<AuditRecord>> audit(std::size_t limit) = 0;
 };
@@ -95,14 +106,22 @@ class RegisterService {
                                    std::vector<CardChange> changes);
   Result<std::vector<HistoryEntry>> history(const Principal& actor, PersonId id);
   Result<std::vector<AuditRecord>> audit(const Principal& actor, std::size_t limit);
+  Result<void> recordConsent(const Principal& actor, PersonId id, ConsentRecord consent);
+  Result<void> withdrawConsent(const Principal& actor, PersonId id, std::string_view withdrawnOn);
+  Result<std::vector<PersonSummary>> peopleWithoutConsent(const Principal& actor, std::size_t limit);
 
  private:
   Result<CardAccess> accessTo(const Principal& actor, const PersonSummary& person);
+  // Loads the card and decides access; denied unless `edit` (when asked).
+  Result<std::pair<PersonCard, CardAccess>> cardFor(const Principal& actor, PersonId id, bool edit);
 
   RegisterRepository& repository_;
   TimeSource& clock_;
 };
 
+// Who keeps consent-gated fields after consent is withdrawn, because the law
+// requires the school to (the register's keepers and the administration).
+bool keepsDataByLaw(const std::vector<std::string>& roles);
 // Health and social fields: shown only with CardAccess::sensitive.
 bool isSensitive(FieldCategory category);
 // The name columns that are edited like catalogue fields.

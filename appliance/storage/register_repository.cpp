@@ -271,6 +271,51 @@ core::Result<std::vector<core::HistoryEntry>> MariaDbRegisterRepository::history
       });
 }
 
+core::Result<void> MariaDbRegisterRepository::recordConsent(core::PersonId id, const core::ConsentRecord& consent,
+                                                            std::string_view actor, core::TimePoint at) {
+  return withConnection(pool_, "register.recordConsent", [&](sql::Connection& c) -> core::Result<void> {
+    Statement s(c.prepareStatement(
+        "INSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    s->setUInt64(1, id);
+    s->setString(2, consent.purpose);
+    s->setString(3, consent.givenOn);
+    s->setString(4, consent.documentRef);
+    s->setString(5, std::string(actor));
+    s->setString(6, formatUtc(at));
+    s->executeUpdate();
+    return {};
+  });
+}
+
+core::Result<void> MariaDbRegisterRepository::withdrawConsent(core::PersonId id, std::string_view purpose,
+                                                              std::string_view withdrawnOn) {
+  return withConnection(pool_, "register.withdrawConsent", [&](sql::Connection& c) -> core::Result<void> {
+    Statement s(c.prepareStatement(
+        "UPDATE consents SET withdrawn_on = ? WHERE person_id = ? AND purpose = ? AND withdrawn_on IS NULL"));
+    s->setString(1, std::string(withdrawnOn));
+    s->setUInt64(2, id);
+    s->setString(3, std::string(purpose));
+    if (s->executeUpdate() == 0) return core::makeError(ErrorCode::not_found, "no consent in force to withdraw");
+    return {};
+  });
+}
+
+core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::withoutConsent(std::size_t limit) {
+  return withConnection(
+      pool_, "register.withoutConsent", [&](sql::Connection& c) -> core::Result<std::vector<core::PersonSummary>> {
+        Statement s(c.prepareStatement(std::string("SELECT ") + kSummaryColumns +
+                                       " FROM people p WHERE NOT EXISTS (SELECT 1 FROM consents k WHERE k.person_id = "
+                                       "p.id AND k.purpose = 'personal_data' AND k.withdrawn_on IS NULL) ORDER BY "
+                                       "p.surname, p.first_name, p.patronymic, p.id LIMIT ?"));
+        s->setUInt64(1, limit);
+        Rows rows(s->executeQuery());
+        std::vector<core::PersonSummary> out;
+        while (rows->next()) out.push_back(readSummary(*rows));
+        return out;
+      });
+}
+
 core::Result<void> MariaDbRegisterRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "register.audit", [&](sql::Connection& c) -> core::Result<void> {
     Statement s(c.prepareStatement(

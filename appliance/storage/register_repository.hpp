@@ -17,6 +17,11 @@ class MariaDbRegisterRepository final : public core::RegisterRepository {
                                          const std::vector<core::CardChange>& changes, std::string_view actor,
                                          core::TimePoint at) override;
   core::Result<std::vector<core::HistoryEntry>> history(core::PersonId id) override;
+  core::Result<void> recordConsent(core::PersonId id, const core::ConsentRecord& consent, std::string_view actor,
+                                   core::TimePoint at) override;
+  core::Result<void> withdrawConsent(core::PersonId id, std::string_view purpose,
+                                     std::string_view withdrawnOn) override;
+  core::Result<std::vector<core::PersonSummary>> withoutConsent(std::size_t limit) override;
   core::Result<void> appendAudit(const core::AuditRecord& record) override;
   core::Result<std::vector<core::AuditRecord>> audit(std::size_t limit) override;
 
