@@ -95,6 +95,9 @@ class App {
   Response recordConsent(const Context& c);
   Response withdrawConsent(const Context& c);
   Response withoutConsent(const Context& c);
+  Response createPerson(const Context& c);
+  Response recordMovement(const Context& c);
+  Response movementBook(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -64,6 +64,12 @@ void App::addRegisterRoutes() {
       [this](const Context& c) { return withdrawConsent(c); });
   add(Method::get, "/api/v1/reports/without-consent", Access::session, Exec::worker,
       [this](const Context& c) { return withoutConsent(c); });
+  add(Method::post, "/api/v1/people", Access::session, Exec::worker,
+      [this](const Context& c) { return createPerson(c); });
+  add(Method::post, "/api/v1/people/{id}/movements", Access::session, Exec::worker,
+      [this](const Context& c) { return recordMovement(c); });
+  add(Method::get, "/api/v1/movements", Access::session, Exec::worker,
+      [this](const Context& c) { return movementBook(c); });
 }
 
 Response App::searchPeople(const Context& c) {
@@ -193,6 +199,105 @@ Response App::withdrawConsent(const Context& c) {
   Response r;
   r.status = 204;
   return r;
+}
+
+namespace {
+// Optional string members of a JSON object; a present non-string is an error.
+std::optional<std::string> stringField(const json& body, const char* key, std::string& out) {
+  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+  if (!body[key].is_string()) return std::string(key) + ": expected a string";
+  out = body[key].get<std::string>();
+  return std::nullopt;
+}
+}  // namespace
+
+Response App::createPerson(const Context& c) {
+  const json body = json::parse(c.request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return errorResponse(400, "invalid_argument", "the request body must be a JSON object");
+  core::NewPerson person;
+  std::string kind;
+  for (auto [key, target] : {std::pair<const char*, std::string*>{"kind", &kind},
+                             {"surname", &person.surname},
+                             {"firstName", &person.firstName},
+                             {"patronymic", &person.patronymic},
+                             {"birthDate", &person.birthDate},
+                             {"sex", &person.sex}})
+    if (auto problem = stringField(body, key, *target)) return errorResponse(400, "invalid_argument", *problem);
+  auto k = core::personKindFrom(kind);
+  if (!k) return errorResponse(400, "invalid_argument", "kind: expected student, staff or parent");
+  person.kind = *k;
+  auto id = deps_.registry->createPerson(*c.principal, std::move(person));
+  if (!id) return errorResponse(id.error());
+  return jsonResponse(201, dump(json{{"id", *id}}));
+}
+
+Response App::recordMovement(const Context& c) {
+  auto id = parseId(c.request.params.at(0));
+  if (!id) return badId();
+  const json body = json::parse(c.request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return errorResponse(400, "invalid_argument", "the request body must be a JSON object");
+  core::RegisterService::MovementInput in;
+  std::string kind;
+  for (auto [key, target] : {std::pair<const char*, std::string*>{"kind", &kind},
+                             {"date", &in.date},
+                             {"orderNumber", &in.orderNumber},
+                             {"orderDate", &in.orderDate},
+                             {"destination", &in.destination},
+                             {"reason", &in.reason}})
+    if (auto problem = stringField(body, key, *target)) return errorResponse(400, "invalid_argument", *problem);
+  auto k = core::movementKindFrom(kind);
+  if (!k)
+    return errorResponse(400, "invalid_argument",
+                         "kind: expected admission, transfer, transfer_out, departure, graduation or undo");
+  in.kind = *k;
+  for (auto [key, target] :
+       {std::pair<const char*, std::optional<std::uint64_t>*>{"toClass", &in.toClass}, {"undoes", &in.undoes}}) {
+    if (!body.contains(key) || body[key].is_null()) continue;
+    if (!body[key].is_number_unsigned())
+      return errorResponse(400, "invalid_argument", std::string(key) + ": expected an id");
+    *target = body[key].get<std::uint64_t>();
+  }
+  auto entry = deps_.registry->recordMovement(*c.principal, *id, std::move(in));
+  if (!entry) return errorResponse(entry.error());
+  return jsonResponse(201, dump(json{{"id", *entry}}));
+}
+
+Response App::movementBook(const Context& c) {
+  const auto query = parseQuery(c.request.query);
+  core::MovementFilter filter;
+  if (auto it = query.find("student"); it != query.end() && !it->second.empty()) {
+    auto id = parseId(it->second);
+    if (!id) return errorResponse(400, "invalid_argument", "student: expected an id");
+    filter.student = *id;
+  }
+  if (auto it = query.find("kind"); it != query.end() && !it->second.empty()) {
+    filter.kind = core::movementKindFrom(it->second);
+    if (!filter.kind) return errorResponse(400, "invalid_argument", "kind: not a movement kind");
+  }
+  if (auto it = query.find("from"); it != query.end()) filter.from = it->second;
+  if (auto it = query.find("to"); it != query.end()) filter.to = it->second;
+  auto lines = deps_.registry->movementBook(*c.principal, std::move(filter));
+  if (!lines) return errorResponse(lines.error());
+  json out = json::array();
+  for (const auto& l : *lines) {
+    const auto& e = l.entry;
+    out.push_back(json{{"id", e.id},
+                       {"kind", core::toString(e.kind)},
+                       {"date", e.occurredOn},
+                       {"orderNumber", e.orderNumber},
+                       {"orderDate", e.orderDate},
+                       {"fromClass", l.fromClassName},
+                       {"toClass", l.toClassName},
+                       {"destination", e.destination},
+                       {"reason", e.reason},
+                       {"undoes", e.undoes ? json(*e.undoes) : json(nullptr)},
+                       {"undone", e.undone},
+                       {"recordedBy", l.recordedBy},
+                       {"student", summaryJson(l.student)}});
+  }
+  return jsonResponse(200, dump(json{{"movements", out}}));
 }
 
 Response App::withoutConsent(const Context& c) {

@@ -49,6 +49,14 @@ bool canBrowseRegister(const std::vector<std::string>& roles) {
   return has(roles, "coordinator") || has(roles, "secretary") || has(roles, "principal") || has(roles, "sysadmin");
 }
 
+bool canKeepRegister(const std::vector<std::string>& roles) {
+  return has(roles, "coordinator") || has(roles, "secretary");
+}
+
+bool canReadMovementBook(const std::vector<std::string>& roles) {
+  return canKeepRegister(roles) || has(roles, "principal");
+}
+
 bool canReadAudit(const std::vector<std::string>& roles) { return has(roles, "principal"); }
 
 }  // namespace parta::core

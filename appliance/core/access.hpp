@@ -44,6 +44,9 @@ Reach reachOf(const std::vector<std::string>& roles);
 // Who may list the whole register (search across all people); everyone
 // else gets only the people their relations reach.
 bool canBrowseRegister(const std::vector<std::string>& roles);
+// Who creates cards and keeps the movement book; who reads the book.
+bool canKeepRegister(const std::vector<std::string>& roles);
+bool canReadMovementBook(const std::vector<std::string>& roles);
 // Who may read the audit log.
 bool canReadAudit(const std::vector<std::string>& roles);
 

@@ -200,6 +200,112 @@ Result<std::vector<PersonSummary>> RegisterService::peopleWithoutConsent(const P
   return repository_.withoutConsent(std::clamp<std::size_t>(limit, 1, 5000));
 }
 
+Result<PersonId> RegisterService::createPerson(const Principal& actor, NewPerson person) {
+  if (!canKeepRegister(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the register's keepers add people");
+  struct Core {
+    const char* key;
+    std::string* value;
+  };
+  for (auto [key, value] :
+       {Core{"surname", &person.surname}, Core{"first_name", &person.firstName}, Core{"patronymic", &person.patronymic},
+        Core{"birth_date", &person.birthDate}, Core{"sex", &person.sex}}) {
+    auto v = validateCoreField(key, *value);
+    if (!v) return makeError(ErrorCode::invalid_argument, std::string(key) + ": " + v.error().message);
+    *value = std::move(*v);
+  }
+  if (person.surname.empty() || person.firstName.empty())
+    return makeError(ErrorCode::invalid_argument, "surname and first_name: required");
+  auto id = repository_.createPerson(person, actor.userId, clock_.now());
+  if (!id) return id.error();
+  if (auto logged = repository_.appendAudit(
+          AuditRecord{clock_.now(), actor.userId, "card.create", "person", *id, std::string(toString(person.kind))});
+      !logged)
+    return logged.error();
+  return id;
+}
+
+Result<std::uint64_t> RegisterService::recordMovement(const Principal& actor, PersonId student, MovementInput in) {
+  if (!canKeepRegister(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the register's keepers write the movement book");
+  auto card = repository_.card(student);
+  if (!card) return card.error();
+  if (!card->has_value() || (*card)->person.kind != PersonKind::student)
+    return makeError(ErrorCode::not_found, "no such student");
+  for (auto* date : {&in.date, &in.orderDate}) {
+    auto d = normalizeDate(*date);
+    if (!d)
+      return makeError(ErrorCode::invalid_argument,
+                       std::string(date == &in.date ? "date" : "orderDate") + ": " + d.error().message);
+    *date = std::move(*d);
+  }
+  if (in.destination.size() > 300 || in.reason.size() > 300 || !isValidUtf8(in.destination + in.reason))
+    return makeError(ErrorCode::invalid_argument, "destination and reason: at most 300 bytes of UTF-8");
+  auto state = repository_.studentState(student);
+  if (!state) return state.error();
+  const auto expectedLast =
+      state->lastEffective ? std::optional<std::uint64_t>(state->lastEffective->id) : std::nullopt;
+
+  MovementEntry entry;
+  entry.kind = in.kind;
+  entry.occurredOn = in.date;
+  entry.orderNumber = in.orderNumber;
+  entry.orderDate = in.orderDate;
+  entry.destination = in.destination;
+  entry.reason = in.reason;
+  Result<MovementEffect> effect = MovementEffect{};
+  if (in.kind == MovementKind::undo) {
+    if (!in.undoes) return makeError(ErrorCode::invalid_argument, "undoes: required for an undo");
+    auto target = repository_.movement(*in.undoes);
+    if (!target) return target.error();
+    if (!target->has_value()) return makeError(ErrorCode::not_found, "undoes: no such entry");
+    std::optional<ClassInfo> restored;
+    if ((*target)->fromClass) {
+      auto c = repository_.classInfo(*(*target)->fromClass);
+      if (!c) return c.error();
+      restored = *c;
+    }
+    if (in.orderNumber.empty()) return makeError(ErrorCode::invalid_argument, "orderNumber: required");
+    effect = checkUndo(**target, *state, restored);
+    entry.undoes = in.undoes;
+  } else {
+    MovementRequest request{in.kind, in.date, in.orderNumber, in.orderDate, in.destination, in.reason, std::nullopt};
+    if (in.toClass) {
+      auto c = repository_.classInfo(*in.toClass);
+      if (!c) return c.error();
+      if (!c->has_value()) return makeError(ErrorCode::not_found, "toClass: no such class");
+      request.toClass = **c;
+    }
+    effect = checkMovement(request, *state);
+  }
+  if (!effect) return effect.error();
+  entry.fromClass = effect->leaveClass;
+  entry.toClass = effect->joinClass;
+  auto id = repository_.applyMovement(student, expectedLast, entry, *effect, actor.userId, clock_.now());
+  if (!id) return id.error();
+  if (auto logged =
+          repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "movement." + std::string(toString(in.kind)),
+                                              "person", student, "order " + in.orderNumber});
+      !logged)
+    return logged.error();
+  return id;
+}
+
+Result<std::vector<BookLine>> RegisterService::movementBook(const Principal& actor, MovementFilter filter) {
+  if (!canReadMovementBook(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the register's keepers and the principal read the book");
+  for (auto* date : {&filter.from, &filter.to}) {
+    if (date->empty()) continue;
+    auto d = normalizeDate(*date);
+    if (!d)
+      return makeError(ErrorCode::invalid_argument,
+                       std::string(date == &filter.from ? "from" : "to") + ": " + d.error().message);
+    *date = std::move(*d);
+  }
+  filter.limit = std::clamp<std::size_t>(filter.limit, 1, 5000);
+  return repository_.movementBook(filter);
+}
+
 Result<std::vector<AuditRecord>> RegisterService::audit(const Principal& actor, std::size_t limit) {
   if (!canReadAudit(actor.roles))
     return makeError(ErrorCode::permission_denied, "only the principal reads the audit log");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "appliance/core/access.hpp"
+#include "appliance/core/movement.hpp"
 #include "appliance/core/person_fields.hpp"
 #include "appliance/core/ports.hpp"
 #include "appliance/core/result.hpp"
@@ -63,6 +64,24 @@ struct ConsentRecord {
   std::string documentRef;  // the written consent: number and date of the paper
 };
 
+struct NewPerson {
+  PersonKind kind = PersonKind::student;
+  std::string surname, firstName, patronymic, birthDate, sex;
+};
+
+struct MovementFilter {
+  std::optional<PersonId> student;
+  std::optional<MovementKind> kind;
+  std::string from, to;  // occurred_on range, YYYY-MM-DD, inclusive; empty: open
+  std::size_t limit = 500;
+};
+
+struct BookLine {
+  MovementEntry entry;
+  PersonSummary student;
+  std::string fromClassName, toClassName, recordedBy;
+};
+
 struct CardChange {
   std::string field;  // a catalogue key, or surname/first_name/patronymic/birth_date/sex
   std::string value;  // canonical; empty clears
@@ -85,6 +104,17 @@ class RegisterRepository {
   // not_found when no consent for the purpose is in force.
   virtual Result<void> withdrawConsent(PersonId id, std::string_view purpose, std::string_view withdrawnOn) = 0;
   virtual Result<std::vector<PersonSummary>> withoutConsent(std::size_t limit) = 0;
+  virtual Result<PersonId> createPerson(const NewPerson& person, std::string_view actor, TimePoint at) = 0;
+  virtual Result<std::optional<ClassInfo>> classInfo(std::uint64_t classId) = 0;
+  virtual Result<StudentState> studentState(PersonId student) = 0;
+  virtual Result<std::optional<MovementEntry>> movement(std::uint64_t id) = 0;
+  // One transaction: locks the student, verifies that the latest effective
+  // entry is still `expectedLast` (else conflict), writes the entry (an undo
+  // marks its target), applies `effect` to class membership. Returns the id.
+  virtual Result<std::uint64_t> applyMovement(PersonId student, std::optional<std::uint64_t> expectedLast,
+                                              const MovementEntry& entry, const MovementEffect& effect,
+                                              std::string_view actor, TimePoint at) = 0;
+  virtual Result<std::vector<BookLine>> movementBook(const MovementFilter& filter) = 0;
   virtual Result<void> appendAudit(const AuditRecord& record) = 0;
   virtual Result<std::vector<AuditRecord>> audit(std::size_t limit) = 0;
 };
@@ -109,6 +139,16 @@ class RegisterService {
   Result<void> recordConsent(const Principal& actor, PersonId id, ConsentRecord consent);
   Result<void> withdrawConsent(const Principal& actor, PersonId id, std::string_view withdrawnOn);
   Result<std::vector<PersonSummary>> peopleWithoutConsent(const Principal& actor, std::size_t limit);
+  // The register's keepers create cards and keep the movement book.
+  Result<PersonId> createPerson(const Principal& actor, NewPerson person);
+  struct MovementInput {
+    MovementKind kind = MovementKind::admission;
+    std::string date, orderNumber, orderDate, destination, reason;
+    std::optional<std::uint64_t> toClass;
+    std::optional<std::uint64_t> undoes;
+  };
+  Result<std::uint64_t> recordMovement(const Principal& actor, PersonId student, MovementInput input);
+  Result<std::vector<BookLine>> movementBook(const Principal& actor, MovementFilter filter);
 
  private:
   Result<CardAccess> accessTo(const Principal& actor, const PersonSummary& person);

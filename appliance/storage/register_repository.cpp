@@ -77,6 +77,49 @@ class Transaction {
   bool done_ = false;
 };
 
+constexpr const char* kClassColumns =
+    "c.id, c.academic_year, c.grade, c.letter, COALESCE(c.capacity, 0), c.capacity IS NOT NULL, "
+    "(SELECT COUNT(*) FROM class_members m2 WHERE m2.class_id = c.id)";
+
+core::ClassInfo readClass(sql::ResultSet& r) {
+  core::ClassInfo c;
+  c.id = r.getUInt64(1);
+  c.academicYear = r.getInt(2);
+  c.grade = r.getInt(3);
+  c.letter = r.getString(4).asStdString();
+  if (r.getBoolean(6)) c.capacity = r.getInt(5);
+  c.members = r.getInt(7);
+  return c;
+}
+
+// The entry columns, with whether an undo cancels it.
+constexpr const char* kMovementColumns =
+    "m.id, m.kind, DATE_FORMAT(m.occurred_on, '%Y-%m-%d'), m.order_number, DATE_FORMAT(m.order_date, '%Y-%m-%d'), "
+    "COALESCE(m.from_class_id, 0), COALESCE(m.to_class_id, 0), m.destination, m.reason, COALESCE(m.undoes_id, 0), "
+    "EXISTS(SELECT 1 FROM movements u WHERE u.undoes_id = m.id)";
+
+core::MovementEntry readMovement(sql::ResultSet& r) {
+  core::MovementEntry e;
+  e.id = r.getUInt64(1);
+  e.kind = core::movementKindFrom(r.getString(2).asStdString()).value_or(core::MovementKind::admission);
+  e.occurredOn = r.getString(3).asStdString();
+  e.orderNumber = r.getString(4).asStdString();
+  e.orderDate = r.getString(5).asStdString();
+  auto optional = [](std::uint64_t v) { return v == 0 ? std::nullopt : std::optional<std::uint64_t>(v); };
+  e.fromClass = optional(r.getUInt64(6));
+  e.toClass = optional(r.getUInt64(7));
+  e.destination = r.getString(8).asStdString();
+  e.reason = r.getString(9).asStdString();
+  e.undoes = optional(r.getUInt64(10));
+  e.undone = r.getBoolean(11);
+  return e;
+}
+
+// The newest entry of a student that is neither an undo nor undone.
+constexpr const char* kLastEffective =
+    " FROM movements m WHERE m.student_id = ? AND m.kind <> 'undo' AND NOT EXISTS (SELECT 1 FROM movements u "
+    "WHERE u.undoes_id = m.id) ORDER BY m.id DESC LIMIT 1";
+
 }  // namespace
 
 core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::search(const core::PeopleQuery& query) {
@@ -314,6 +357,177 @@ core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::withou
         while (rows->next()) out.push_back(readSummary(*rows));
         return out;
       });
+}
+
+core::Result<core::PersonId> MariaDbRegisterRepository::createPerson(const core::NewPerson& p, std::string_view,
+                                                                     core::TimePoint at) {
+  return withConnection(pool_, "register.createPerson", [&](sql::Connection& c) -> core::Result<core::PersonId> {
+    Statement s(c.prepareStatement(
+        "INSERT INTO people (kind, surname, first_name, patronymic, birth_date, sex, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)"));
+    s->setString(1, std::string(core::toString(p.kind)));
+    s->setString(2, p.surname);
+    s->setString(3, p.firstName);
+    s->setString(4, p.patronymic);
+    s->setString(5, p.birthDate);
+    s->setString(6, p.sex);
+    s->setString(7, formatUtc(at));
+    s->setString(8, formatUtc(at));
+    s->executeUpdate();
+    std::unique_ptr<sql::Statement> q(c.createStatement());
+    Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
+    id->next();
+    return static_cast<core::PersonId>(id->getUInt64(1));
+  });
+}
+
+core::Result<std::optional<core::ClassInfo>> MariaDbRegisterRepository::classInfo(std::uint64_t classId) {
+  return withConnection(
+      pool_, "register.classInfo", [&](sql::Connection& c) -> core::Result<std::optional<core::ClassInfo>> {
+        Statement s(c.prepareStatement(std::string("SELECT ") + kClassColumns + " FROM classes c WHERE c.id = ?"));
+        s->setUInt64(1, classId);
+        Rows r(s->executeQuery());
+        if (!r->next()) return std::optional<core::ClassInfo>();
+        return std::optional<core::ClassInfo>(readClass(*r));
+      });
+}
+
+core::Result<core::StudentState> MariaDbRegisterRepository::studentState(core::PersonId student) {
+  return withConnection(pool_, "register.studentState", [&](sql::Connection& c) -> core::Result<core::StudentState> {
+    core::StudentState state;
+    Statement s(c.prepareStatement(std::string("SELECT ") + kClassColumns +
+                                   " FROM class_members cm JOIN classes c ON c.id = cm.class_id WHERE cm.student_id "
+                                   "= ? ORDER BY c.academic_year DESC LIMIT 1"));
+    s->setUInt64(1, student);
+    Rows r(s->executeQuery());
+    if (r->next()) state.currentClass = readClass(*r);
+    Statement m(c.prepareStatement(std::string("SELECT ") + kMovementColumns + kLastEffective));
+    m->setUInt64(1, student);
+    Rows e(m->executeQuery());
+    if (e->next()) state.lastEffective = readMovement(*e);
+    return state;
+  });
+}
+
+core::Result<std::optional<core::MovementEntry>> MariaDbRegisterRepository::movement(std::uint64_t id) {
+  return withConnection(
+      pool_, "register.movement", [&](sql::Connection& c) -> core::Result<std::optional<core::MovementEntry>> {
+        Statement s(c.prepareStatement(std::string("SELECT ") + kMovementColumns + " FROM movements m WHERE m.id = ?"));
+        s->setUInt64(1, id);
+        Rows r(s->executeQuery());
+        if (!r->next()) return std::optional<core::MovementEntry>();
+        return std::optional<core::MovementEntry>(readMovement(*r));
+      });
+}
+
+core::Result<std::uint64_t> MariaDbRegisterRepository::applyMovement(core::PersonId student,
+                                                                     std::optional<std::uint64_t> expectedLast,
+                                                                     const core::MovementEntry& entry,
+                                                                     const core::MovementEffect& effect,
+                                                                     std::string_view actor, core::TimePoint at) {
+  return withConnection(pool_, "register.applyMovement", [&](sql::Connection& c) -> core::Result<std::uint64_t> {
+    Transaction tx(c);
+    // Movements of one student are serialised on their row.
+    Statement lock(c.prepareStatement("SELECT id FROM people WHERE id = ? FOR UPDATE"));
+    lock->setUInt64(1, student);
+    Rows locked(lock->executeQuery());
+    if (!locked->next()) return core::makeError(ErrorCode::not_found, "no such student");
+    Statement last(c.prepareStatement(std::string("SELECT m.id") + kLastEffective));
+    last->setUInt64(1, student);
+    Rows lastRow(last->executeQuery());
+    const auto now = lastRow->next() ? std::optional<std::uint64_t>(lastRow->getUInt64(1)) : std::nullopt;
+    if (now != expectedLast)
+      return core::makeError(ErrorCode::conflict, "the student's movement book changed meanwhile; reload and retry");
+    if (effect.joinClass) {
+      // The class row is locked so two admissions cannot both take its last place.
+      Statement cls(c.prepareStatement(
+          "SELECT capacity, (SELECT COUNT(*) FROM class_members WHERE class_id = c.id) FROM classes c WHERE c.id = ? "
+          "FOR UPDATE"));
+      cls->setUInt64(1, *effect.joinClass);
+      Rows r(cls->executeQuery());
+      if (!r->next()) return core::makeError(ErrorCode::not_found, "no such class");
+      if (!r->isNull(1) && r->getInt(2) >= r->getInt(1))
+        return core::makeError(ErrorCode::failed_precondition, "the class is full");
+    }
+    if (effect.leaveClass) {
+      Statement leave(c.prepareStatement("DELETE FROM class_members WHERE class_id = ? AND student_id = ?"));
+      leave->setUInt64(1, *effect.leaveClass);
+      leave->setUInt64(2, student);
+      if (leave->executeUpdate() == 0)
+        return core::makeError(ErrorCode::conflict, "the student's class changed meanwhile; reload and retry");
+    }
+    if (effect.joinClass) {
+      Statement join(c.prepareStatement("INSERT INTO class_members (class_id, student_id) VALUES (?, ?)"));
+      join->setUInt64(1, *effect.joinClass);
+      join->setUInt64(2, student);
+      join->executeUpdate();
+    }
+    Statement insert(c.prepareStatement(
+        "INSERT INTO movements (student_id, kind, occurred_on, order_number, order_date, from_class_id, to_class_id, "
+        "destination, reason, undoes_id, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), "
+        "?, ?, NULLIF(?, 0), ?, ?)"));
+    insert->setUInt64(1, student);
+    insert->setString(2, std::string(core::toString(entry.kind)));
+    insert->setString(3, entry.occurredOn);
+    insert->setString(4, entry.orderNumber);
+    insert->setString(5, entry.orderDate);
+    insert->setUInt64(6, entry.fromClass.value_or(0));
+    insert->setUInt64(7, entry.toClass.value_or(0));
+    insert->setString(8, entry.destination);
+    insert->setString(9, entry.reason);
+    insert->setUInt64(10, entry.undoes.value_or(0));
+    insert->setString(11, std::string(actor));
+    insert->setString(12, formatUtc(at));
+    insert->executeUpdate();
+    std::unique_ptr<sql::Statement> q(c.createStatement());
+    Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
+    id->next();
+    const auto newId = id->getUInt64(1);
+    tx.commit();
+    return newId;
+  });
+}
+
+core::Result<std::vector<core::BookLine>> MariaDbRegisterRepository::movementBook(const core::MovementFilter& f) {
+  std::string text = std::string("SELECT ") + kMovementColumns + ", " + kSummaryColumns +
+                     ", COALESCE((SELECT CONCAT(c.grade, c.letter) FROM classes c WHERE c.id = m.from_class_id), ''), "
+                     "COALESCE((SELECT CONCAT(c.grade, c.letter) FROM classes c WHERE c.id = m.to_class_id), ''), "
+                     "m.recorded_by FROM movements m JOIN people p ON p.id = m.student_id WHERE 1 = 1";
+  if (f.student) text += " AND m.student_id = ?";
+  if (f.kind) text += " AND m.kind = ?";
+  if (!f.from.empty()) text += " AND m.occurred_on >= ?";
+  if (!f.to.empty()) text += " AND m.occurred_on <= ?";
+  text += " ORDER BY m.occurred_on, m.id LIMIT ?";
+  return withConnection(pool_, "register.movementBook",
+                        [&](sql::Connection& c) -> core::Result<std::vector<core::BookLine>> {
+                          Statement s(c.prepareStatement(text));
+                          unsigned i = 1;
+                          if (f.student) s->setUInt64(i++, *f.student);
+                          if (f.kind) s->setString(i++, std::string(core::toString(*f.kind)));
+                          if (!f.from.empty()) s->setString(i++, f.from);
+                          if (!f.to.empty()) s->setString(i++, f.to);
+                          s->setUInt64(i++, f.limit);
+                          Rows r(s->executeQuery());
+                          std::vector<core::BookLine> out;
+                          while (r->next()) {
+                            core::BookLine line;
+                            line.entry = readMovement(*r);
+                            // The summary columns follow the 11 entry columns.
+                            line.student.id = r->getUInt64(12);
+                            line.student.kind = core::PersonKind::student;
+                            line.student.surname = r->getString(14).asStdString();
+                            line.student.firstName = r->getString(15).asStdString();
+                            line.student.patronymic = r->getString(16).asStdString();
+                            line.student.birthDate = r->getString(17).asStdString();
+                            line.student.sex = r->getString(18).asStdString();
+                            line.student.className = r->getString(19).asStdString();
+                            line.fromClassName = r->getString(20).asStdString();
+                            line.toClassName = r->getString(21).asStdString();
+                            line.recordedBy = r->getString(22).asStdString();
+                            out.push_back(std::move(line));
+                          }
+                          return out;
+                        });
 }
 
 core::Result<void> MariaDbRegisterRepository::appendAudit(const core::AuditRecord& r) {

@@ -22,6 +22,15 @@ class MariaDbRegisterRepository final : public core::RegisterRepository {
   core::Result<void> withdrawConsent(core::PersonId id, std::string_view purpose,
                                      std::string_view withdrawnOn) override;
   core::Result<std::vector<core::PersonSummary>> withoutConsent(std::size_t limit) override;
+  core::Result<core::PersonId> createPerson(const core::NewPerson& person, std::string_view actor,
+                                            core::TimePoint at) override;
+  core::Result<std::optional<core::ClassInfo>> classInfo(std::uint64_t classId) override;
+  core::Result<core::StudentState> studentState(core::PersonId student) override;
+  core::Result<std::optional<core::MovementEntry>> movement(std::uint64_t id) override;
+  core::Result<std::uint64_t> applyMovement(core::PersonId student, std::optional<std::uint64_t> expectedLast,
+                                            const core::MovementEntry& entry, const core::MovementEffect& effect,
+                                            std::string_view actor, core::TimePoint at) override;
+  core::Result<std::vector<core::BookLine>> movementBook(const core::MovementFilter& filter) override;
   core::Result<void> appendAudit(const core::AuditRecord& record) override;
   core::Result<std::vector<core::AuditRecord>> audit(std::size_t limit) override;
 

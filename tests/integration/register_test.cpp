@@ -56,6 +56,7 @@ class RegisterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(staleVersionIsAConflict);
   CPPUNIT_TEST(consentIsRecordedWithdrawnAndReported);
   CPPUNIT_TEST(auditLogRecordsReadsAndChanges);
+  CPPUNIT_TEST(movementBookAdmitsTransfersUndoesAndLeaves);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -276,6 +277,68 @@ class RegisterTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(409u, stale.status);
     CPPUNIT_ASSERT(contains(stale.body, "\"code\":\"conflict\""));
     CPPUNIT_ASSERT(contains(a.get("/api/v1/people/20").body, "+79120000001"));
+  }
+
+  void movementBookAdmitsTransfersUndoesAndLeaves() {
+    auto& s = as("secretary");
+    auto created =
+        s.send("POST", "/api/v1/people",
+               R"({"kind":"student","surname":"Новикова-Ёрш","firstName":"Дарья","birthDate":"15.03.2015"})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201u, created.status);
+    const auto id =
+        created.body.substr(created.body.find(':') + 1, created.body.find('}') - created.body.find(':') - 1);
+    const auto base = "/api/v1/people/" + id;
+    auto move = [&](const std::string& uid, const std::string& json) {
+      return as(uid).send("POST", base + "/movements", json);
+    };
+    const std::string order = R"("orderNumber":"12-у","orderDate":"2026-10-01")";
+    CPPUNIT_ASSERT_EQUAL(403u,
+                         move("ct5a", R"({"kind":"admission","date":"2026-10-05","toClass":1,)" + order + "}").status);
+    auto outside = move("secretary", R"({"kind":"admission","date":"2027-10-05","toClass":1,)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL(400u, outside.status);
+    CPPUNIT_ASSERT(contains(outside.body, "date: outside the school year 2026/2027 of class 5А"));
+    auto admitted = move("secretary", R"({"kind":"admission","date":"2026-10-05","toClass":1,)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(admitted.body, 201u, admitted.status);
+    const auto admission = admitted.body.substr(6, admitted.body.find('}') - 6);
+    CPPUNIT_ASSERT(contains(s.get(base).body, "\"className\":\"5А\""));
+    CPPUNIT_ASSERT_EQUAL(200u, as("ct5a").get(base).status);  // now in the class teacher's class
+    auto twice = move("secretary", R"({"kind":"admission","date":"2026-10-06","toClass":2,)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL(409u, twice.status);
+    CPPUNIT_ASSERT(contains(twice.body, "already in class 5А"));
+    auto transfer = move("secretary", R"({"kind":"transfer","date":"2026-10-10","toClass":2,)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL(201u, transfer.status);
+    const auto transferId = transfer.body.substr(6, transfer.body.find('}') - 6);
+    CPPUNIT_ASSERT(contains(s.get(base).body, "\"className\":\"6Б\""));
+    // Only the latest entry can be undone; the undo brings the student back.
+    auto early =
+        move("secretary", R"({"kind":"undo","undoes":)" + admission + "," + order + R"(,"date":"2026-10-11"})");
+    CPPUNIT_ASSERT_EQUAL(422u, early.status);
+    auto undo =
+        move("secretary", R"({"kind":"undo","undoes":)" + transferId + "," + order + R"(,"date":"2026-10-11"})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(undo.body, 201u, undo.status);
+    CPPUNIT_ASSERT(contains(s.get(base).body, "\"className\":\"5А\""));
+    // A full class refuses a transfer.
+    sharedMariaDb().sql("UPDATE classes SET capacity = 1 WHERE id = 2", node_.databaseName);
+    auto full = move("secretary", R"({"kind":"transfer","date":"2026-10-12","toClass":2,)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL(422u, full.status);
+    CPPUNIT_ASSERT(contains(full.body, "is full"));
+    auto left =
+        move("secretary", R"({"kind":"transfer_out","date":"2026-10-20","destination":"МБОУ СОШ № 5",)" + order + "}");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(left.body, 201u, left.status);
+    CPPUNIT_ASSERT(contains(s.get(base).body, "\"className\":\"\""));
+    // The book keeps every entry; the undone transfer is marked, not removed.
+    auto book = s.get("/api/v1/movements?student=" + id);
+    CPPUNIT_ASSERT_EQUAL(200u, book.status);
+    CPPUNIT_ASSERT(contains(book.body, R"("fromClass":"5А","id":)" + transferId));
+    CPPUNIT_ASSERT(contains(book.body, R"("toClass":"6Б","undoes":null,"undone":true)"));
+    CPPUNIT_ASSERT(contains(book.body, R"("kind":"transfer_out")"));
+    CPPUNIT_ASSERT(contains(book.body, R"("kind":"undo")"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("4\n"),
+        sharedMariaDb().sql("SELECT COUNT(*) FROM movements WHERE student_id = " + id, node_.databaseName));
+    CPPUNIT_ASSERT_EQUAL(403u, as("teacher6b").get("/api/v1/movements").status);
+    CPPUNIT_ASSERT_EQUAL(200u, as("principal").get("/api/v1/movements?kind=admission&from=2026-09-01").status);
+    CPPUNIT_ASSERT_EQUAL(400u, s.get("/api/v1/movements?from=2026-13-01").status);
   }
 
   void auditLogRecordsReadsAndChanges() {

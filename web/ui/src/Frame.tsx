@@ -4,7 +4,9 @@ import { LangSwitch, Logo } from './components';
 import { errorMessage } from './errors';
 import { useI18n } from './i18n';
 import { MePage, NotFoundPage, PlaceholderPage } from './pages';
-import { HOME_PATH, sectionsFor } from './roles';
+import { AuditPage, PersonPage, RegistryPage } from './registry';
+import { PrintStamp } from './print';
+import { HOME_PATH, sectionFor, sectionsFor } from './roles';
 import { linkClick, navigate, usePath } from './router';
 
 interface Props {
@@ -16,7 +18,7 @@ export function Frame({ session, onLoggedOut }: Props) {
   const { lang, t } = useI18n();
   const path = usePath();
   const sections = sectionsFor(session.user.roles);
-  const current = sections.find((s) => s.path === path);
+  const current = sectionFor(sections, path);
   const [menuOpen, setMenuOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -73,10 +75,18 @@ export function Frame({ session, onLoggedOut }: Props) {
   if (path === '/' || path === '/login') page = null;
   else if (!current) page = <NotFoundPage />;
   else if (current.id === 'me') page = <MePage session={session} />;
+  else if (current.id === 'registry') {
+    const sub = path.slice(current.path.length);
+    const m = /^\/([1-9]\d{0,15})$/.exec(sub);
+    if (sub === '') page = <RegistryPage title={current.label} />;
+    else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} />;
+    else page = <NotFoundPage />;
+  } else if (current.id === 'audit') page = <AuditPage />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (
     <div class="frame">
+      <PrintStamp session={session} />
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>

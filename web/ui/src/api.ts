@@ -48,7 +48,8 @@ function codeForStatus(status: number): string {
     case 401: return 'unauthenticated';
     case 403: return 'permission_denied';
     case 404: return 'not_found';
-    case 409: return 'already_exists';
+    case 409: return 'conflict';
+    case 422: return 'failed_precondition';
     case 429: return 'resource_exhausted';
     case 502: case 503: case 504: return 'unavailable';
     default: return status >= 500 ? 'internal' : 'unknown';
@@ -122,4 +123,73 @@ export async function login(loginName: string, password: string): Promise<Sessio
 export async function logout(): Promise<void> {
   await request<void>('DELETE', '/session');
   setCsrfToken(null);
+}
+
+// ---------- the school register ----------
+
+export type PersonKind = 'student' | 'staff' | 'parent';
+
+export interface PersonSummary {
+  id: number;
+  kind: PersonKind;
+  surname: string;
+  firstName: string;
+  patronymic: string;
+  birthDate: string;
+  sex: string;
+  className: string;
+}
+
+export interface PersonCard {
+  person: PersonSummary;
+  version: number;
+  consent: boolean;
+  fields: Record<string, string>;
+  access: { sensitive: boolean; edit: boolean };
+}
+
+export interface HistoryEntry {
+  changedAt: string;
+  changedBy: string;
+  field: string;
+  newValue: string | null;
+  oldValue: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  actor: string;
+  at: number;
+  detail: string;
+  subjectId: number | null;
+  subjectType: string;
+}
+
+export async function searchPeople(kind: PersonKind, q: string, limit: number, offset: number): Promise<PersonSummary[]> {
+  const qs = new URLSearchParams({ kind, q, limit: String(limit), offset: String(offset) });
+  const r = await request<{ people?: PersonSummary[] }>('GET', '/people?' + qs.toString());
+  return Array.isArray(r.people) ? r.people : [];
+}
+
+export async function getPerson(id: number): Promise<PersonCard> {
+  const r = await request<PersonCard>('GET', '/people/' + id);
+  if (!r || !r.person) throw new ApiError('internal', 200, 'unexpected card shape');
+  r.fields = r.fields || {};
+  r.access = r.access || { sensitive: false, edit: false };
+  return r;
+}
+
+export async function updatePerson(id: number, version: number, fields: Record<string, string | null>): Promise<number> {
+  const r = await request<{ version: number }>('PATCH', '/people/' + id, { version, fields });
+  return r.version;
+}
+
+export async function getHistory(id: number): Promise<HistoryEntry[]> {
+  const r = await request<{ history?: HistoryEntry[] }>('GET', '/people/' + id + '/history');
+  return Array.isArray(r.history) ? r.history : [];
+}
+
+export async function getAudit(limit = 200): Promise<AuditEntry[]> {
+  const r = await request<{ entries?: AuditEntry[] }>('GET', '/audit?limit=' + limit);
+  return Array.isArray(r.entries) ? r.entries : [];
 }

@@ -3,7 +3,7 @@ import { useI18n, translateDynamic, type MessageKey } from './i18n';
 import { HOME_PATH } from './roles';
 import { linkClick } from './router';
 
-function PageTitle({ text }: { text: string }) {
+export function PageTitle({ text }: { text: string }) {
   return (
     <h1 id="page-title" class="page-title" tabIndex={-1} data-testid="page-title">
       {text}
