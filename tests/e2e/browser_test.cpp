@@ -1,6 +1,9 @@
 // Real Chromium (Debian's, driven by playwright-core) against the real
 // partad serving the built browser app, on real MariaDB and slapd.
 
+#include <map>
+#include <sstream>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "tests/support/fixtures.hpp"
@@ -10,6 +13,7 @@ namespace parta::test {
 class BrowserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(BrowserTest);
   CPPUNIT_TEST(loginWhoAmILogout);
+  CPPUNIT_TEST(classTeacherEditsParentSeesIt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -30,6 +34,55 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_NAME", name},
                          {"PARTA_ROLE_LABEL", "Учитель"},
+                         {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
+  }
+
+  // The generated school, with the demo logins as real people of it: the
+  // class teacher of 5А edits the card of a parent of their class, and that
+  // parent sees the change on their own card.
+  void classTeacherEditsParentSeesIt() {
+    auto node = makeNodeFixture();
+    auto o = node.options();
+    o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
+    Partad partad(o);
+    const auto accounts = partad.loadDemoSchool();
+    std::map<std::string, std::string> nameOf;
+    std::istringstream lines(accounts);
+    for (std::string line; std::getline(lines, line);) {
+      const auto a = line.find('\t');
+      const auto b = line.find('\t', a + 1);
+      const auto login = line.substr(0, a);
+      const auto name = line.substr(a + 1, b - a - 1);
+      std::vector<std::string> roles;
+      std::istringstream r(line.substr(b + 1));
+      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
+      nameOf[login] = name;
+      if (login == "classteacher" || login == "parent")
+        sharedSlapd().addUser(node.base, login, name, "Пароль-Ё'1", roles);
+    }
+    CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent"));
+    partad.start();
+    const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "register";
+    std::filesystem::create_directories(screenshots);
+    // The surname prefix the student and the parent share ("Абрамов" of
+    // Абрамов and Абрамова), cut at a UTF-8 character boundary.
+    const auto surname = [](const std::string& name) { return name.substr(0, name.find(' ')); };
+    const auto a = surname(nameOf["student"]);
+    const auto b = surname(nameOf["parent"]);
+    std::size_t common = 0;
+    while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+    // A cut is on a boundary unless the byte after it continues a character.
+    while (common > 0 && common < a.size() && (static_cast<unsigned char>(a[common]) & 0xC0) == 0x80) --common;
+    const auto prefix = a.substr(0, common);
+    CPPUNIT_ASSERT_MESSAGE(a + " / " + b, prefix.size() >= 4);
+    auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "register.mjs").string()}, {},
+                        {{"PARTA_URL", "http://127.0.0.1:" + std::to_string(partad.port())},
+                         {"PARTA_EDITOR_LOGIN", "classteacher"},
+                         {"PARTA_EDITOR_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_READER_LOGIN", "parent"},
+                         {"PARTA_READER_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_STUDENT_SURNAME", prefix},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
   }

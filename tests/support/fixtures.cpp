@@ -340,6 +340,23 @@ int Partad::stop() {
   return *code;
 }
 
+std::string Partad::loadDemoSchool() {
+  const auto binary = buildDir() / "appliance" / "daemon" / "partad";
+  auto r = runCommand({binary.string(), "--config", (dir_.path() / "partad.conf").string(), "--load-demo-school"});
+  if (r.status != 0) throw std::runtime_error("partad --load-demo-school failed:\n" + tail(r.output));
+  // stderr (the log line) is mixed in; keep the tab-separated account lines.
+  std::string accounts;
+  std::size_t pos = 0;
+  while (pos < r.output.size()) {
+    auto end = r.output.find('\n', pos);
+    if (end == std::string::npos) end = r.output.size();
+    const auto line = r.output.substr(pos, end - pos);
+    if (line.find('\t') != std::string::npos && line.front() != '{') accounts += line + "\n";
+    pos = end + 1;
+  }
+  return accounts;
+}
+
 std::string Partad::log() const { return readAll(dir_.path() / "partad.log"); }
 
 PartadOptions NodeFixture::options() const {

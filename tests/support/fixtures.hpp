@@ -131,6 +131,9 @@ class Partad {
   // Starts and returns the exit code if it exits within `timeout`.
   std::optional<int> startExpectingExit(std::chrono::milliseconds timeout);
   int stop();  // SIGTERM, returns exit code
+  // Runs `partad --load-demo-school` on this node's database (before start)
+  // and returns its output: login, display name, roles per line.
+  std::string loadDemoSchool();
   std::uint16_t port() const { return port_; }
   std::string log() const;
   ChildProcess& process() { return *process_; }
