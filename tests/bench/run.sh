@@ -71,6 +71,18 @@ cn: Щукина Мария
 sn: Щукина
 userPassword: $password
 
+dn: uid=secretary,ou=people,ou=school,dc=bench,dc=test
+objectClass: inetOrgPerson
+uid: secretary
+cn: Лукьянова Евгения
+sn: Лукьянова
+userPassword: $password
+
+dn: cn=secretary,ou=groups,ou=school,dc=bench,dc=test
+objectClass: groupOfNames
+cn: secretary
+member: uid=secretary,ou=people,ou=school,dc=bench,dc=test
+
 dn: cn=teacher,ou=groups,ou=school,dc=bench,dc=test
 objectClass: groupOfNames
 cn: teacher
@@ -96,6 +108,10 @@ base = ou=school,dc=bench,dc=test
 [log]
 level = warn
 CONF
+# The generated school (1,000 students, 70 staff, 1,700 parents), timed.
+load_start=$(date +%s%N)
+"$build/appliance/daemon/partad" --config "$work/partad.conf" --load-demo-school >/dev/null 2>"$work/load.log"
+load_ms=$(( ($(date +%s%N) - load_start) / 1000000 ))
 "$build/appliance/daemon/partad" --config "$work/partad.conf" >"$work/partad.log" 2>&1 &
 partad_pid=$!; pids+=("$partad_pid")
 for _ in $(seq 1 200); do [ -s "$work/port" ] && break; sleep 0.05; done
@@ -132,6 +148,17 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}'
 read -r h_rps h_p50 h_p99 h_bad < <(run hello "http://127.0.0.1:$hello_port/")
 read -r z_rps z_p50 z_p99 z_bad < <(run healthz "http://127.0.0.1:$partad_port/healthz")
 read -r m_rps m_p50 m_p99 m_bad < <(run me "http://127.0.0.1:$partad_port/api/v1/me" "Cookie: $cookie")
+# The register at 32 connections, as the secretary (sees everyone).
+sec_cookie="$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  --data-binary @- "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"secretary\",\"password\":\"$password\"}" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+student_id="$(curl -fs -H "Cookie: $sec_cookie" "http://127.0.0.1:$partad_port/api/v1/people?kind=student&limit=1" |
+  sed -n 's/.*"id":\([0-9]*\).*/\1/p')"
+conns_saved=$conns; conns=${BENCH_REGISTER_CONNECTIONS:-32}
+read -r l_rps l_p50 l_p99 l_bad < <(run list "http://127.0.0.1:$partad_port/api/v1/people?kind=student&limit=50" "Cookie: $sec_cookie")
+read -r q_rps q_p50 q_p99 q_bad < <(run search "http://127.0.0.1:$partad_port/api/v1/people?q=%D0%90%D0%BB&limit=20" "Cookie: $sec_cookie")
+read -r c_rps c_p50 c_p99 c_bad < <(run card "http://127.0.0.1:$partad_port/api/v1/people/$student_id" "Cookie: $sec_cookie")
+conns=$conns_saved
 load_rss="$(rss "$partad_pid")"; peak_rss="$(hwm "$partad_pid")"
 
 # Login timing classes: the answer to a wrong password, an unknown login and
@@ -159,6 +186,10 @@ printf '\n%-28s %12s %9s %9s %8s %9s\n' target req/s p50 p99 non-2xx vs-hello
 printf '%-28s %12s %9s %9s %8s %9s\n' "Beast hello-world" "$h_rps" "$h_p50" "$h_p99" "$h_bad" "1.00"
 printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /healthz" "$z_rps" "$z_p50" "$z_p99" "$z_bad" "$(echo "$z_rps / $h_rps" | bc -l)"
 printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /api/v1/me" "$m_rps" "$m_p50" "$m_p99" "$m_bad" "$(echo "$m_rps / $h_rps" | bc -l)"
+printf '\nregister on the generated school (%s connections; loading it took %s ms):\n' "${BENCH_REGISTER_CONNECTIONS:-32}" "$load_ms"
+printf '%-28s %12s %9s %9s %8s\n' "list 50 students" "$l_rps" "$l_p50" "$l_p99" "$l_bad"
+printf '%-28s %12s %9s %9s %8s\n' "search q=Ал" "$q_rps" "$q_p50" "$q_p99" "$q_bad"
+printf '%-28s %12s %9s %9s %8s\n' "open a card (audited)" "$c_rps" "$c_p50" "$c_p99" "$c_bad"
 printf '\nlogin median ms: wrong password %s, unknown login %s, locked account (right password) %s, success %s\n' \
   "$t_wrong" "$t_unknown" "$t_locked" "$t_ok"
 printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
