@@ -67,23 +67,20 @@ Result<std::vector<PersonSummary>> RegisterService::search(const Principal& acto
 }
 
 Result<CardView> RegisterService::readCard(const Principal& actor, PersonId id) {
-  auto card = repository_.card(id);
-  if (!card) return card.error();
-  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
-  auto access = accessTo(actor, (*card)->person);
-  if (!access) return access.error();
-  if (!access->read) return denied();
-  CardView view{std::move(**card), *access};
+  auto target = cardFor(actor, id, false);
+  if (!target) return target.error();
+  auto access = target->second;
+  CardView view{std::move(target->first), access};
   // Without consent, fields that need it are shown only to those who must
   // keep them by law.
   const bool hideUnconsented = !view.card.consent && !keepsDataByLaw(actor.roles);
   std::erase_if(view.card.fields, [&](const auto& kv) {
-    if (!visible(kv.first, *access)) return true;
+    if (!visible(kv.first, access)) return true;
     const FieldSpec* spec = findField(kv.first);
     return hideUnconsented && spec != nullptr && spec->needsConsent;
   });
   if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.read", "person", id,
-                                                        access->sensitive ? "full" : "without health and social"});
+                                                        access.sensitive ? "full" : "without health and social"});
       !logged)
     return logged.error();  // no audit, no read
   return view;
@@ -93,14 +90,9 @@ Result<std::uint32_t> RegisterService::updateCard(const Principal& actor, Person
                                                   std::vector<CardChange> changes) {
   if (changes.empty()) return makeError(ErrorCode::invalid_argument, "fields: nothing to change");
   if (changes.size() > kMaxChanges) return makeError(ErrorCode::invalid_argument, "fields: too many changes");
-  auto card = repository_.card(id);
-  if (!card) return card.error();
-  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
-  const PersonCard& current = **card;
-  auto access = accessTo(actor, current.person);
-  if (!access) return access.error();
-  if (!access->read) return denied();
-  if (!access->edit) return makeError(ErrorCode::permission_denied, "you may not change this card");
+  auto target = cardFor(actor, id, true);
+  if (!target) return target.error();
+  const PersonCard& current = target->first;
 
   std::set<std::string> seen;
   std::string detail;
@@ -141,15 +133,12 @@ Result<std::uint32_t> RegisterService::updateCard(const Principal& actor, Person
 }
 
 Result<std::vector<HistoryEntry>> RegisterService::history(const Principal& actor, PersonId id) {
-  auto card = repository_.card(id);
-  if (!card) return card.error();
-  if (!card->has_value()) return makeError(ErrorCode::not_found, "no such person");
-  auto access = accessTo(actor, (*card)->person);
-  if (!access) return access.error();
-  if (!access->read) return denied();
+  auto target = cardFor(actor, id, false);
+  if (!target) return target.error();
+  const CardAccess access = target->second;
   auto entries = repository_.history(id);
   if (!entries) return entries.error();
-  std::erase_if(*entries, [&](const HistoryEntry& e) { return !visible(e.field, *access); });
+  std::erase_if(*entries, [&](const HistoryEntry& e) { return !visible(e.field, access); });
   if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "card.history", "person", id, ""});
       !logged)
     return logged.error();
