@@ -1,144 +1,23 @@
 #!/usr/bin/env node
 // End-to-end check of the Parta web UI sign-in flow against a running partad.
 // Drives Debian's /usr/bin/chromium through playwright-core (no browser download)
-// and runs axe-core on the login page and the "Кто я" page.
+// and runs axe-core on the login page and the "Кто я" page. The environment
+// check, step runner, output format, browser set-up and cleanup live in harness.mjs.
 //
 // Env: PARTA_URL, PARTA_LOGIN, PARTA_PASSWORD, PARTA_NAME, PARTA_ROLE_LABEL,
 //      optional PARTA_SCREENSHOT_DIR, optional PARTA_CHROMIUM (default /usr/bin/chromium).
 // Exit: 0 all steps passed; 1 a step failed (or the 120 s limit was hit); 2 bad usage.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { createHarness } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const OVERALL_TIMEOUT_MS = 120_000;
-const STEP_TIMEOUT_MS = 15_000;
-
-const env = {};
-const missing = [];
-for (const k of ['PARTA_URL', 'PARTA_LOGIN', 'PARTA_PASSWORD', 'PARTA_NAME', 'PARTA_ROLE_LABEL']) {
-  env[k] = process.env[k];
-  if (!env[k]) missing.push(k);
-}
-if (missing.length) {
-  console.error(`login.mjs: missing environment variable(s): ${missing.join(', ')}`);
-  console.error('usage: PARTA_URL=http://127.0.0.1:PORT PARTA_LOGIN=… PARTA_PASSWORD=… PARTA_NAME=… PARTA_ROLE_LABEL=… [PARTA_SCREENSHOT_DIR=DIR] node login.mjs');
-  process.exit(2);
-}
-const BASE = env.PARTA_URL.replace(/\/+$/, '');
-const SHOTS = process.env.PARTA_SCREENSHOT_DIR || '';
-const CHROMIUM = process.env.PARTA_CHROMIUM || '/usr/bin/chromium';
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CYRILLIC = /[А-Яа-яЁё]/;
-
-let browser = null;
-let currentPage = null;
-let passed = 0;
-
-class StepError extends Error {}
-
-function fail(message) {
-  throw new StepError(message);
-}
-
-function assert(cond, message) {
-  if (!cond) fail(message);
-}
-
-/** Polls fn until it returns a truthy value; fails with describe() after timeout. */
-async function waitUntil(fn, describe, timeout = STEP_TIMEOUT_MS) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) fail(typeof describe === 'function' ? describe(last) : describe);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function textOf(locator) {
-  return ((await locator.textContent({ timeout: 2000 })) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Waits until the element is visible and its text satisfies the predicate (string = contains). */
-async function expectText(page, testId, want, what) {
-  const loc = page.getByTestId(testId).first();
-  const ok = typeof want === 'string' ? (s) => s.includes(want) : (s) => want.test(s);
-  let seen = '(not found)';
-  await waitUntil(async () => {
-    if (!(await loc.isVisible())) return false;
-    seen = await textOf(loc);
-    return ok(seen);
-  }, () => `${what}: expected [data-testid=${testId}] to show ${JSON.stringify(String(want))}, saw ${JSON.stringify(seen)}`);
-  return seen;
-}
-
-async function expectVisible(page, testId, what) {
-  await waitUntil(() => page.getByTestId(testId).first().isVisible(), `${what}: [data-testid=${testId}] is not visible`);
-}
-
-async function expectHidden(page, testId, what) {
-  await waitUntil(async () => !(await page.getByTestId(testId).first().isVisible()), `${what}: [data-testid=${testId}] is still visible`);
-}
-
-async function shot(page, name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
-}
-
-async function step(label, fn) {
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`ok   ${label}${note ? ` (${note})` : ''}`);
-  } catch (e) {
-    console.log(`FAIL ${label}: ${e instanceof Error ? e.message : e}`);
-    if (currentPage) {
-      console.log(`  at ${currentPage.url()}`);
-      await shot(currentPage, 'failure.png').catch(() => undefined);
-    }
-    console.log(`login: ${passed} passed, 1 failed`);
-    await finish(1);
-  }
-}
-
-async function axeCheck(page, where) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    window.axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    const lines = bad.map(
-      (v) => `    [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`,
-    );
-    fail(`axe found ${bad.length} serious/critical violation(s) on ${where}:\n${lines.join('\n')}`);
-  }
-  const minor = results.violations.length;
-  return minor ? `${minor} minor/moderate finding(s), none serious` : 'no violations';
-}
-
-async function newPage(viewport) {
-  const context = await browser.newContext({
-    viewport,
-    // partad may send a strict Content-Security-Policy; axe is injected as an inline script.
-    bypassCSP: true,
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(30_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.log(`  (page error: ${err.message})`));
-  currentPage = page;
-  return { context, page };
-}
+const {
+  env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot,
+  assert, waitUntil, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
+} = createHarness({
+  name: 'login',
+  required: ['PARTA_URL', 'PARTA_LOGIN', 'PARTA_PASSWORD', 'PARTA_NAME', 'PARTA_ROLE_LABEL'],
+  usage: 'PARTA_URL=http://127.0.0.1:PORT PARTA_LOGIN=… PARTA_PASSWORD=… PARTA_NAME=… PARTA_ROLE_LABEL=… [PARTA_SCREENSHOT_DIR=DIR] node login.mjs',
+  overallTimeoutMs: 120_000,
+});
 
 async function openLoginPage(page) {
   await page.goto(BASE + '/', { waitUntil: 'domcontentloaded' });
@@ -152,43 +31,8 @@ async function logIn(page, password, { enter = false } = {}) {
   else await page.getByTestId('login-submit').click();
 }
 
-let finishing = false;
-async function finish(code) {
-  if (finishing) return;
-  finishing = true;
-  clearTimeout(overall);
-  if (browser) await browser.close().catch(() => undefined);
-  process.exit(code);
-}
-
-const overall = setTimeout(() => {
-  console.log(`FAIL overall time limit of ${OVERALL_TIMEOUT_MS / 1000} s exceeded`);
-  console.log(`login: ${passed} passed, 1 failed`);
-  finish(1);
-}, OVERALL_TIMEOUT_MS);
-
-process.on('unhandledRejection', (e) => {
-  console.log(`FAIL unexpected error: ${e?.stack || e}`);
-  finish(1);
-});
-
 async function main() {
-  await step('setup: launch chromium', async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-    });
-    return `${CHROMIUM} ${browser.version()}`;
-  });
+  await launchBrowser();
 
   const { context, page } = await newPage({ width: 1366, height: 768 });
 
@@ -352,13 +196,6 @@ async function main() {
     await p.getByTestId('logout-button').click();
     await expectVisible(p, 'login-form', 'after logout on phone');
   });
-
-  console.log(`login: ${passed} passed, 0 failed`);
-  await finish(0);
 }
 
-main().catch(async (e) => {
-  console.log(`FAIL unexpected error: ${e?.stack || e}`);
-  console.log(`login: ${passed} passed, 1 failed`);
-  await finish(1);
-});
+run(main);
