@@ -172,6 +172,12 @@ class RegisterTest : public CppUnit::TestFixture {
     // Cyrillic prefix search, percent-encoded as a browser sends it: "Ёлк".
     CPPUNIT_ASSERT_EQUAL(std::string("5 10 20 "), ids("secretary", "?q=%D0%81%D0%BB%D0%BA"));
     CPPUNIT_ASSERT_EQUAL(std::string("21 11 "), ids("secretary", "?q=О'Кон"));  // Дарья, Фёдор
+    // Text with a kind, and paging through a text search.
+    CPPUNIT_ASSERT_EQUAL(std::string("20 "), ids("secretary", "?kind=parent&q=%D0%81%D0%BB%D0%BA"));
+    CPPUNIT_ASSERT_EQUAL(std::string("10 "), ids("secretary", "?q=%D0%81%D0%BB%D0%BA&limit=1&offset=1"));
+    CPPUNIT_ASSERT_EQUAL(std::string("20 "), ids("secretary", "?q=%D0%81%D0%BB%D0%BA&limit=5&offset=2"));
+    // A first name and a patronymic prefix find people too.
+    CPPUNIT_ASSERT_EQUAL(std::string("11 "), ids("secretary", "?q=%D0%A4%D1%91%D0%B4"));  // Фёд
     CPPUNIT_ASSERT_EQUAL(400u, as("secretary").get("/api/v1/people?kind=alien").status);
     CPPUNIT_ASSERT_EQUAL(400u, as("secretary").get("/api/v1/people/abc").status);
     CPPUNIT_ASSERT_EQUAL(404u, as("secretary").get("/api/v1/people/999").status);
