@@ -1165,7 +1165,10 @@ class SchoolBuilder {
                     std::vector<std::pair<std::string, std::string>> extra) {
     p.login = newLogin(p);
     p.fields.clear();
-    p.fields.emplace_back("snils", newSnils(rng));
+    // Drawn for everyone so the random stream stays the same; the parent
+    // card has no SNILS (SPEC §2), so only students and staff keep it.
+    auto snils = newSnils(rng);
+    if (p.kind != 'p') p.fields.emplace_back("snils", std::move(snils));
     if (phone) p.fields.emplace_back("phone", newPhone(rng));
     if (email) p.fields.emplace_back("email", p.login + "@example.ru");
     p.fields.emplace_back("residence_address", std::move(address));

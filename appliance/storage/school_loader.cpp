@@ -9,6 +9,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "appliance/core/person_fields.hpp"
 #include "appliance/storage/sql_support.hpp"
 
 namespace parta::storage {
@@ -115,7 +116,17 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     std::vector<Row> consents;
     std::size_t n = 0;
     for (const auto& p : school.people) {
-      for (const auto& [k, v] : p.fields) rows.push_back(Row{id.at(p.ref), k, v});
+      // The generated data must be what the register would accept by hand.
+      const auto kind = core::personKindFrom(kindName(p.kind)).value_or(core::PersonKind::student);
+      for (const auto& [k, v] : p.fields) {
+        const core::FieldSpec* spec = core::findField(k);
+        if (spec == nullptr || !spec->appliesTo(kind))
+          return core::makeError(core::ErrorCode::invalid_argument,
+                                 p.ref + ": " + k + " is not a field of a " + kindName(p.kind) + " card");
+        auto value = core::validateFieldValue(*spec, v);
+        if (!value) return core::makeError(core::ErrorCode::invalid_argument, p.ref + ": " + value.error().message);
+        rows.push_back(Row{id.at(p.ref), k, *value});
+      }
       // Most families gave consent; a few have not yet (the consent report
       // has something to show).
       if (++n % 40 != 0)

@@ -1,6 +1,8 @@
 // The MariaDB adapter against a real server: migrations and the session
 // repository, each test in its own schema.
 
+#include <algorithm>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "appliance/storage/migrations.hpp"
@@ -25,6 +27,7 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(sessionRoundTripIsExact);
   CPPUNIT_TEST(removeExpiredTakesOnlyExpired);
   CPPUNIT_TEST(generatedSchoolLoadsOnceWithItsRelations);
+  CPPUNIT_TEST(loaderRefusesWhatTheCatalogueForbids);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -151,6 +154,22 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(repo.relation("classteacher", personOf("parent"))->ownClass);
     CPPUNIT_ASSERT(repo.relation("teacher", student)->teaches);
     CPPUNIT_ASSERT(!repo.relation("parent", personOf("teacher"))->child);
+  }
+
+  void loaderRefusesWhatTheCatalogueForbids() {
+    CPPUNIT_ASSERT(storage::migrate(*pool_, core::NodeRole::school).ok());
+    core::SchoolSpec spec;
+    spec.students = 30;
+    spec.classes = 1;
+    spec.staff = 5;
+    spec.parents = 40;
+    auto school = core::generateSchool(spec);
+    auto parent = std::find_if(school.people.begin(), school.people.end(), [](auto& p) { return p.kind == 'p'; });
+    parent->fields.emplace_back("snils", "112-233-445 95");  // the parent card has no SNILS
+    auto r = storage::loadGeneratedSchool(*pool_, school, {}, 2026);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT_EQUAL(parent->ref + ": snils is not a field of a parent card", r.error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("0\n"), sql("SELECT COUNT(*) FROM people"));  // nothing half-written
   }
 
   void removeExpiredTakesOnlyExpired() {
