@@ -92,6 +92,7 @@ class App {
   Response updateCard(const Context& c);
   Response cardHistory(const Context& c);
   Response auditLog(const Context& c);
+  Response auditExport(const Context& c);
   Response recordConsent(const Context& c);
   Response withdrawConsent(const Context& c);
   Response withoutConsent(const Context& c);

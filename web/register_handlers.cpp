@@ -3,6 +3,7 @@
 // audit) lives in appliance/core/register.cpp.
 
 #include <charconv>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,27 @@ json summaryJson(const core::PersonSummary& p) {
               {"className", p.className}};
 }
 
+// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.
+// A leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it.
+std::string csvField(std::string_view v) {
+  std::string out;
+  if (!v.empty() && (v.front() == '=' || v.front() == '+' || v.front() == '-' || v.front() == '@')) out += '\'';
+  out += v;
+  if (out.find_first_of(",\"\r\n") == std::string::npos) return out;
+  std::string quoted = "\"";
+  for (char ch : out) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return quoted + "\"";
+}
+
+std::string isoUtc(core::TimePoint t) {
+  const auto secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 Response badId() { return errorResponse(400, "invalid_argument", "id: expected a positive integer"); }
 
 }  // namespace
@@ -58,6 +80,8 @@ void App::addRegisterRoutes() {
   add(Method::get, "/api/v1/people/{id}/history", Access::session, Exec::worker,
       [this](const Context& c) { return cardHistory(c); });
   add(Method::get, "/api/v1/audit", Access::session, Exec::worker, [this](const Context& c) { return auditLog(c); });
+  add(Method::get, "/api/v1/audit/export", Access::session, Exec::worker,
+      [this](const Context& c) { return auditExport(c); });
   add(Method::post, "/api/v1/people/{id}/consent", Access::session, Exec::worker,
       [this](const Context& c) { return recordConsent(c); });
   add(Method::del, "/api/v1/people/{id}/consent", Access::session, Exec::worker,
@@ -165,6 +189,21 @@ Response App::auditLog(const Context& c) {
                        {"detail", e.detail}});
   }
   return jsonResponse(200, dump(json{{"entries", out}}));
+}
+
+Response App::auditExport(const Context& c) {
+  auto entries = deps_.registry->audit(*c.principal, 1000000);
+  if (!entries) return errorResponse(entries.error());
+  // A UTF-8 BOM so that spreadsheet programs read the Cyrillic correctly.
+  std::string csv = "\xEF\xBB\xBF" "at,actor,action,subject_type,subject_id,detail\r\n";
+  for (const auto& e : *entries)
+    csv += isoUtc(e.at) + "," + csvField(e.actor) + "," + csvField(e.action) + "," + csvField(e.subjectType) + "," +
+           std::to_string(e.subjectId) + "," + csvField(e.detail) + "\r\n";
+  Response r;
+  r.contentType = "text/csv; charset=utf-8";
+  r.body = std::move(csv);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"parta-audit.csv\"");
+  return r;
 }
 
 Response App::recordConsent(const Context& c) {

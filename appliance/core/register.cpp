@@ -298,7 +298,7 @@ Result<std::vector<BookLine>> RegisterService::movementBook(const Principal& act
 Result<std::vector<AuditRecord>> RegisterService::audit(const Principal& actor, std::size_t limit) {
   if (!canReadAudit(actor.roles))
     return makeError(ErrorCode::permission_denied, "only the principal reads the audit log");
-  return repository_.audit(std::clamp<std::size_t>(limit, 1, 1000));
+  return repository_.audit(std::clamp<std::size_t>(limit, 1, 1'000'000));
 }
 
 }  // namespace parta::core

@@ -361,6 +361,19 @@ class RegisterTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(contains(log.body, R"("detail":"phone","subjectId":21,"subjectType":"person")"));
     CPPUNIT_ASSERT(!contains(log.body, "parent_a"));
     CPPUNIT_ASSERT(!contains(log.body, "+79120000021"));  // the audit names fields, never values
+    CPPUNIT_ASSERT_EQUAL(200u, as("secretary")
+                                   .send("PATCH", "/api/v1/people/20",
+                                         R"({"version":1,"fields":{"phone":"+79120000020","surname":"Ёлкина"}})")
+                                   .status);
+    auto csv = as("principal").get("/api/v1/audit/export");
+    CPPUNIT_ASSERT_EQUAL(200u, csv.status);
+    CPPUNIT_ASSERT(contains(csv.header("content-type"), "text/csv"));
+    CPPUNIT_ASSERT(contains(csv.header("content-disposition"), "attachment"));
+    CPPUNIT_ASSERT(contains(csv.body, "at,actor,action,subject_type,subject_id,detail\r\n"));
+    CPPUNIT_ASSERT(contains(csv.body, ",teacher6b,card.read,person,11,without health and social\r\n"));
+    CPPUNIT_ASSERT(contains(csv.body, ",secretary,card.update,person,21,phone\r\n"));
+    CPPUNIT_ASSERT(contains(csv.body, ",secretary,card.update,person,20,\"phone,surname\"\r\n"));  // quoted
+    CPPUNIT_ASSERT_EQUAL(403u, as("coord").get("/api/v1/audit/export").status);
   }
 
  private:
