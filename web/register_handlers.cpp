@@ -195,7 +195,9 @@ Response App::auditExport(const Context& c) {
   auto entries = deps_.registry->audit(*c.principal, 1000000);
   if (!entries) return errorResponse(entries.error());
   // A UTF-8 BOM so that spreadsheet programs read the Cyrillic correctly.
-  std::string csv = "\xEF\xBB\xBF" "at,actor,action,subject_type,subject_id,detail\r\n";
+  std::string csv =
+      "\xEF\xBB\xBF"
+      "at,actor,action,subject_type,subject_id,detail\r\n";
   for (const auto& e : *entries)
     csv += isoUtc(e.at) + "," + csvField(e.actor) + "," + csvField(e.action) + "," + csvField(e.subjectType) + "," +
            std::to_string(e.subjectId) + "," + csvField(e.detail) + "\r\n";

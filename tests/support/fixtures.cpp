@@ -1,6 +1,8 @@
 #include "tests/support/fixtures.hpp"
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -181,8 +183,32 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
   return status_;
 }
 
+namespace {
+
+// Each server folder names the test process that owns it, so a later run
+// can stop what a killed run (SIGKILL, abort: no destructors) left behind.
+void claim(const fs::path& dir) { std::ofstream(dir / "owner") << ::getpid() << "\n"; }
+
+// Stops servers under build/tmp whose owning test process is gone.
+void reapOrphans() {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(buildDir() / "tmp", ec)) {
+    const auto owner = entry.path() / "owner";
+    if (!fs::exists(owner, ec)) continue;
+    const auto pid = static_cast<pid_t>(std::atoi(readAll(owner).c_str()));
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    const auto name = entry.path().filename().string();
+    const char* kind = name.rfind("mdb-", 0) == 0 ? "mariadb.sh" : name.rfind("ldap-", 0) == 0 ? "slapd.sh" : nullptr;
+    if (kind != nullptr) runCommand({script(kind), "stop", entry.path().string()});
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
 MariaDbServer::MariaDbServer(fs::path dir) : dir_(std::move(dir)) {
   mustRun({script("mariadb.sh"), "init", dir_.string()}, {}, scriptEnv());
+  claim(dir_);
 }
 MariaDbServer::~MariaDbServer() {
   try {
@@ -201,6 +227,7 @@ std::string MariaDbServer::sql(const std::string& statements, const std::string&
 
 SlapdServer::SlapdServer(fs::path dir, std::string suffix) : dir_(std::move(dir)), suffix_(std::move(suffix)) {
   mustRun({script("slapd.sh"), "init", dir_.string(), suffix_});
+  claim(dir_);
 }
 SlapdServer::~SlapdServer() {
   try {
@@ -253,6 +280,8 @@ void SlapdServer::addUser(const std::string& base, const std::string& uid, const
 }
 
 MariaDbServer& sharedMariaDb() {
+  static const bool reaped = (reapOrphans(), true);
+  (void)reaped;
   static TempDir dir("mdb");
   static auto server = [] {
     auto s = std::make_unique<MariaDbServer>(dir.path());
@@ -263,6 +292,8 @@ MariaDbServer& sharedMariaDb() {
 }
 
 SlapdServer& sharedSlapd() {
+  static const bool reaped = (reapOrphans(), true);
+  (void)reaped;
   static TempDir dir("ldap");
   static auto server = [] {
     auto s = std::make_unique<SlapdServer>(dir.path(), "dc=parta,dc=test");
