@@ -206,7 +206,10 @@ void App::dispatch(const Route& route, Request request, Done done) {
   auto task = [this, &route, shared, token = std::move(token), done]() {
     try {
       if (route.access == Access::session) {
-        auto principal = deps_.sessions.resolve(token);
+        // The cache first, as on the I/O thread: a worker route should not
+        // cost a session query when the session was checked moments ago.
+        auto cached = deps_.sessions.resolveCached(token);
+        auto principal = cached ? core::Result<core::Principal>(std::move(*cached)) : deps_.sessions.resolve(token);
         if (!principal) return done(errorResponse(principal.error()));
         return done(route.handler(Context{*shared, &*principal, token}));
       }

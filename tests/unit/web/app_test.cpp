@@ -33,6 +33,7 @@ class AppTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(logoutWithoutCsrfIsRefused);
   CPPUNIT_TEST(crossOriginPostIsRefused);
   CPPUNIT_TEST(logoutClearsCookieAndSession);
+  CPPUNIT_TEST(workerRoutesUseTheSessionCache);
   CPPUNIT_TEST(healthReportsDependencies);
   CPPUNIT_TEST(fullQueueIs503);
   CPPUNIT_TEST(securityHeadersOnEveryResponse);
@@ -209,6 +210,16 @@ class AppTest : public CppUnit::TestFixture {
     auto me = req(Method::get, "/api/v1/me");
     me.headers.emplace_back("cookie", cookie);
     CPPUNIT_ASSERT_EQUAL(401u, call(std::move(me)).status);
+  }
+
+  void workerRoutesUseTheSessionCache() {
+    auto [cookie, csrf] = login();
+    const int reads = repo_.reads;
+    auto r = req(Method::del, "/api/v1/session");  // a worker route
+    r.headers.emplace_back("cookie", cookie);
+    r.headers.emplace_back("x-csrf-token", csrf);
+    CPPUNIT_ASSERT_EQUAL(204u, call(std::move(r)).status);
+    CPPUNIT_ASSERT_EQUAL(reads, repo_.reads);  // the session came from the cache
   }
 
   void healthReportsDependencies() {
