@@ -139,6 +139,16 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     insertRows(c, "INSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at)", 6,
                consents);
 
+    // The school year and its curriculum: what every class of a grade is taught.
+    const auto year = static_cast<std::uint64_t>(academicYear);
+    insertRows(c, "INSERT INTO academic_years (start_year, starts_on, ends_on)", 3,
+               {Row{year, std::to_string(academicYear) + "-09-01", std::to_string(academicYear + 1) + "-08-31"}});
+    rows.clear();
+    for (const auto& line : school.curriculum)
+      rows.push_back(Row{year, static_cast<std::uint64_t>(line.grade), line.subjectCode,
+                         static_cast<std::uint64_t>(line.hoursPerWeek)});
+    insertRows(c, "INSERT INTO curriculum (academic_year, grade, subject_code, hours_per_week)", 4, rows);
+
     rows.clear();
     for (const auto& cl : school.classes)
       rows.push_back(Row{static_cast<std::uint64_t>(academicYear), static_cast<std::uint64_t>(cl.grade), cl.letter,

@@ -83,7 +83,9 @@ class RegisterTest : public CppUnit::TestFixture {
         "\nINSERT INTO classes (id, academic_year, grade, letter, class_teacher_id) VALUES (1, 2026, 5, 'А', 4), "
         "(2, 2026, 6, 'Б', NULL);";
     sql += "\nINSERT INTO class_members VALUES (1, 10), (2, 11);";
-    sql += "\nINSERT INTO teaching_assignments VALUES (1, 'math', 4, 5), (2, 'russian', 5, 4);";
+    sql +=
+        "\nINSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week) VALUES (1, 'math', 4, "
+        "5), (2, 'russian', 5, 4);";
     sql += "\nINSERT INTO guardianships VALUES (20, 10, 'mother'), (21, 11, 'mother');";
     sharedMariaDb().sql(sql, node_.databaseName);
   }
