@@ -13,8 +13,11 @@ using Steady = std::chrono::steady_clock;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-json principalJson(const core::Principal& p) {
-  return json{{"id", p.userId}, {"name", p.displayName}, {"roles", p.roles}};
+// The UI shows what the permissions allow; roles are names a school may redefine.
+json principalJson(const core::Principal& p, const core::RolePolicy& policy) {
+  json permissions = json::array();
+  for (auto name : policy.of(p.roles).names()) permissions.push_back(name);
+  return json{{"id", p.userId}, {"name", p.displayName}, {"roles", p.roles}, {"permissions", permissions}};
 }
 
 // Headers every response carries. The UI is same-origin only.
@@ -279,7 +282,10 @@ Response App::me(const Context& c) const { return sessionBody(*c.principal, deps
 // the CSRF token for their state-changing requests.
 Response App::sessionBody(const core::Principal& principal, const std::string& csrfToken) const {
   const json node{{"role", core::toString(deps_.node.role)}, {"name", deps_.node.name}, {"code", deps_.node.code}};
-  return jsonResponse(200, dump(json{{"user", principalJson(principal)}, {"school", node}, {"csrfToken", csrfToken}}));
+  return jsonResponse(
+      200, dump(json{{"user", principalJson(principal, deps_.roles ? *deps_.roles : core::RolePolicy::defaults())},
+                     {"school", node},
+                     {"csrfToken", csrfToken}}));
 }
 
 Response App::health() const {

@@ -42,6 +42,7 @@ struct AppDeps {
   const StaticFiles* assets = nullptr;  // null: API only
   NodeInfo node;
   core::RegisterService* registry = nullptr;  // school nodes only
+  const core::RolePolicy* roles = nullptr;    // null: the default roles
 };
 
 class App {

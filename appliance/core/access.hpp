@@ -1,15 +1,76 @@
 #pragma once
-// Who may see and change whose card, decided from the actor's roles and
+// Who may see and change what, decided from the actor's permissions and
 // their relation to the person (SPEC.md §1, §6; issue 3 "Access rights").
 // Pure: the storage adapter finds the relation, this file decides.
+//
+// A role is a named set of permissions. The defaults below are the roles of
+// the regulations; a school may redefine a role or add one in its config
+// ([roles] in partad.conf), so every check asks for a permission, never for
+// a role name.
 
+#include <bitset>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "appliance/core/person_fields.hpp"
+#include "appliance/core/result.hpp"
 
 namespace parta::core {
+
+enum class Permission {
+  edit_all_cards,        // edit every card (the register's keepers)
+  read_all_cards,        // read every card, health and social fields too
+  read_all_cards_basic,  // read every card without health and social fields
+  edit_own_class,        // a class teacher: their class's students and parents, in full
+  read_taught,           // a teacher: the students they teach, no health or social fields
+  read_children,         // a parent: their own children, in full
+  browse_register,       // list and search the whole register
+  keep_register,         // create cards, keep the movement book
+  read_movement_book,
+  read_audit,   // read and export the audit log
+  keep_by_law,  // keeps consent-gated fields after consent is withdrawn
+  count_
+};
+std::string_view toString(Permission permission);
+std::optional<Permission> permissionFrom(std::string_view name);
+
+class Permissions {
+ public:
+  Permissions() = default;
+  Permissions(std::initializer_list<Permission> list) {
+    for (auto p : list) add(p);
+  }
+  bool has(Permission p) const { return bits_.test(static_cast<std::size_t>(p)); }
+  void add(Permission p) { bits_.set(static_cast<std::size_t>(p)); }
+  Permissions& operator|=(Permissions other) {
+    bits_ |= other.bits_;
+    return *this;
+  }
+  bool operator==(const Permissions&) const = default;
+  std::vector<std::string_view> names() const;
+
+ private:
+  std::bitset<static_cast<std::size_t>(Permission::count_)> bits_;
+};
+
+// Role name → permissions. Unknown roles grant nothing.
+class RolePolicy {
+ public:
+  // teacher, class_teacher, coordinator, secretary, principal, sysadmin,
+  // parent, student as SPEC.md §1 describes them.
+  static const RolePolicy& defaults();
+  // Replaces (or adds) a role from "perm, perm, …"; an error names the
+  // unknown permission.
+  Result<void> define(const std::string& role, std::string_view permissionList);
+  Permissions of(const std::vector<std::string>& roles) const;
+  const std::map<std::string, Permissions, std::less<>>& roles() const { return roles_; }
+
+ private:
+  std::map<std::string, Permissions, std::less<>> roles_;
+};
 
 // What links the actor to the person whose card is asked for. Each flag is a
 // fact found in the register, never a claim from the request.
@@ -28,26 +89,15 @@ struct CardAccess {
   bool any() const { return read; }
 };
 
-// The default role set (configurable roles come later). Unknown roles grant
-// nothing.
-CardAccess decideCardAccess(const std::vector<std::string>& roles, PersonKind subject, const Relation& relation);
+CardAccess decideCardAccess(Permissions permissions, PersonKind subject, const Relation& relation);
 
-// Which relations can make a card readable for these roles: what a search
-// by someone who may not browse the whole register is limited to.
+// Which relations can make a card readable with these permissions: what a
+// search by someone who may not browse the whole register is limited to.
 struct Reach {
   bool children = false;
   bool ownClass = false;
   bool taught = false;
 };
-Reach reachOf(const std::vector<std::string>& roles);
-
-// Who may list the whole register (search across all people); everyone
-// else gets only the people their relations reach.
-bool canBrowseRegister(const std::vector<std::string>& roles);
-// Who creates cards and keeps the movement book; who reads the book.
-bool canKeepRegister(const std::vector<std::string>& roles);
-bool canReadMovementBook(const std::vector<std::string>& roles);
-// Who may read the audit log.
-bool canReadAudit(const std::vector<std::string>& roles);
+Reach reachOf(Permissions permissions);
 
 }  // namespace parta::core

@@ -279,6 +279,19 @@ Result<Config> parseConfig(std::string_view text, std::string_view sourceName) {
   Config config;
   auto known = fields(config);
   for (const auto& [key, entry] : entries) {
+    // [roles]: a role name and its permissions; replaces the default role
+    // of that name or adds a role (access.hpp).
+    if (key.rfind("roles.", 0) == 0) {
+      const auto role = key.substr(6);
+      const bool name = !role.empty() && role.size() <= 64 && std::all_of(role.begin(), role.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+      });
+      if (!name)
+        report(entry.line, key, "a role name is 1 to 64 characters of a-z, 0-9 and '_'");
+      else if (auto r = config.roles.define(role, entry.value); !r)
+        report(entry.line, key, r.error().message);
+      continue;
+    }
     auto it = known.find(key);
     if (it == known.end()) {
       report(entry.line, key, "unknown key");

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "appliance/core/access.hpp"
 #include "appliance/core/result.hpp"
 
 namespace parta::core {
@@ -83,6 +84,10 @@ struct Config {
   struct Log {
     LogLevel level = LogLevel::info;
   } log;
+
+  // The school's roles: the defaults, with [roles] entries replacing or
+  // adding roles ("class_teacher = edit_own_class, read_taught").
+  RolePolicy roles = RolePolicy::defaults();
 };
 
 // Parses and validates. On failure the message lists every problem, one a

@@ -37,12 +37,6 @@ bool isSensitive(FieldCategory category) {
   return category == FieldCategory::health || category == FieldCategory::social;
 }
 
-bool keepsDataByLaw(const std::vector<std::string>& roles) {
-  for (const auto& r : roles)
-    if (r == "secretary" || r == "coordinator" || r == "principal") return true;
-  return false;
-}
-
 bool isCoreField(std::string_view key) {
   return key == "surname" || key == "first_name" || key == "patronymic" || key == "birth_date" || key == "sex";
 }
@@ -50,18 +44,19 @@ bool isCoreField(std::string_view key) {
 Result<CardAccess> RegisterService::accessTo(const Principal& actor, const PersonSummary& person) {
   auto relation = repository_.relation(actor.userId, person.id);
   if (!relation) return relation.error();
-  return decideCardAccess(actor.roles, person.kind, *relation);
+  return decideCardAccess(permissions(actor), person.kind, *relation);
 }
 
 Result<std::vector<PersonSummary>> RegisterService::search(const Principal& actor, PeopleQuery query) {
   query.limit = std::clamp<std::size_t>(query.limit, 1, kMaxPageSize);
   if (query.text.size() > 100) return makeError(ErrorCode::invalid_argument, "q: at most 100 bytes");
   if (!isValidUtf8(query.text)) return makeError(ErrorCode::invalid_argument, "q: not valid UTF-8");
-  if (canBrowseRegister(actor.roles)) {
+  const auto p = permissions(actor);
+  if (p.has(Permission::browse_register)) {
     query.reachableFrom.reset();
   } else {
     query.reachableFrom = actor.userId;
-    query.reach = reachOf(actor.roles);
+    query.reach = reachOf(p);
   }
   return repository_.search(query);
 }
@@ -73,7 +68,7 @@ Result<CardView> RegisterService::readCard(const Principal& actor, PersonId id) 
   CardView view{std::move(target->first), access};
   // Without consent, fields that need it are shown only to those who must
   // keep them by law.
-  const bool hideUnconsented = !view.card.consent && !keepsDataByLaw(actor.roles);
+  const bool hideUnconsented = !view.card.consent && !permissions(actor).has(Permission::keep_by_law);
   std::erase_if(view.card.fields, [&](const auto& kv) {
     if (!visible(kv.first, access)) return true;
     const FieldSpec* spec = findField(kv.first);
@@ -184,13 +179,13 @@ Result<void> RegisterService::withdrawConsent(const Principal& actor, PersonId i
 }
 
 Result<std::vector<PersonSummary>> RegisterService::peopleWithoutConsent(const Principal& actor, std::size_t limit) {
-  if (!canBrowseRegister(actor.roles))
+  if (!permissions(actor).has(Permission::browse_register))
     return makeError(ErrorCode::permission_denied, "only the register's keepers see this report");
   return repository_.withoutConsent(std::clamp<std::size_t>(limit, 1, 5000));
 }
 
 Result<PersonId> RegisterService::createPerson(const Principal& actor, NewPerson person) {
-  if (!canKeepRegister(actor.roles))
+  if (!permissions(actor).has(Permission::keep_register))
     return makeError(ErrorCode::permission_denied, "only the register's keepers add people");
   struct Core {
     const char* key;
@@ -215,7 +210,7 @@ Result<PersonId> RegisterService::createPerson(const Principal& actor, NewPerson
 }
 
 Result<std::uint64_t> RegisterService::recordMovement(const Principal& actor, PersonId student, MovementInput in) {
-  if (!canKeepRegister(actor.roles))
+  if (!permissions(actor).has(Permission::keep_register))
     return makeError(ErrorCode::permission_denied, "only the register's keepers write the movement book");
   auto card = repository_.card(student);
   if (!card) return card.error();
@@ -281,7 +276,7 @@ Result<std::uint64_t> RegisterService::recordMovement(const Principal& actor, Pe
 }
 
 Result<std::vector<BookLine>> RegisterService::movementBook(const Principal& actor, MovementFilter filter) {
-  if (!canReadMovementBook(actor.roles))
+  if (!permissions(actor).has(Permission::read_movement_book))
     return makeError(ErrorCode::permission_denied, "only the register's keepers and the principal read the book");
   for (auto* date : {&filter.from, &filter.to}) {
     if (date->empty()) continue;
@@ -296,7 +291,7 @@ Result<std::vector<BookLine>> RegisterService::movementBook(const Principal& act
 }
 
 Result<std::vector<AuditRecord>> RegisterService::audit(const Principal& actor, std::size_t limit) {
-  if (!canReadAudit(actor.roles))
+  if (!permissions(actor).has(Permission::read_audit))
     return makeError(ErrorCode::permission_denied, "only the principal reads the audit log");
   return repository_.audit(std::clamp<std::size_t>(limit, 1, 1'000'000));
 }

@@ -127,7 +127,8 @@ struct CardView {
 
 class RegisterService {
  public:
-  RegisterService(RegisterRepository& repository, TimeSource& clock) : repository_(repository), clock_(clock) {}
+  RegisterService(RegisterRepository& repository, TimeSource& clock, const RolePolicy& policy = RolePolicy::defaults())
+      : repository_(repository), clock_(clock), policy_(policy) {}
 
   Result<std::vector<PersonSummary>> search(const Principal& actor, PeopleQuery query);
   Result<CardView> readCard(const Principal& actor, PersonId id);
@@ -155,13 +156,13 @@ class RegisterService {
   // Loads the card and decides access; denied unless `edit` (when asked).
   Result<std::pair<PersonCard, CardAccess>> cardFor(const Principal& actor, PersonId id, bool edit);
 
+  Permissions permissions(const Principal& actor) const { return policy_.of(actor.roles); }
+
   RegisterRepository& repository_;
   TimeSource& clock_;
+  const RolePolicy& policy_;
 };
 
-// Who keeps consent-gated fields after consent is withdrawn, because the law
-// requires the school to (the register's keepers and the administration).
-bool keepsDataByLaw(const std::vector<std::string>& roles);
 // Health and social fields: shown only with CardAccess::sensitive.
 bool isSensitive(FieldCategory category);
 // The name columns that are edited like catalogue fields.

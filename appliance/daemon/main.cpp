@@ -186,9 +186,9 @@ int run(const core::Config& config) {
 
   // The register exists on school nodes only (hubs have no such tables).
   storage::MariaDbRegisterRepository registerRepository(pool);
-  core::RegisterService registry(registerRepository, clock);
+  core::RegisterService registry(registerRepository, clock, config.roles);
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
-                            config.node.role == core::NodeRole::school ? &registry : nullptr});
+                            config.node.role == core::NodeRole::school ? &registry : nullptr, &config.roles});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

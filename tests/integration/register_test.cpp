@@ -57,6 +57,7 @@ class RegisterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(consentIsRecordedWithdrawnAndReported);
   CPPUNIT_TEST(auditLogRecordsReadsAndChanges);
   CPPUNIT_TEST(movementBookAdmitsTransfersUndoesAndLeaves);
+  CPPUNIT_TEST(aSchoolsOwnRolesApply);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -109,6 +110,40 @@ class RegisterTest : public CppUnit::TestFixture {
   int version(int id) {
     auto v = sharedMariaDb().sql("SELECT version FROM people WHERE id = " + std::to_string(id), node_.databaseName);
     return std::stoi(v);
+  }
+
+  void aSchoolsOwnRolesApply() {
+    // This school lets class teachers only read what they teach, and adds a
+    // social pedagogue who reads every card in full.
+    partad_.reset();
+    auto options = node_.options();
+    options.extra = "[roles]\nclass_teacher = read_taught\nsocial_pedagogue = read_all_cards, browse_register\n";
+    partad_ = std::make_unique<Partad>(options);
+    partad_->start();
+    sharedSlapd().addUser(node_.base, "socped", "Соц. педагог", kPassword, {"social_pedagogue"});
+
+    auto& ct = as("ct5a");
+    auto me = ct.get("/api/v1/me");
+    CPPUNIT_ASSERT_MESSAGE(me.body, contains(me.body, R"("permissions":["read_taught"])"));
+    auto card = ct.get("/api/v1/people/10");  // their class's student, whom they teach
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(card.body, 200u, card.status);
+    CPPUNIT_ASSERT_MESSAGE(card.body, !contains(card.body, "\"health_group\""));
+    auto edit = ct.send("PATCH", "/api/v1/people/10", R"({"version":1,"fields":{"phone":"+7 900 000-00-01"}})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(edit.body, 403u, edit.status);
+    CPPUNIT_ASSERT_EQUAL(403u, ct.get("/api/v1/people/20").status);  // the parent: no longer theirs
+
+    auto& sp = as("socped");
+    auto full = sp.get("/api/v1/people/10");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(full.body, 200u, full.status);
+    CPPUNIT_ASSERT_MESSAGE(full.body, contains(full.body, "\"health_group\""));
+    // Without consent on record, only those who keep data by law see it.
+    auto unconsented = sp.get("/api/v1/people/11");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(unconsented.body, 200u, unconsented.status);
+    CPPUNIT_ASSERT_MESSAGE(unconsented.body, !contains(unconsented.body, "\"health_group\""));
+    CPPUNIT_ASSERT_EQUAL(
+        403u, sp.send("PATCH", "/api/v1/people/10", R"({"version":1,"fields":{"phone":"+7 900 000-00-02"}})").status);
+    // Roles the config does not name keep their defaults.
+    CPPUNIT_ASSERT_EQUAL(200u, as("secretary").get("/api/v1/people/10").status);
   }
 
   void accessMatrix() {

@@ -177,6 +177,9 @@ class AppTest : public CppUnit::TestFixture {
     auto resp = call(std::move(r));
     CPPUNIT_ASSERT_EQUAL(200u, resp.status);
     CPPUNIT_ASSERT(resp.body.find(R"("roles":["teacher","class_teacher"])") != std::string::npos);
+    // What the roles allow, so the UI offers only what will be permitted.
+    CPPUNIT_ASSERT_MESSAGE(resp.body,
+                           resp.body.find(R"("permissions":["edit_own_class","read_taught"])") != std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(R"("name":"Школа № 5")") != std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(csrf) != std::string::npos);
   }

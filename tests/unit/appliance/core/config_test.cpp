@@ -38,6 +38,8 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(duplicateKeyIsRefused);
   CPPUNIT_TEST(absoluteTimeoutNotShorterThanIdle);
   CPPUNIT_TEST(garbageLineIsNamed);
+  CPPUNIT_TEST(rolesAreRedefinedAndAdded);
+  CPPUNIT_TEST(badRoleLinesAreNamed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -64,6 +66,27 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c->http.readTimeout == std::chrono::milliseconds(250));
     CPPUNIT_ASSERT(c->session.idleTimeout == std::chrono::minutes(15));
     CPPUNIT_ASSERT(c->session.absoluteTimeout == std::chrono::hours(8));
+  }
+
+  void rolesAreRedefinedAndAdded() {
+    auto c = parseConfig(withExtra("[roles]\nclass_teacher = read_taught\nsocial_pedagogue = read_all_cards, "
+                                   "browse_register\n"),
+                         "partad.conf");
+    CPPUNIT_ASSERT_MESSAGE(c.ok() ? "" : c.error().message, c.ok());
+    CPPUNIT_ASSERT(!c->roles.of({"class_teacher"}).has(Permission::edit_own_class));
+    CPPUNIT_ASSERT(c->roles.of({"social_pedagogue"}).has(Permission::read_all_cards));
+    // Roles not named keep their defaults.
+    CPPUNIT_ASSERT(c->roles.of({"secretary"}) == RolePolicy::defaults().of({"secretary"}));
+  }
+
+  void badRoleLinesAreNamed() {
+    auto c = parseConfig(withExtra("[roles]\nteacher = read_taught, read_evrything\nBad-Role = read_audit\n"),
+                         "partad.conf");
+    CPPUNIT_ASSERT(!c.ok());
+    const auto& m = c.error().message;
+    CPPUNIT_ASSERT_MESSAGE(
+        m, m.find("partad.conf:16: roles.teacher: unknown permission \"read_evrything\"") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(m, m.find("partad.conf:17: roles.Bad-Role: a role name is") != std::string::npos);
   }
 
   void unknownKeyIsNamedWithItsLine() {
