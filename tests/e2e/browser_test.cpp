@@ -41,8 +41,8 @@ class BrowserTest : public CppUnit::TestFixture {
   // The generated school, with the demo logins as real people of it: the
   // secretary creates a student card and admits the student to the class
   // teacher's class (5А) with an order, and finds it in the movement book;
-  // the class teacher edits the card of a parent of their class, and that
-  // parent sees the change on their own card.
+  // the principal reads the book; the class teacher edits the card of a
+  // parent of their class, and that parent sees the change on their own card.
   void classTeacherEditsParentSeesIt() {
     auto node = makeNodeFixture();
     auto o = node.options();
@@ -60,10 +60,11 @@ class BrowserTest : public CppUnit::TestFixture {
       std::istringstream r(line.substr(b + 1));
       for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
       nameOf[login] = name;
-      if (login == "classteacher" || login == "parent" || login == "secretary")
+      if (login == "classteacher" || login == "parent" || login == "secretary" || login == "principal")
         sharedSlapd().addUser(node.base, login, name, "Пароль-Ё'1", roles);
     }
-    CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent") && nameOf.count("secretary"));
+    CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent") && nameOf.count("secretary") &&
+                   nameOf.count("principal"));
     // The class teacher's class: its id (typed when the server offers no list
     // of classes), name and school year ("id\tyear\tname\n").
     std::istringstream cls(sharedMariaDb().sql(
@@ -101,6 +102,8 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_CLASS_NAME", className},
                          {"PARTA_CLASS_ID", classId},
                          {"PARTA_SCHOOL_YEAR", schoolYear},
+                         {"PARTA_PRINCIPAL_LOGIN", "principal"},
+                         {"PARTA_PRINCIPAL_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
   }

@@ -22,6 +22,7 @@
 //      PARTA_KEEPER_LOGIN, PARTA_KEEPER_PASSWORD (a secretary or coordinator),
 //      PARTA_CLASS_NAME (the class teacher's class, e.g. 5А), PARTA_CLASS_ID (its register id,
 //      typed when the server offers no list of classes), PARTA_SCHOOL_YEAR (e.g. 2026 for 2026/27),
+//      PARTA_PRINCIPAL_LOGIN, PARTA_PRINCIPAL_PASSWORD (reads the book, writes nothing),
 //      optional PARTA_SCREENSHOT_DIR, optional PARTA_CHROMIUM (default /usr/bin/chromium).
 // Exit: 0 all steps passed; 1 a step failed (or the 180 s limit was hit); 2 bad usage.
 import { createHarness } from './harness.mjs';
@@ -35,8 +36,9 @@ const {
     'PARTA_URL', 'PARTA_EDITOR_LOGIN', 'PARTA_EDITOR_PASSWORD',
     'PARTA_READER_LOGIN', 'PARTA_READER_PASSWORD', 'PARTA_STUDENT_SURNAME',
     'PARTA_KEEPER_LOGIN', 'PARTA_KEEPER_PASSWORD', 'PARTA_CLASS_NAME', 'PARTA_CLASS_ID', 'PARTA_SCHOOL_YEAR',
+    'PARTA_PRINCIPAL_LOGIN', 'PARTA_PRINCIPAL_PASSWORD',
   ],
-  usage: 'PARTA_URL=http://127.0.0.1:PORT PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… PARTA_READER_LOGIN=… PARTA_READER_PASSWORD=… PARTA_STUDENT_SURNAME=… PARTA_KEEPER_LOGIN=… PARTA_KEEPER_PASSWORD=… PARTA_CLASS_NAME=5А PARTA_CLASS_ID=N PARTA_SCHOOL_YEAR=2026 [PARTA_SCREENSHOT_DIR=DIR] node register.mjs',
+  usage: 'PARTA_URL=http://127.0.0.1:PORT PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… PARTA_READER_LOGIN=… PARTA_READER_PASSWORD=… PARTA_STUDENT_SURNAME=… PARTA_KEEPER_LOGIN=… PARTA_KEEPER_PASSWORD=… PARTA_CLASS_NAME=5А PARTA_CLASS_ID=N PARTA_SCHOOL_YEAR=2026 PARTA_PRINCIPAL_LOGIN=… PARTA_PRINCIPAL_PASSWORD=… [PARTA_SCREENSHOT_DIR=DIR] node register.mjs',
   overallTimeoutMs: 300_000,
 });
 const PREFIX = env.PARTA_STUDENT_SURNAME;
@@ -167,12 +169,16 @@ async function keeperSteps() {
     await expectText(page, 'nav-movements', 'Книга движения', 'nav link to the movement book');
     await page.getByTestId('nav-registry').click();
     await expectText(page, 'new-person', 'Новая карточка', 'new card button');
+    await expectText(page, 'registry-status', /\d/, 'the list loaded');
+    const stamp = await printStamp(page, login, 'register list');
+    assert(!(await page.getByTestId('new-person').isVisible()), 'the new card button is printed');
+    await page.emulateMedia({ media: 'screen' });
     await page.getByTestId('new-person').click();
     await waitUntil(() => new URL(page.url()).pathname === '/registry/new', () => `URL is ${page.url()}, expected /registry/new`);
     await expectText(page, 'page-title', 'Новая карточка', 'new card page title');
     const kind = await page.getByTestId('input-new-kind').inputValue();
     assert(kind === 'student', `the new card starts as ${JSON.stringify(kind)}, expected student (the list's tab)`);
-    return who;
+    return `${who}; list printed with ${JSON.stringify(stamp)}`;
   });
 
   await step('axe: the new card form has no serious/critical violations', () => axeCheck(page, 'the new card form'));
@@ -359,7 +365,44 @@ async function keeperSteps() {
     await expectHidden(page, 'report-row-' + newId, 'the student with consent in the report');
     return 'recorded; gone from the report';
   });
+
+  await step('keeper 10: consent is withdrawn on the card; the student is back in the report', async () => {
+    await page.getByTestId('report-table').waitFor();
+    await page.goForward();
+    await expectText(page, 'card-name', NEW_NAME, 'the card again');
+    await page.getByTestId('consent-button').click();
+    await expectVisible(page, 'input-consent-on', 'withdrawal date');
+    await page.getByTestId('input-consent-on').fill(`${YEAR}-11-20`);
+    const del = page.waitForRequest((r) => r.method() === 'DELETE' && new URL(r.url()).pathname === `/api/v1/people/${newId}/consent`);
+    await page.getByTestId('consent-submit').click();
+    const req = await del;
+    assert(new URL(req.url()).searchParams.get('on') === `${YEAR}-11-20`, `DELETE ${req.url()}`);
+    await expectText(page, 'consent-badge', 'нет', 'consent badge after withdrawal');
+    await expectText(page, 'save-status', 'Согласие отозвано', 'withdrawal notice');
+    await page.goBack();
+    await expectText(page, 'report-row-' + newId, NEW_NAME, 'the student back in the report');
+    return 'withdrawn';
+  });
   await context.close();
+
+  const principal = await newPage({ width: 1366, height: 768 });
+  await step('keeper 11: the principal reads the book and the movements on the card, with no actions', async () => {
+    const p = principal.page;
+    await logIn(p, env.PARTA_PRINCIPAL_LOGIN, env.PARTA_PRINCIPAL_PASSWORD);
+    await p.getByTestId('nav-movements').click();
+    await waitUntil(async () => (await bookRows(p)).some((r) => r.text.includes(NEW_NAME) && r.text.includes(READMIT_ORDER)), 'the principal does not see the entry');
+    await p.getByTestId('nav-registry').click();
+    await expectText(p, 'registry-status', /\d/, 'the list loaded');
+    assert(!(await p.getByTestId('new-person').count()), 'the principal is offered "Новая карточка"');
+    await p.goto(`${BASE}/registry/${newId}`);
+    await expectText(p, 'card-name', NEW_NAME, 'the card for the principal');
+    await p.getByTestId('movements-tab').click();
+    await waitUntil(async () => (await p.getByTestId('movement-row').count()) === 3, 'the principal does not see 3 entries');
+    assert(!(await p.getByTestId('mv-act-admission').count()), 'the principal is offered movement actions');
+    assert(!(await p.getByTestId('consent-button').count()), 'the principal is offered the consent button');
+    return 'read only';
+  });
+  await principal.context.close();
 }
 
 let readerName = '';
