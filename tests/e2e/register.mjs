@@ -279,6 +279,14 @@ async function keeperSteps() {
     await waitUntil(async () => (await page.getByTestId('movement-row').count()) === 3, 'the second admission is not shown');
     await expectText(page, 'card-class', env.PARTA_CLASS_NAME, 'card class after admitting again');
     await shot(page, '13a-undone-1366.png');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByTestId('mv-act-transfer_out').click();
+    await expectVisible(page, 'input-move-destination', 'the transfer-out form at 360 px');
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(w <= 360, `the card's movements scroll sideways at 360 px (scrollWidth ${w})`);
+    await shot(page, '13b-movements-360.png');
+    await page.getByTestId('movement-cancel').click();
+    await page.setViewportSize({ width: 1366, height: 768 });
     return `${UNDO_ORDER} undid ${ORDER}; admitted again by ${READMIT_ORDER}`;
   });
 
@@ -328,6 +336,11 @@ async function keeperSteps() {
     assert(w <= 360, `the book scrolls sideways at 360 px (scrollWidth ${w})`);
     await shot(page, '16-book-360.png');
     await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByTestId('lang-en').click();
+    await expectText(page, 'page-title', 'Movement book', 'the book in English');
+    await expectText(page, 'movement-kind', 'Admission', 'an entry in English');
+    await page.getByTestId('lang-ru').click();
+    await expectText(page, 'page-title', 'Книга движения', 'the book in Russian again');
     return JSON.stringify(stamp);
   });
 
