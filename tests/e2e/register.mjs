@@ -125,8 +125,10 @@ let newId = '';
 async function chooseClass(page) {
   const input = page.getByTestId('input-move-toClass');
   await expectVisible(page, 'input-move-toClass', 'class field');
-  if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption({ label: env.PARTA_CLASS_NAME });
-  else await input.fill(env.PARTA_CLASS_ID);
+  if ((await input.evaluate((e) => e.tagName)) !== 'SELECT') return input.fill(env.PARTA_CLASS_ID);
+  await input.selectOption(env.PARTA_CLASS_ID);
+  const label = await input.evaluate((e) => e.options[e.selectedIndex].textContent.trim());
+  assert(label.startsWith(env.PARTA_CLASS_NAME), `class option ${env.PARTA_CLASS_ID} reads ${JSON.stringify(label)}`);
 }
 
 /** Checks that a field shows a Russian error, is marked invalid and points at it. */
@@ -413,7 +415,12 @@ async function keeperSteps() {
     await waitUntil(async () => (await p.getByTestId('movement-row').count()) === 3, 'the principal does not see 3 entries');
     assert(!(await p.getByTestId('mv-act-admission').count()), 'the principal is offered movement actions');
     assert(!(await p.getByTestId('consent-button').count()), 'the principal is offered the consent button');
-    return 'read only';
+    await p.getByTestId('nav-audit').click();
+    const audited = await waitUntil(async () => {
+      const rows = await p.$$eval('[data-testid="audit-row"]', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+      return rows.find((r) => r.includes('Зачисление') && r.includes('приказ № ' + READMIT_ORDER) && r.includes(env.PARTA_KEEPER_LOGIN));
+    }, 'the access log has no admission by the secretary');
+    return `read only; audit: ${audited}`;
   });
   await principal.context.close();
 }

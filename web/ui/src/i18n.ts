@@ -296,6 +296,12 @@ const ru = {
   'audit.a.movement.departure': 'Выбытие',
   'audit.a.movement.graduation': 'Окончание школы',
   'audit.a.movement.undo': 'Отмена записи книги движения',
+  'audit.order': 'приказ №',
+  'audit.d.student': 'обучающийся',
+  'audit.d.staff': 'сотрудник',
+  'audit.d.parent': 'родитель',
+  'audit.d.personal_data': 'обработка персональных данных',
+  'mv.cut': 'Показаны первые {n} записей: уточните отбор.',
 };
 
 export type MessageKey = keyof typeof ru;
@@ -593,6 +599,12 @@ const en: Record<MessageKey, string> = {
   'audit.a.movement.departure': 'Departure',
   'audit.a.movement.graduation': 'Graduation',
   'audit.a.movement.undo': 'Movement book entry undone',
+  'audit.order': 'order No.',
+  'audit.d.student': 'student',
+  'audit.d.staff': 'staff member',
+  'audit.d.parent': 'parent',
+  'audit.d.personal_data': 'personal data processing',
+  'mv.cut': 'Only the first {n} entries are shown: narrow the filter.',
 };
 
 export type Lang = 'ru' | 'en';

@@ -17,6 +17,8 @@ import { PageTitle } from './pages';
 import { ErrorBox, PrintButton, fullName } from './registry';
 import { linkClick } from './router';
 
+/** The server returns at most this many entries (MovementFilter::limit). */
+const BOOK_LIMIT = 500;
 export const BOOK_KINDS: MovementKind[] = ['admission', 'transfer', 'transfer_out', 'departure', 'graduation', 'undo'];
 const ACTIONS: MovementKind[] = ['admission', 'transfer', 'transfer_out', 'departure', 'graduation', 'undo'];
 
@@ -290,6 +292,11 @@ export function MovementBookPage() {
           </div>
         ) : null}
         {shown.length > 0 ? <MovementTable rows={shown} showStudent /> : null}
+        {rows && rows.length >= BOOK_LIMIT ? (
+          <p class="note" data-testid="book-cut">
+            {t('mv.cut').replace('{n}', String(BOOK_LIMIT))}
+          </p>
+        ) : null}
         <p class="status-line" role="status" data-testid="book-status">
           {loading ? t('app.loading') : rows ? `${t('mv.count')}: ${shown.length}` : ''}
         </p>

@@ -811,7 +811,9 @@ export function AuditPage() {
                     {r.detail
                       ? r.action === 'card.update'
                         ? r.detail.split(',').map((k) => fieldLabel(lang, k)).join(', ')
-                        : translateDynamic(lang, 'audit.d.' + r.detail) ?? r.detail
+                        : r.action.startsWith('movement.') && r.detail.startsWith('order ')
+                          ? `${t('audit.order')} ${r.detail.slice(6)}`
+                          : translateDynamic(lang, 'audit.d.' + r.detail) ?? r.detail
                       : '—'}
                   </td>
                 </tr>
