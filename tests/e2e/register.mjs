@@ -251,6 +251,9 @@ async function keeperSteps() {
       assert(await page.getByTestId('error-' + other).isHidden(), `${other} is marked wrong too`);
     await expectText(page, 'movement-form-error', /\S/, 'form-level summary');
     await shot(page, '13-duplicate-admission-1366.png');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'move-toClass', `focus is on ${JSON.stringify(focused)}, expected the class field`);
+    await axeCheck(page, 'the movement form with an error');
     await page.getByTestId('movement-cancel').click();
     await expectHidden(page, 'movement-form', 'the form closes on cancel');
     const n = await page.getByTestId('movement-row').count();

@@ -323,7 +323,6 @@ export function StudentMovements({ id, keeper, onChanged }: { id: number; keeper
   const open = (k: MovementKind) => {
     setSaved(false);
     setAction(k);
-    setTimeout(() => document.querySelector<HTMLElement>('#movement-form input, #movement-form select')?.focus(), 0);
   };
   const close = (done: boolean) => {
     const was = action;
@@ -408,6 +407,12 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
     if (!needsClass) return;
     listClasses().then(setClasses, () => setClasses(null));
   }, [needsClass]);
+
+  // Focus the first field once it is there (the class field waits for the list).
+  const ready = !needsClass || classes !== undefined;
+  useEffect(() => {
+    if (ready) document.querySelector<HTMLElement>('#movement-form input, #movement-form select')?.focus();
+  }, [ready]);
 
   const set = (k: FieldKey) => (v: string) => setValues((old) => ({ ...old, [k]: v }));
 
