@@ -99,8 +99,7 @@ export function Frame({ session, onLoggedOut }: Props) {
     if (path === '/reports') page = <ReportsPage />;
     else if (path === '/reports/without-consent') page = <WithoutConsentPage />;
     else page = <NotFoundPage />;
-  }
-  else page = <PlaceholderPage title={current.label} />;
+  } else page = <PlaceholderPage title={current.label} />;
 
   return (
     <div class="frame">
