@@ -39,8 +39,10 @@ class BrowserTest : public CppUnit::TestFixture {
   }
 
   // The generated school, with the demo logins as real people of it: the
-  // class teacher of 5А edits the card of a parent of their class, and that
-  // parent sees the change on their own card.
+  // secretary creates a student card and admits the student to the class
+  // teacher's class (5А) with an order, and finds it in the movement book;
+  // the principal reads the book; the class teacher edits the card of a
+  // parent of their class, and that parent sees the change on their own card.
   void classTeacherEditsParentSeesIt() {
     auto node = makeNodeFixture();
     auto o = node.options();
@@ -58,10 +60,22 @@ class BrowserTest : public CppUnit::TestFixture {
       std::istringstream r(line.substr(b + 1));
       for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
       nameOf[login] = name;
-      if (login == "classteacher" || login == "parent")
+      if (login == "classteacher" || login == "parent" || login == "secretary" || login == "principal")
         sharedSlapd().addUser(node.base, login, name, "Пароль-Ё'1", roles);
     }
-    CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent"));
+    CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent") && nameOf.count("secretary") &&
+                   nameOf.count("principal"));
+    // The class teacher's class: its id (typed when the server offers no list
+    // of classes), name and school year ("id\tyear\tname\n").
+    std::istringstream cls(sharedMariaDb().sql(
+        "SELECT c.id, c.academic_year, CONCAT(c.grade, c.letter) FROM classes c JOIN people p ON p.id = "
+        "c.class_teacher_id WHERE p.account_uid = 'classteacher'",
+        node.databaseName));
+    std::string classId, schoolYear, className;
+    std::getline(cls, classId, '\t');
+    std::getline(cls, schoolYear, '\t');
+    std::getline(cls, className);
+    CPPUNIT_ASSERT_MESSAGE(classId + " " + schoolYear + " " + className, !classId.empty() && !className.empty());
     partad.start();
     const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "register";
     std::filesystem::create_directories(screenshots);
@@ -83,6 +97,13 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_READER_LOGIN", "parent"},
                          {"PARTA_READER_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_STUDENT_SURNAME", prefix},
+                         {"PARTA_KEEPER_LOGIN", "secretary"},
+                         {"PARTA_KEEPER_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_CLASS_NAME", className},
+                         {"PARTA_CLASS_ID", classId},
+                         {"PARTA_SCHOOL_YEAR", schoolYear},
+                         {"PARTA_PRINCIPAL_LOGIN", "principal"},
+                         {"PARTA_PRINCIPAL_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
   }

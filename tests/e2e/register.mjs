@@ -2,6 +2,13 @@
 // End-to-end check of the school register pages ("Реестр" / "Люди") against a
 // running partad with a loaded register. Same harness (harness.mjs) as login.mjs.
 //
+// First a keeper of the register (a secretary) creates a student card (a
+// hyphenated surname with Ё), is refused a bad surname next to the field,
+// admits the student to the class teacher's class with an order, is refused
+// a second admission next to the class field, finds the entry in the
+// movement book (filters, print stamp, 360 px), sees the student in the
+// report of people without consent and records the consent on the card.
+//
 // A class teacher (the editor) searches a student of their class by surname,
 // opens it and sees a wrong SNILS refused next to the field, then opens the
 // card of that student's parent (the reader), changes the phone with the
@@ -12,6 +19,10 @@
 // Env: PARTA_URL, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD (a class teacher),
 //      PARTA_READER_LOGIN, PARTA_READER_PASSWORD (a parent of a student of that class),
 //      PARTA_STUDENT_SURNAME (surname prefix shared by the student and the parent, Cyrillic),
+//      PARTA_KEEPER_LOGIN, PARTA_KEEPER_PASSWORD (a secretary or coordinator),
+//      PARTA_CLASS_NAME (the class teacher's class, e.g. 5А), PARTA_CLASS_ID (its register id,
+//      typed when the server offers no list of classes), PARTA_SCHOOL_YEAR (e.g. 2026 for 2026/27),
+//      PARTA_PRINCIPAL_LOGIN, PARTA_PRINCIPAL_PASSWORD (reads the book, writes nothing),
 //      optional PARTA_SCREENSHOT_DIR, optional PARTA_CHROMIUM (default /usr/bin/chromium).
 // Exit: 0 all steps passed; 1 a step failed (or the 180 s limit was hit); 2 bad usage.
 import { createHarness } from './harness.mjs';
@@ -24,9 +35,11 @@ const {
   required: [
     'PARTA_URL', 'PARTA_EDITOR_LOGIN', 'PARTA_EDITOR_PASSWORD',
     'PARTA_READER_LOGIN', 'PARTA_READER_PASSWORD', 'PARTA_STUDENT_SURNAME',
+    'PARTA_KEEPER_LOGIN', 'PARTA_KEEPER_PASSWORD', 'PARTA_CLASS_NAME', 'PARTA_CLASS_ID', 'PARTA_SCHOOL_YEAR',
+    'PARTA_PRINCIPAL_LOGIN', 'PARTA_PRINCIPAL_PASSWORD',
   ],
-  usage: 'PARTA_URL=http://127.0.0.1:PORT PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… PARTA_READER_LOGIN=… PARTA_READER_PASSWORD=… PARTA_STUDENT_SURNAME=… [PARTA_SCREENSHOT_DIR=DIR] node register.mjs',
-  overallTimeoutMs: 180_000,
+  usage: 'PARTA_URL=http://127.0.0.1:PORT PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… PARTA_READER_LOGIN=… PARTA_READER_PASSWORD=… PARTA_STUDENT_SURNAME=… PARTA_KEEPER_LOGIN=… PARTA_KEEPER_PASSWORD=… PARTA_CLASS_NAME=5А PARTA_CLASS_ID=N PARTA_SCHOOL_YEAR=2026 PARTA_PRINCIPAL_LOGIN=… PARTA_PRINCIPAL_PASSWORD=… [PARTA_SCREENSHOT_DIR=DIR] node register.mjs',
+  overallTimeoutMs: 300_000,
 });
 const PREFIX = env.PARTA_STUDENT_SURNAME;
 
@@ -95,12 +108,333 @@ async function openRowByKeyboard(page, id) {
   return expectText(page, 'card-name', /\S/, 'card name');
 }
 
+
+// ---------------------------------------------------------------- the keeper
+
+const NEW_STUDENT = { surname: 'Семёнова-Тян-Шанская', firstName: 'Алёна', patronymic: 'Фёдоровна' };
+const NEW_NAME = `${NEW_STUDENT.surname} ${NEW_STUDENT.firstName} ${NEW_STUDENT.patronymic}`;
+const YEAR = Number(env.PARTA_SCHOOL_YEAR);
+const ADMITTED_ON = `${YEAR}-11-02`;
+const ORDER_DATE = `${YEAR}-10-30`;
+const ORDER = `17-уч/${YEAR}`;
+const UNDO_ORDER = `18-уч/${YEAR}`;
+const READMIT_ORDER = `19-уч/${YEAR}`;
+let newId = '';
+
+/** Chooses the class: from the list when the server gives one, else by its register id. */
+async function chooseClass(page) {
+  const input = page.getByTestId('input-move-toClass');
+  await expectVisible(page, 'input-move-toClass', 'class field');
+  if ((await input.evaluate((e) => e.tagName)) !== 'SELECT') return input.fill(env.PARTA_CLASS_ID);
+  await input.selectOption(env.PARTA_CLASS_ID);
+  const label = await input.evaluate((e) => e.options[e.selectedIndex].textContent.trim());
+  assert(label.startsWith(env.PARTA_CLASS_NAME), `class option ${env.PARTA_CLASS_ID} reads ${JSON.stringify(label)}`);
+}
+
+/** Checks that a field shows a Russian error, is marked invalid and points at it. */
+async function expectFieldError(page, id, want, what) {
+  const text = await expectText(page, 'error-' + id, want, what);
+  assert(CYRILLIC.test(text), `${what}: the error is not Russian: ${JSON.stringify(text)}`);
+  const input = page.getByTestId('input-' + id);
+  assert((await input.getAttribute('aria-invalid')) === 'true', `${what}: input lacks aria-invalid="true"`);
+  const describedBy = (await input.getAttribute('aria-describedby')) || '';
+  assert(describedBy.split(' ').includes('error-' + id), `${what}: aria-describedby is ${JSON.stringify(describedBy)}`);
+  return text;
+}
+
+async function printStamp(page, login, what) {
+  await page.emulateMedia({ media: 'print' });
+  const stamp = await expectText(page, 'print-stamp', 'Парта', `${what}: print stamp`);
+  assert(/\d{2}\.\d{2}\.\d{4}/.test(stamp), `${what}: print stamp has no date: ${JSON.stringify(stamp)}`);
+  assert(stamp.includes(login), `${what}: print stamp does not name the user: ${JSON.stringify(stamp)}`);
+  assert(!(await page.getByTestId('nav').isVisible()), `${what}: navigation is printed`);
+  assert(!(await page.getByTestId('print-button').isVisible()), `${what}: the print button is printed`);
+  return stamp;
+}
+
+/** The rows of the movement book shown now: [{id, text, undone}]. */
+async function bookRows(page) {
+  return page.$$eval('[data-testid="movement-row"]', (els) =>
+    els.map((e) => ({
+      id: e.getAttribute('data-id'),
+      text: e.textContent.replace(/\s+/g, ' ').trim(),
+      undone: !!e.querySelector('[data-testid="movement-undone"]'),
+    })),
+  );
+}
+
+async function keeperSteps() {
+  const login = env.PARTA_KEEPER_LOGIN;
+  const { context, page } = await newPage({ width: 1366, height: 768 });
+  await step('keeper 1: the secretary opens "Новая карточка" from the register', async () => {
+    const who = await logIn(page, login, env.PARTA_KEEPER_PASSWORD);
+    await expectText(page, 'nav-movements', 'Книга движения', 'nav link to the movement book');
+    await page.getByTestId('nav-registry').click();
+    await expectText(page, 'new-person', 'Новая карточка', 'new card button');
+    await expectText(page, 'registry-status', /\d/, 'the list loaded');
+    const stamp = await printStamp(page, login, 'register list');
+    assert(!(await page.getByTestId('new-person').isVisible()), 'the new card button is printed');
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByTestId('new-person').click();
+    await waitUntil(() => new URL(page.url()).pathname === '/registry/new', () => `URL is ${page.url()}, expected /registry/new`);
+    await expectText(page, 'page-title', 'Новая карточка', 'new card page title');
+    const kind = await page.getByTestId('input-new-kind').inputValue();
+    assert(kind === 'student', `the new card starts as ${JSON.stringify(kind)}, expected student (the list's tab)`);
+    return `${who}; list printed with ${JSON.stringify(stamp)}`;
+  });
+
+  await step('axe: the new card form has no serious/critical violations', () => axeCheck(page, 'the new card form'));
+
+  await step('keeper 2: a surname with a digit is refused next to the surname field', async () => {
+    await page.getByTestId('input-new-surname').fill(NEW_STUDENT.surname + '2');
+    await page.getByTestId('input-new-first_name').fill(NEW_STUDENT.firstName);
+    await page.getByTestId('input-new-patronymic').fill(NEW_STUDENT.patronymic);
+    await page.getByTestId('input-new-birth_date').fill('2015-03-14');
+    await page.getByTestId('input-new-sex').selectOption('female');
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/people');
+    await page.getByTestId('new-submit').click();
+    const res = await post;
+    assert(res.status() === 400, `POST /people answered ${res.status()}, expected 400`);
+    const text = await expectFieldError(page, 'new-surname', /\S/, 'surname');
+    assert(await page.getByTestId('error-new-first_name').isHidden(), 'the first name is marked wrong too');
+    await waitUntil(() => page.evaluate(() => document.activeElement?.id === 'new-surname'), 'focus did not move to the surname');
+    await shot(page, '10-new-card-error-1366.png');
+    return JSON.stringify(text);
+  });
+
+  await step(`keeper 3: the card "${NEW_NAME}" is created and opened`, async () => {
+    await page.getByTestId('input-new-surname').fill(NEW_STUDENT.surname);
+    await page.getByTestId('new-submit').click();
+    await waitUntil(() => /^\/registry\/\d+$/.test(new URL(page.url()).pathname), () => `URL is ${page.url()}, expected the new card`);
+    newId = new URL(page.url()).pathname.split('/').pop();
+    const name = await expectText(page, 'card-name', NEW_STUDENT.surname, 'new card name');
+    assert(name === NEW_NAME, `card name ${JSON.stringify(name)}, expected ${JSON.stringify(NEW_NAME)}`);
+    await expectText(page, 'save-status', 'Карточка создана', 'created notice');
+    await expectText(page, 'consent-badge', 'нет', 'consent badge of a new card');
+    assert(!(await page.getByTestId('card-class').count()), 'a new card already shows a class');
+    return `card ${newId}`;
+  });
+
+  await step(`keeper 4: "Зачислить" admits the student to ${env.PARTA_CLASS_NAME} with order ${ORDER}`, async () => {
+    await page.getByTestId('movements-tab').click();
+    await expectVisible(page, 'movements-empty', 'no movements yet');
+    await page.getByTestId('mv-act-admission').click();
+    await chooseClass(page);
+    await page.getByTestId('input-move-date').fill(ADMITTED_ON);
+    await page.getByTestId('input-move-orderNumber').fill(ORDER);
+    await page.getByTestId('input-move-orderDate').fill(ORDER_DATE);
+    await shot(page, '11-admission-form-1366.png');
+    await page.getByTestId('movement-submit').click();
+    await expectVisible(page, 'movement-saved', 'saved notice');
+    const row = await expectText(page, 'movement-row', ORDER, 'the admission on the card');
+    assert(row.includes('Зачисление') && row.includes(env.PARTA_CLASS_NAME) && row.includes('02.11.' + YEAR) && row.includes(login),
+      `the admission row reads ${JSON.stringify(row)}`);
+    await expectText(page, 'card-class', env.PARTA_CLASS_NAME, 'card class after admission');
+    await shot(page, '12-admitted-1366.png');
+    return row;
+  });
+
+  await step('axe: the card with its movements has no serious/critical violations', () => axeCheck(page, 'the movements tab'));
+
+  await step('keeper 5: a second admission is refused next to the class field; nothing is written', async () => {
+    await page.getByTestId('mv-act-admission').click();
+    await chooseClass(page);
+    await page.getByTestId('input-move-date').fill(ADMITTED_ON);
+    await page.getByTestId('input-move-orderNumber').fill(ORDER + '-бис');
+    await page.getByTestId('input-move-orderDate').fill(ORDER_DATE);
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && /\/movements$/.test(new URL(r.url()).pathname));
+    await page.getByTestId('movement-submit').click();
+    const res = await post;
+    assert(res.status() === 409, `the second admission answered ${res.status()}, expected 409`);
+    const text = await expectFieldError(page, 'move-toClass', env.PARTA_CLASS_NAME, 'class');
+    for (const other of ['move-date', 'move-orderNumber', 'move-orderDate'])
+      assert(await page.getByTestId('error-' + other).isHidden(), `${other} is marked wrong too`);
+    await expectText(page, 'movement-form-error', /\S/, 'form-level summary');
+    await shot(page, '13-duplicate-admission-1366.png');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'move-toClass', `focus is on ${JSON.stringify(focused)}, expected the class field`);
+    await axeCheck(page, 'the movement form with an error');
+    await page.getByTestId('movement-cancel').click();
+    await expectHidden(page, 'movement-form', 'the form closes on cancel');
+    const n = await page.getByTestId('movement-row').count();
+    assert(n === 1, `${n} entries on the card after the refusal, expected 1`);
+    return JSON.stringify(text);
+  });
+
+  await step('keeper 5a: "Отменить последнюю запись" undoes the admission; it stays, struck and marked; admitted again', async () => {
+    await page.getByTestId('mv-act-undo').click();
+    await expectText(page, 'undo-target', ORDER, 'the entry to undo');
+    await page.getByTestId('input-move-orderNumber').fill(UNDO_ORDER);
+    await page.getByTestId('input-move-date').fill(ADMITTED_ON);
+    await page.getByTestId('input-move-orderDate').fill(ADMITTED_ON);
+    await page.getByTestId('movement-submit').click();
+    await expectVisible(page, 'movement-saved', 'saved notice after the undo');
+    await waitUntil(async () => (await page.getByTestId('movement-row').count()) === 2, 'the undo entry is not shown');
+    const first = page.getByTestId('movement-row').first();
+    await waitUntil(() => first.getByTestId('movement-undone').isVisible(), 'the admission is not marked undone');
+    const deco = await first.getByTestId('movement-order').evaluate((e) => getComputedStyle(e).textDecorationLine);
+    assert(deco.includes('line-through'), `the undone admission is not struck (${deco})`);
+    await expectHidden(page, 'card-class', 'the class after the undo');
+    await page.getByTestId('mv-act-admission').click();
+    await chooseClass(page);
+    await page.getByTestId('input-move-date').fill(ADMITTED_ON);
+    await page.getByTestId('input-move-orderNumber').fill(READMIT_ORDER);
+    await page.getByTestId('input-move-orderDate').fill(ADMITTED_ON);
+    await page.getByTestId('movement-submit').click();
+    await waitUntil(async () => (await page.getByTestId('movement-row').count()) === 3, 'the second admission is not shown');
+    await expectText(page, 'card-class', env.PARTA_CLASS_NAME, 'card class after admitting again');
+    await shot(page, '13a-undone-1366.png');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByTestId('mv-act-transfer_out').click();
+    await expectVisible(page, 'input-move-destination', 'the transfer-out form at 360 px');
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(w <= 360, `the card's movements scroll sideways at 360 px (scrollWidth ${w})`);
+    await shot(page, '13b-movements-360.png');
+    await page.getByTestId('movement-cancel').click();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    return `${UNDO_ORDER} undid ${ORDER}; admitted again by ${READMIT_ORDER}`;
+  });
+
+  await step('keeper 6: the movement book shows the entries; filters by kind and dates', async () => {
+    await page.getByTestId('nav-movements').click();
+    await expectText(page, 'page-title', 'Книга движения', 'book title');
+    const find = async () => (await bookRows(page)).find((r) => r.text.includes(NEW_NAME) && r.text.includes(READMIT_ORDER));
+    const row = await waitUntil(find, 'the new student is not in the book');
+    for (const want of [env.PARTA_CLASS_NAME, 'Зачисление', login, '02.11.' + YEAR])
+      assert(row.text.includes(want), `book row lacks ${JSON.stringify(want)}: ${JSON.stringify(row.text)}`);
+    assert(!row.undone, 'the entry in force is marked undone');
+    const wrong = (await bookRows(page)).find((r) => r.text.includes(ORDER + ' ') || r.text.endsWith(ORDER));
+    assert(wrong && wrong.undone && wrong.text.includes('30.10.' + YEAR), `the undone admission: ${JSON.stringify(wrong)}`);
+    await page.getByTestId('input-book-kind').selectOption('admission');
+    await page.getByTestId('input-book-from').fill(`${YEAR}-11-01`);
+    await page.getByTestId('input-book-to').fill(`${YEAR}-11-30`);
+    let got = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/movements');
+    await page.getByTestId('book-apply').click();
+    let res = await got;
+    const q = new URL(res.url()).searchParams;
+    assert(q.get('kind') === 'admission' && q.get('from') === `${YEAR}-11-01` && q.get('to') === `${YEAR}-11-30`, `book query ${res.url()}`);
+    await waitUntil(find, 'the entry is gone with kind=admission and November');
+    await page.getByTestId('input-book-kind').selectOption('transfer');
+    got = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/movements');
+    await page.getByTestId('book-apply').click();
+    res = await got;
+    await waitUntil(async () => !(await find()) && !/Загрузка/.test(await textOf(page.getByTestId('book-status'))), 'a transfer filter still shows the admission');
+    await page.getByTestId('input-book-kind').selectOption('');
+    await page.getByTestId('input-book-student').fill(NEW_STUDENT.surname.slice(0, 8));
+    await page.getByTestId('book-apply').click();
+    await waitUntil(find, 'the entry is not found by the student filter');
+    const rows = await bookRows(page);
+    assert(rows.every((r) => r.text.includes(NEW_STUDENT.surname.slice(0, 8))), 'the student filter shows other students');
+    await shot(page, '14-book-1366.png');
+    return `${rows.length} row(s) for "${NEW_STUDENT.surname.slice(0, 8)}"`;
+  });
+
+  await step('axe: the movement book has no serious/critical violations', () => axeCheck(page, 'the movement book'));
+
+  await step('keeper 7: the book prints with the stamp and fits 360 px', async () => {
+    const stamp = await printStamp(page, login, 'movement book');
+    assert(!(await page.getByTestId('book-filters').isVisible()), 'the filters are printed');
+    await shot(page, '15-book-print.png');
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 360, height: 740 });
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(w <= 360, `the book scrolls sideways at 360 px (scrollWidth ${w})`);
+    await shot(page, '16-book-360.png');
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByTestId('lang-en').click();
+    await expectText(page, 'page-title', 'Movement book', 'the book in English');
+    await expectText(page, 'movement-kind', 'Admission', 'an entry in English');
+    await page.getByTestId('lang-ru').click();
+    await expectText(page, 'page-title', 'Книга движения', 'the book in Russian again');
+    return JSON.stringify(stamp);
+  });
+
+  await step('keeper 8: the report of people without consent lists the new student and prints', async () => {
+    await page.getByTestId('nav-reports').click();
+    await page.getByTestId('report-without-consent').click();
+    await expectText(page, 'page-title', 'без согласия', 'report title');
+    const row = await expectText(page, 'report-row-' + newId, NEW_NAME, 'the new student in the report');
+    await page.getByTestId('input-report-kind').selectOption('staff');
+    await expectHidden(page, 'report-row-' + newId, 'a student under "Сотрудники"');
+    await page.getByTestId('input-report-kind').selectOption('student');
+    await expectVisible(page, 'report-row-' + newId, 'the student under "Обучающиеся"');
+    const stamp = await printStamp(page, login, 'report');
+    await shot(page, '17-report-print.png');
+    await page.emulateMedia({ media: 'screen' });
+    return `${row}; ${stamp}`;
+  });
+
+  await step('axe: the report has no serious/critical violations', () => axeCheck(page, 'the report'));
+
+  await step('keeper 9: consent is recorded on the card (a missing document is refused first)', async () => {
+    await page.getByTestId('report-row-' + newId).getByRole('link').click();
+    await expectText(page, 'card-name', NEW_NAME, 'card from the report');
+    await page.getByTestId('consent-button').click();
+    await page.getByTestId('input-consent-givenOn').fill(ADMITTED_ON);
+    await page.getByTestId('consent-submit').click();
+    await expectFieldError(page, 'consent-documentRef', /\S/, 'consent document');
+    await page.getByTestId('input-consent-documentRef').fill(`№ 45 от 02.11.${YEAR}`);
+    await page.getByTestId('consent-submit').click();
+    await expectText(page, 'consent-badge', 'есть', 'consent badge after recording');
+    await expectText(page, 'save-status', 'Согласие записано', 'consent notice');
+    await expectText(page, 'consent-button', 'Отозвать согласие', 'the button now withdraws');
+    await page.goBack();
+    await expectText(page, 'report-status', /\d/, 'report again');
+    await expectHidden(page, 'report-row-' + newId, 'the student with consent in the report');
+    return 'recorded; gone from the report';
+  });
+
+  await step('keeper 10: consent is withdrawn on the card; the student is back in the report', async () => {
+    await page.getByTestId('report-table').waitFor();
+    await page.goForward();
+    await expectText(page, 'card-name', NEW_NAME, 'the card again');
+    await page.getByTestId('consent-button').click();
+    await expectVisible(page, 'input-consent-on', 'withdrawal date');
+    await page.getByTestId('input-consent-on').fill(`${YEAR}-11-20`);
+    const del = page.waitForRequest((r) => r.method() === 'DELETE' && new URL(r.url()).pathname === `/api/v1/people/${newId}/consent`);
+    await page.getByTestId('consent-submit').click();
+    const req = await del;
+    assert(new URL(req.url()).searchParams.get('on') === `${YEAR}-11-20`, `DELETE ${req.url()}`);
+    await expectText(page, 'consent-badge', 'нет', 'consent badge after withdrawal');
+    await expectText(page, 'save-status', 'Согласие отозвано', 'withdrawal notice');
+    await page.goBack();
+    await expectText(page, 'report-row-' + newId, NEW_NAME, 'the student back in the report');
+    return 'withdrawn';
+  });
+  await context.close();
+
+  const principal = await newPage({ width: 1366, height: 768 });
+  await step('keeper 11: the principal reads the book and the movements on the card, with no actions', async () => {
+    const p = principal.page;
+    await logIn(p, env.PARTA_PRINCIPAL_LOGIN, env.PARTA_PRINCIPAL_PASSWORD);
+    await p.getByTestId('nav-movements').click();
+    await waitUntil(async () => (await bookRows(p)).some((r) => r.text.includes(NEW_NAME) && r.text.includes(READMIT_ORDER)), 'the principal does not see the entry');
+    await p.getByTestId('nav-registry').click();
+    await expectText(p, 'registry-status', /\d/, 'the list loaded');
+    assert(!(await p.getByTestId('new-person').count()), 'the principal is offered "Новая карточка"');
+    await p.goto(`${BASE}/registry/${newId}`);
+    await expectText(p, 'card-name', NEW_NAME, 'the card for the principal');
+    await p.getByTestId('movements-tab').click();
+    await waitUntil(async () => (await p.getByTestId('movement-row').count()) === 3, 'the principal does not see 3 entries');
+    assert(!(await p.getByTestId('mv-act-admission').count()), 'the principal is offered movement actions');
+    assert(!(await p.getByTestId('consent-button').count()), 'the principal is offered the consent button');
+    await p.getByTestId('nav-audit').click();
+    const audited = await waitUntil(async () => {
+      const rows = await p.$$eval('[data-testid="audit-row"]', (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+      return rows.find((r) => r.includes('Зачисление') && r.includes('приказ № ' + READMIT_ORDER) && r.includes(env.PARTA_KEEPER_LOGIN));
+    }, 'the access log has no admission by the secretary');
+    return `read only; audit: ${audited}`;
+  });
+  await principal.context.close();
+}
+
 let readerName = '';
 let readerId = '';
 let newPhone = '';
 
 async function main() {
   await launchBrowser();
+  await keeperSteps();
 
   // 1) the reader (a parent) finds their own card: we learn its id and name
   {
@@ -245,6 +579,19 @@ async function main() {
     assert(w2 <= 360, `list scrolls sideways at 360 px (scrollWidth ${w2})`);
     await shot(page, '08-list-360.png');
     return `scrollWidth ${w1}, ${w2}`;
+  });
+
+  await step(`step 9a: the class teacher finds the admitted "${NEW_NAME}" in ${env.PARTA_CLASS_NAME}`, async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const found = await search(page, 'student', NEW_STUDENT.surname);
+    const row = found.find((r) => r.id === newId);
+    assert(row && row.text === NEW_NAME, `the new student is not among ${JSON.stringify(found)}`);
+    const cls = await textOf(page.getByTestId('person-row-' + newId).locator('td').first());
+    assert(cls === env.PARTA_CLASS_NAME, `the new student's class reads ${JSON.stringify(cls)}`);
+    await openRowByKeyboard(page, newId);
+    assert(!(await page.getByTestId('movements-tab').count()), 'a class teacher sees the movement book tab');
+    assert(!(await page.getByTestId('mv-act-admission').count()), 'a class teacher is offered movement actions');
+    return cls;
   });
   await context.close();
 

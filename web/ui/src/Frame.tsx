@@ -4,10 +4,20 @@ import { LangSwitch, Logo } from './components';
 import { errorMessage } from './errors';
 import { useI18n } from './i18n';
 import { MePage, NotFoundPage, PlaceholderPage } from './pages';
-import { AuditPage, PersonPage, RegistryPage } from './registry';
+import { AuditPage, PersonPage, RegistryPage, isKeeper } from './registry';
+import { NewPersonPage } from './create';
+import { ReportsPage, WithoutConsentPage } from './consent';
+import { MovementBookPage } from './movements';
+import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, sectionFor, sectionsFor } from './roles';
 import { linkClick, navigate, usePath } from './router';
+
+/** The kind a new card starts with: the list's tab it was asked from (?kind=). */
+function newKind(): PersonKind {
+  const k = new URLSearchParams(window.location.search).get('kind');
+  return k === 'staff' || k === 'parent' ? k : 'student';
+}
 
 interface Props {
   session: Session;
@@ -78,11 +88,18 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'registry') {
     const sub = path.slice(current.path.length);
     const m = /^\/([1-9]\d{0,15})$/.exec(sub);
-    if (sub === '') page = <RegistryPage title={current.label} />;
-    else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} />;
+    const roles = session.user.roles;
+    if (sub === '') page = <RegistryPage title={current.label} roles={roles} />;
+    else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} roles={roles} />;
+    else if (sub === '/new' && isKeeper(roles)) page = <NewPersonPage kind={newKind()} />;
     else page = <NotFoundPage />;
   } else if (current.id === 'audit') page = <AuditPage />;
-  else page = <PlaceholderPage title={current.label} />;
+  else if (current.id === 'movements') page = <MovementBookPage />;
+  else if (current.id === 'reports') {
+    if (path === '/reports') page = <ReportsPage />;
+    else if (path === '/reports/without-consent') page = <WithoutConsentPage />;
+    else page = <NotFoundPage />;
+  } else page = <PlaceholderPage title={current.label} />;
 
   return (
     <div class="frame">

@@ -193,3 +193,115 @@ export async function getAudit(limit = 200): Promise<AuditEntry[]> {
   const r = await request<{ entries?: AuditEntry[] }>('GET', '/audit?limit=' + limit);
   return Array.isArray(r.entries) ? r.entries : [];
 }
+
+// ---------- card creation, consent, the movement book, reports ----------
+
+export interface NewPerson {
+  kind: PersonKind;
+  surname: string;
+  firstName: string;
+  patronymic: string;
+  birthDate: string;
+  sex: string;
+}
+
+export async function createPerson(person: NewPerson): Promise<number> {
+  const r = await request<{ id: number }>('POST', '/people', person);
+  if (!r || typeof r.id !== 'number') throw new ApiError('internal', 201, 'unexpected answer');
+  return r.id;
+}
+
+export async function recordConsent(id: number, givenOn: string, documentRef: string): Promise<void> {
+  await request<unknown>('POST', '/people/' + id + '/consent', { givenOn, documentRef });
+}
+
+export async function withdrawConsent(id: number, on: string): Promise<void> {
+  await request<void>('DELETE', '/people/' + id + '/consent?' + new URLSearchParams({ on }).toString());
+}
+
+export async function peopleWithoutConsent(): Promise<PersonSummary[]> {
+  const r = await request<{ people?: PersonSummary[] }>('GET', '/reports/without-consent');
+  return Array.isArray(r.people) ? r.people : [];
+}
+
+export type MovementKind = 'admission' | 'transfer' | 'transfer_out' | 'departure' | 'graduation' | 'undo';
+
+export interface Movement {
+  id: number;
+  kind: MovementKind;
+  date: string;
+  orderNumber: string;
+  orderDate: string;
+  fromClass: string;
+  toClass: string;
+  destination: string;
+  reason: string;
+  undoes: number | null;
+  undone: boolean;
+  recordedBy: string;
+  student: PersonSummary;
+}
+
+export interface MovementFilter {
+  student?: number;
+  kind?: string;
+  from?: string;
+  to?: string;
+}
+
+export async function getMovements(filter: MovementFilter): Promise<Movement[]> {
+  const qs = new URLSearchParams();
+  if (filter.student) qs.set('student', String(filter.student));
+  if (filter.kind) qs.set('kind', filter.kind);
+  if (filter.from) qs.set('from', filter.from);
+  if (filter.to) qs.set('to', filter.to);
+  const r = await request<{ movements?: Movement[] }>('GET', '/movements?' + qs.toString());
+  return Array.isArray(r.movements) ? r.movements : [];
+}
+
+export interface MovementInput {
+  kind: MovementKind;
+  date: string;
+  orderNumber: string;
+  orderDate: string;
+  toClass?: number;
+  destination?: string;
+  reason?: string;
+  undoes?: number;
+}
+
+export async function recordMovement(student: number, input: MovementInput): Promise<number> {
+  const r = await request<{ id: number }>('POST', '/people/' + student + '/movements', input);
+  return r.id;
+}
+
+export interface SchoolClass {
+  id: number;
+  name: string;
+  academicYear?: number;
+}
+
+/**
+ * The school's classes, for choosing where a student moves. Reads
+ * GET /api/v1/classes (an array, or {classes: [...]}, of {id, name | grade+letter,
+ * academicYear?}); null when this server has no such endpoint (404/405), so the
+ * caller falls back to entering the class's register number.
+ */
+export async function listClasses(): Promise<SchoolClass[] | null> {
+  let r: unknown;
+  try {
+    r = await request<unknown>('GET', '/classes');
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
+  const rows = Array.isArray(r) ? r : Array.isArray((r as { classes?: unknown })?.classes) ? (r as { classes: unknown[] }).classes : [];
+  const out: SchoolClass[] = [];
+  for (const x of rows as Record<string, unknown>[]) {
+    if (!x || typeof x.id !== 'number') continue;
+    const name = typeof x.name === 'string' && x.name ? x.name : `${x.grade ?? ''}${x.letter ?? ''}`;
+    const year = typeof x.academicYear === 'number' ? x.academicYear : typeof x.year === 'number' ? x.year : undefined;
+    out.push({ id: x.id, name, academicYear: year });
+  }
+  return out;
+}

@@ -11,17 +11,19 @@ import {
   type Category, type FieldDef,
 } from './fields';
 import { translateDynamic, useI18n, type Lang, type MessageKey } from './i18n';
+import { ConsentPanel } from './consent';
+import { StudentMovements } from './movements';
 import { PageTitle } from './pages';
 import { linkClick, navigate } from './router';
 
 const PAGE = 50;
 const KINDS: PersonKind[] = ['student', 'staff', 'parent'];
 
-function fullName(p: PersonSummary): string {
+export function fullName(p: PersonSummary): string {
   return [p.surname, p.firstName, p.patronymic].filter(Boolean).join(' ');
 }
 
-function ErrorBox({ error, onRetry, testId = 'registry-error' }: { error: unknown; onRetry?: () => void; testId?: string }) {
+export function ErrorBox({ error, onRetry, testId = 'registry-error' }: { error: unknown; onRetry?: () => void; testId?: string }) {
   const { lang, t } = useI18n();
   return (
     <div class="alert alert-error alert-row" role="alert" data-testid={testId}>
@@ -35,7 +37,7 @@ function ErrorBox({ error, onRetry, testId = 'registry-error' }: { error: unknow
   );
 }
 
-function PrintButton() {
+export function PrintButton() {
   const { t } = useI18n();
   return (
     <button type="button" class="btn btn-secondary no-print" onClick={() => window.print()} data-testid="print-button">
@@ -50,7 +52,12 @@ function PrintButton() {
 let lastKind: PersonKind = 'student';
 let lastQuery = '';
 
-export function RegistryPage({ title }: { title: MessageKey }) {
+/** Roles that keep the register: create cards, write the movement book. */
+export function isKeeper(roles: string[]): boolean {
+  return roles.includes('coordinator') || roles.includes('secretary');
+}
+
+export function RegistryPage({ title, roles }: { title: MessageKey; roles: string[] }) {
   const { lang, t } = useI18n();
   const [kind, setKind] = useState<PersonKind>(lastKind);
   const [text, setText] = useState(lastQuery);
@@ -114,7 +121,19 @@ export function RegistryPage({ title }: { title: MessageKey }) {
     <>
       <div class="title-row">
         <PageTitle text={t(title)} />
-        <PrintButton />
+        <div class="title-actions no-print">
+          {isKeeper(roles) ? (
+            <a
+              href={'/registry/new?kind=' + kind}
+              class="btn btn-primary"
+              onClick={(e) => linkClick(e, '/registry/new?kind=' + kind)}
+              data-testid="new-person"
+            >
+              {t('new.button')}
+            </a>
+          ) : null}
+          <PrintButton />
+        </div>
       </div>
       <div class="toolbar no-print">
         <div class="tabs" role="tablist" aria-label={t('reg.kinds')} onKeyDown={onTabKey}>
@@ -227,7 +246,7 @@ function valueOf(card: PersonCard, key: string): string {
 }
 
 /** A server complaint about one field → a translated message. */
-function fieldProblem(key: string, code: string, detail: string): MessageKey {
+export function fieldProblem(key: string, code: string, detail: string): MessageKey {
   if (code === 'failed_precondition' || /consent/.test(detail)) return 'fe.consent';
   if (/required|must not be empty/.test(detail)) return 'fe.required';
   if (/check (digit|number)/.test(detail)) return 'fe.checksum';
@@ -259,18 +278,30 @@ function groupKeys(keys: string[]): Groups {
 
 const GROUP_ORDER: (Category | 'other')[] = [...CATEGORIES, 'other'];
 
-export function PersonPage({ id }: { id: number }) {
+// A notice for the next card opened ("card created"), set before navigating to it.
+let pendingNotice: MessageKey | null = null;
+export function setCardNotice(notice: MessageKey): void {
+  pendingNotice = notice;
+}
+
+type CardTab = 'card' | 'history' | 'movements';
+
+export function PersonPage({ id, roles }: { id: number; roles: string[] }) {
   const { lang, t } = useI18n();
   const [card, setCard] = useState<PersonCard | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [tab, setTab] = useState<'card' | 'history'>('card');
+  const [tab, setTab] = useState<CardTab>('card');
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, MessageKey>>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [note, setNote] = useState<MessageKey | null>(null);
+  const [note, setNote] = useState<MessageKey | null>(() => {
+    const n = pendingNotice;
+    pendingNotice = null;
+    return n;
+  });
   const [historyKey, setHistoryKey] = useState(0);
 
   const load = () => {
@@ -390,6 +421,11 @@ export function PersonPage({ id }: { id: number }) {
 
   const p = card.person;
   const kindLabel = t(('reg.kindOne.' + p.kind) as MessageKey);
+  const keeper = isKeeper(roles);
+  // The movement book is read by its keepers and the principal (the server decides too).
+  const tabs: CardTab[] =
+    p.kind === 'student' && (keeper || roles.includes('principal')) ? ['card', 'history', 'movements'] : ['card', 'history'];
+  const tabLabel: Record<CardTab, MessageKey> = { card: 'card.tabCard', history: 'card.tabHistory', movements: 'mv.tab' };
 
   return (
     <>
@@ -420,6 +456,16 @@ export function PersonPage({ id }: { id: number }) {
           </span>
         </li>
       </ul>
+      {card.access.edit && !editing ? (
+        <ConsentPanel
+          key={String(card.consent)}
+          card={card}
+          onChanged={(n) => {
+            load();
+            setNote(n);
+          }}
+        />
+      ) : null}
       {note ? (
         <p class="alert alert-ok no-print" role="status" data-testid="save-status">
           {t(note)}
@@ -432,7 +478,7 @@ export function PersonPage({ id }: { id: number }) {
       ) : null}
       {!editing ? (
         <div class="tabs no-print" role="tablist" aria-label={t('card.tabs')}>
-          {(['card', 'history'] as const).map((k) => (
+          {tabs.map((k, i) => (
             <button
               key={k}
               id={'tab-' + k}
@@ -442,18 +488,21 @@ export function PersonPage({ id }: { id: number }) {
               aria-selected={tab === k}
               aria-controls={'panel-' + k}
               tabIndex={tab === k ? 0 : -1}
-              onClick={() => setTab(k)}
+              onClick={() => {
+                setTab(k);
+                setNote(null);
+              }}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
                   e.preventDefault();
-                  const other = k === 'card' ? 'history' : 'card';
+                  const other = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length] as CardTab;
                   setTab(other);
                   document.getElementById('tab-' + other)?.focus();
                 }
               }}
-              data-testid={k === 'card' ? 'card-tab' : 'history-tab'}
+              data-testid={k + '-tab'}
             >
-              {t(k === 'card' ? 'card.tabCard' : 'card.tabHistory')}
+              {t(tabLabel[k])}
             </button>
           ))}
         </div>
@@ -476,9 +525,13 @@ export function PersonPage({ id }: { id: number }) {
         <div id="panel-card" role="tabpanel" aria-labelledby="tab-card">
           <CardView card={card} lang={lang} />
         </div>
-      ) : (
+      ) : tab === 'history' ? (
         <div id="panel-history" role="tabpanel" aria-labelledby="tab-history">
           <HistoryView key={historyKey} id={id} />
+        </div>
+      ) : (
+        <div id="panel-movements" role="tabpanel" aria-labelledby="tab-movements">
+          <StudentMovements id={id} keeper={keeper} onChanged={() => load()} />
         </div>
       )}
     </>
@@ -489,7 +542,7 @@ function loadErrorRetryable(err: unknown): boolean {
   return !(err instanceof ApiError && (err.code === 'permission_denied' || err.code === 'not_found'));
 }
 
-function BackLink() {
+export function BackLink() {
   const { t } = useI18n();
   return (
     <p class="back no-print">
@@ -758,7 +811,9 @@ export function AuditPage() {
                     {r.detail
                       ? r.action === 'card.update'
                         ? r.detail.split(',').map((k) => fieldLabel(lang, k)).join(', ')
-                        : translateDynamic(lang, 'audit.d.' + r.detail) ?? r.detail
+                        : r.action.startsWith('movement.') && r.detail.startsWith('order ')
+                          ? `${t('audit.order')} ${r.detail.slice(6)}`
+                          : translateDynamic(lang, 'audit.d.' + r.detail) ?? r.detail
                       : '—'}
                   </td>
                 </tr>

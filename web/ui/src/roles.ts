@@ -3,7 +3,7 @@ import type { MessageKey } from './i18n';
 
 export type SectionId =
   | 'journal' | 'schedule' | 'myClass' | 'diary' | 'accounts' | 'registry'
-  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me';
+  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements';
 
 export interface Section {
   id: SectionId;
@@ -22,7 +22,8 @@ const SECTIONS: Section[] = [
   { id: 'diary', path: '/diary', label: 'nav.diary', ready: false },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
-  { id: 'reports', path: '/reports', label: 'nav.reports', ready: false },
+  { id: 'movements', path: '/movements', label: 'nav.movements', ready: true },
+  { id: 'reports', path: '/reports', label: 'nav.reports', ready: true, nested: true },
   { id: 'summaryReports', path: '/summary-reports', label: 'nav.summaryReports', ready: false },
   { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: false },
   { id: 'updates', path: '/updates', label: 'nav.updates', ready: false },
@@ -36,9 +37,9 @@ const BY_ROLE: Record<string, SectionId[]> = {
   student: ['diary', 'registry'],
   parent: ['diary', 'registry'],
   sysadmin: ['accounts', 'registry'],
-  coordinator: ['registry', 'reports'],
-  secretary: ['registry', 'reports'],
-  principal: ['registry', 'reports', 'audit'],
+  coordinator: ['registry', 'movements', 'reports'],
+  secretary: ['registry', 'movements', 'reports'],
+  principal: ['registry', 'movements', 'reports', 'audit'],
   analyst: ['summaryReports'],
   regional_admin: ['nodes', 'updates'],
 };
