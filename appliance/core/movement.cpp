@@ -50,8 +50,8 @@ Result<MovementEffect> checkMovement(const MovementRequest& r, const StudentStat
   switch (r.kind) {
     case MovementKind::admission: {
       if (current)
-        return makeError(ErrorCode::already_exists,
-                         "the student is already in class " + std::to_string(current->grade) + current->letter);
+        return makeError(ErrorCode::already_exists, "toClass: the student is already in class " +
+                                                        std::to_string(current->grade) + current->letter);
       if (!r.toClass) return invalid("toClass: required for an admission");
       break;
     }

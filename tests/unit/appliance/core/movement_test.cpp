@@ -44,7 +44,7 @@ class MovementTest : public CppUnit::TestFixture {
   void duplicateAdmissionIsRefused() {
     auto e = checkMovement(request(MovementKind::admission, cls(7, 5, "А")), in(cls(3, 5, "Б")));
     CPPUNIT_ASSERT(e.error().code == ErrorCode::already_exists);
-    CPPUNIT_ASSERT_EQUAL(std::string("the student is already in class 5Б"), e.error().message);
+    CPPUNIT_ASSERT_EQUAL(std::string("toClass: the student is already in class 5Б"), e.error().message);
   }
 
   void orderIsRequiredAndPrecedesTheMovement() {
