@@ -5,6 +5,7 @@
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include "appliance/storage/sql_support.hpp"
 
@@ -123,6 +124,7 @@ constexpr const char* kLastEffective =
 }  // namespace
 
 core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::search(const core::PeopleQuery& query) {
+  if (!query.reachableFrom) return searchAll(query);
   // Fixed SQL fragments chosen by flags; every value is a bound parameter.
   std::string text = std::string("SELECT ") + kSummaryColumns + " FROM people p WHERE 1 = 1";
   if (query.kind) text += " AND p.kind = ?";
@@ -566,6 +568,46 @@ core::Result<std::vector<core::AuditRecord>> MariaDbRegisterRepository::audit(st
         }
         return out;
       });
+}
+
+core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::searchAll(const core::PeopleQuery& query) {
+  constexpr const char* kGeneration = "SELECT generation FROM register_generation WHERE singleton = 1";
+  auto generation =
+      withConnection(pool_, "register.generation", [&](sql::Connection& c) -> core::Result<std::uint64_t> {
+        std::unique_ptr<sql::Statement> s(c.createStatement());
+        Rows r(s->executeQuery(kGeneration));
+        return r->next() ? r->getUInt64(1) : 0;
+      });
+  if (!generation) return generation.error();
+  auto current = [this] {
+    std::lock_guard lock(indexMutex_);
+    return index_;
+  };
+  if (auto index = current(); index && index->generation() == *generation) return index->search(query);
+
+  std::lock_guard reload(reloadMutex_);
+  // Another search may have reloaded while this one waited.
+  if (auto index = current(); index && index->generation() >= *generation) return index->search(query);
+  auto loaded = withConnection(
+      pool_, "register.index", [&](sql::Connection& c) -> core::Result<std::shared_ptr<const core::PeopleIndex>> {
+        // One snapshot: the generation read first names exactly these rows.
+        Transaction t(c);
+        std::unique_ptr<sql::Statement> s(c.createStatement());
+        Rows g(s->executeQuery(kGeneration));
+        const std::uint64_t at = g->next() ? g->getUInt64(1) : 0;
+        Rows rows(s->executeQuery(std::string("SELECT ") + kSummaryColumns +
+                                  " FROM people p ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
+        std::vector<core::PersonSummary> people;
+        while (rows->next()) people.push_back(readSummary(*rows));
+        t.commit();
+        return std::make_shared<const core::PeopleIndex>(at, std::move(people));
+      });
+  if (!loaded) return loaded.error();
+  {
+    std::lock_guard lock(indexMutex_);
+    index_ = *loaded;
+  }
+  return (*loaded)->search(query);
 }
 
 }  // namespace parta::storage

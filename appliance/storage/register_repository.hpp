@@ -1,6 +1,10 @@
 #pragma once
 // The school register on MariaDB (tables from migration 0002).
 
+#include <memory>
+#include <mutex>
+
+#include "appliance/core/people_index.hpp"
 #include "appliance/core/register.hpp"
 #include "appliance/storage/pool.hpp"
 
@@ -35,7 +39,15 @@ class MariaDbRegisterRepository final : public core::RegisterRepository {
   core::Result<std::vector<core::AuditRecord>> audit(std::size_t limit) override;
 
  private:
+  // Searches by those who may browse the whole register are answered from an
+  // in-memory index, reloaded when register_generation (migration 0008)
+  // says the listing changed: one primary-key read per search.
+  core::Result<std::vector<core::PersonSummary>> searchAll(const core::PeopleQuery& query);
+
   ConnectionPool& pool_;
+  std::mutex indexMutex_;   // guards index_ (the pointer, not the index)
+  std::mutex reloadMutex_;  // one reload at a time
+  std::shared_ptr<const core::PeopleIndex> index_;
 };
 
 }  // namespace parta::storage

@@ -58,6 +58,7 @@ class RegisterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(auditLogRecordsReadsAndChanges);
   CPPUNIT_TEST(movementBookAdmitsTransfersUndoesAndLeaves);
   CPPUNIT_TEST(aSchoolsOwnRolesApply);
+  CPPUNIT_TEST(searchSeesEveryWriter);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -110,6 +111,33 @@ class RegisterTest : public CppUnit::TestFixture {
   int version(int id) {
     auto v = sharedMariaDb().sql("SELECT version FROM people WHERE id = " + std::to_string(id), node_.databaseName);
     return std::stoi(v);
+  }
+
+  void searchSeesEveryWriter() {
+    // The whole-register search is served from memory (storage keeps an
+    // index reloaded by register_generation); every kind of writer must
+    // show in the next search.
+    auto& sec = as("secretary");
+    auto listed = [&](const std::string& query) { return sec.get("/api/v1/people" + query).body; };
+    CPPUNIT_ASSERT(!contains(listed("?q=Заречн"), "\"id\":21,"));
+    // A rename through the API.
+    auto rename = sec.send("PATCH", "/api/v1/people/21", R"({"version":1,"fields":{"surname":"Заречная-О'Коннор"}})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(rename.body, 200u, rename.status);
+    CPPUNIT_ASSERT_MESSAGE(listed("?q=Заречн"), contains(listed("?q=Заречн"), "\"id\":21,"));
+    CPPUNIT_ASSERT(!contains(listed("?q=О'Кон&kind=parent"), "\"id\":21,"));
+    // A card edit that leaves the name alone keeps the index (and the answer).
+    auto phone = sec.send("PATCH", "/api/v1/people/21", R"({"version":2,"fields":{"phone":"+7 900 000-00-03"}})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(phone.body, 200u, phone.status);
+    CPPUNIT_ASSERT(contains(listed("?q=Заречн"), "\"id\":21,"));
+    // Rows written by another process (an administrator's SQL, an import).
+    sharedMariaDb().sql(
+        "INSERT INTO people (id, kind, surname, first_name, created_at, updated_at) VALUES "
+        "(30, 'student', 'Ёжикова', 'Алёна', NOW(6), NOW(6));\nINSERT INTO class_members VALUES (2, 30);",
+        node_.databaseName);
+    const auto found = listed("?q=%D0%95%D0%B6");  // "Еж": Ё and Е are one letter in a search
+    CPPUNIT_ASSERT_MESSAGE(found, contains(found, R"("className":"6Б","firstName":"Алёна","id":30,)"));
+    sharedMariaDb().sql("DELETE FROM class_members WHERE student_id = 30", node_.databaseName);
+    CPPUNIT_ASSERT(contains(listed("?q=Ёжик"), R"("className":"","firstName":"Алёна","id":30,)"));
   }
 
   void aSchoolsOwnRolesApply() {
