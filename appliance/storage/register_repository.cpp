@@ -590,8 +590,10 @@ core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::search
   if (auto index = current(); index && index->generation() >= *generation) return index->search(query);
   auto loaded = withConnection(
       pool_, "register.index", [&](sql::Connection& c) -> core::Result<std::shared_ptr<const core::PeopleIndex>> {
-        // One snapshot: the generation read first names exactly these rows.
-        Transaction t(c);
+        // The generation is read first (each statement sees what was
+        // committed before it, READ COMMITTED): the rows are at least that
+        // new, so an index is never labelled newer than its rows. A change
+        // committed in between only costs one more reload.
         std::unique_ptr<sql::Statement> s(c.createStatement());
         Rows g(s->executeQuery(kGeneration));
         const std::uint64_t at = g->next() ? g->getUInt64(1) : 0;
@@ -599,7 +601,6 @@ core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::search
                                   " FROM people p ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
         std::vector<core::PersonSummary> people;
         while (rows->next()) people.push_back(readSummary(*rows));
-        t.commit();
         return std::make_shared<const core::PeopleIndex>(at, std::move(people));
       });
   if (!loaded) return loaded.error();
