@@ -59,4 +59,20 @@ bool canReadMovementBook(const std::vector<std::string>& roles) {
 
 bool canReadAudit(const std::vector<std::string>& roles) { return has(roles, "principal"); }
 
+bool canEditAcademic(const std::vector<std::string>& roles) { return canKeepRegister(roles); }
+
+bool canReadAcademic(const std::vector<std::string>& roles) {
+  return canEditAcademic(roles) || has(roles, "principal");
+}
+
+bool readsOwnLoad(const std::vector<std::string>& roles) {
+  return has(roles, "teacher") || has(roles, "class_teacher");
+}
+
+bool canReadClasses(const std::vector<std::string>& roles) { return canReadAcademic(roles) || readsOwnLoad(roles); }
+
+bool canReadCalendar(const std::vector<std::string>& roles) {
+  return canReadClasses(roles) || has(roles, "parent") || has(roles, "student") || has(roles, "sysadmin");
+}
+
 }  // namespace parta::core

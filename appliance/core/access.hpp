@@ -50,4 +50,14 @@ bool canReadMovementBook(const std::vector<std::string>& roles);
 // Who may read the audit log.
 bool canReadAudit(const std::vector<std::string>& roles);
 
+// The academic structure (academic.hpp). The register's keepers edit the
+// calendar, rooms, groups, curriculum and assignments; the principal reads
+// all of it; teachers and class teachers read the calendar, the classes and
+// their own load; parents and students read the calendar only.
+bool canEditAcademic(const std::vector<std::string>& roles);
+bool canReadAcademic(const std::vector<std::string>& roles);
+bool canReadClasses(const std::vector<std::string>& roles);
+bool canReadCalendar(const std::vector<std::string>& roles);
+bool readsOwnLoad(const std::vector<std::string>& roles);
+
 }  // namespace parta::core
