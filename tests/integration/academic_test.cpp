@@ -29,6 +29,7 @@ json parse(const HttpResponse& r) {
 
 class AcademicTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(AcademicTest);
+  CPPUNIT_TEST(accessMatrix);
   CPPUNIT_TEST(calendarIsReadChangedAndChecked);
   CPPUNIT_TEST(planCheckIsCleanUntilATeacherIsUnassigned);
   CPPUNIT_TEST(groupsLoadAndCurriculum);
@@ -68,6 +69,67 @@ class AcademicTest : public CppUnit::TestFixture {
     auto r = c.login(uid, kPassword);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
     return c;
+  }
+
+  // Every route × every demo role: allowed or refused, and a refusal names
+  // nobody. Keepers: coordinator, secretary; "r" reads, "w" also writes.
+  void accessMatrix() {
+    const std::vector<std::string> roles = {"coordinator", "secretary", "principal", "classteacher",
+                                            "teacher",     "parent",    "student",   "admin"};
+    const auto fifthA = std::to_string(number("SELECT id FROM classes WHERE grade = 5 AND letter = 'А'"));
+    // Per route, the roles allowed, in the order above: 1 allowed, 0 refused.
+    const std::vector<std::pair<std::string, std::string>> reads = {
+        {"/api/v1/years", "11111111"},
+        {"/api/v1/years/2026/calendar", "11111111"},
+        {"/api/v1/classes?year=2026", "11111000"},
+        {"/api/v1/load?year=2026", "11111000"},
+        {"/api/v1/classes/" + fifthA + "/groups", "11100000"},
+        {"/api/v1/rooms", "11100000"},
+        {"/api/v1/curriculum?year=2026&grade=5", "11100000"},
+        {"/api/v1/curriculum/check?year=2026", "11100000"},
+    };
+    auto refusedCleanly = [&](const HttpResponse& r, const std::string& where) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(where + ": " + r.body, 403u, r.status);
+      CPPUNIT_ASSERT_MESSAGE(where, contains(r.body, "\"permission_denied\""));
+      for (const auto& [login, name] : names_)
+        CPPUNIT_ASSERT_MESSAGE(where + " leaks " + login, !contains(r.body, name));
+    };
+    for (const auto& [target, allowed] : reads) {
+      for (std::size_t i = 0; i < roles.size(); ++i) {
+        const auto where = roles[i] + " GET " + target;
+        auto r = as(roles[i]).get(target);
+        if (allowed[i] == '1')
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(where + ": " + r.body, 200u, r.status);
+        else
+          refusedCleanly(r, where);
+      }
+    }
+    // Writes: only the register's keepers. A refused write changes nothing.
+    const auto calendar = as("coordinator").get("/api/v1/years/2026/calendar").body;
+    const auto groupsBefore = sql("SELECT COUNT(*) FROM class_groups");
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      const bool keeper = i < 2;
+      const auto room = json{{"number", "Р-" + std::to_string(i)}, {"name", "Кабинет Ёлкиной"}}.dump();
+      auto r = as(roles[i]).send("POST", "/api/v1/rooms", room);
+      auto c = as(roles[i]).send("PUT", "/api/v1/years/2026/calendar", calendar);
+      auto p = as(roles[i]).send("PUT", "/api/v1/curriculum?year=2026&grade=11",
+                                 R"({"lines":[{"subjectCode":"math","hours":6}]})");
+      auto g = as(roles[i]).send("POST", "/api/v1/classes/" + fifthA + "/groups",
+                                 json{{"name", "Группа " + std::to_string(i)}}.dump());
+      if (keeper) {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201u, r.status);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(c.body, 200u, c.status);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(p.body, 200u, p.status);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(g.body, 201u, g.status);
+      } else {
+        for (const auto* resp : {&r, &c, &p, &g}) refusedCleanly(*resp, roles[i] + " write");
+      }
+    }
+    CPPUNIT_ASSERT_EQUAL(std::to_string(std::stoull(groupsBefore) + 2) + "\n",
+                         sql("SELECT COUNT(*) FROM class_groups"));
+    CPPUNIT_ASSERT_EQUAL(std::string("47\n"), sql("SELECT COUNT(*) FROM rooms"));
+    // Without a session: 401 everywhere.
+    CPPUNIT_ASSERT_EQUAL(401u, ApiClient(partad_->port()).get("/api/v1/years/2026/calendar").status);
   }
 
   void calendarIsReadChangedAndChecked() {
