@@ -73,6 +73,7 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
     return r;
   });
   if (deps_.registry != nullptr) addRegisterRoutes();
+  if (deps_.academic != nullptr) addAcademicRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

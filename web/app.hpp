@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "appliance/core/academic.hpp"
 #include "appliance/core/config.hpp"
 #include "appliance/core/log.hpp"
 #include "appliance/core/ports.hpp"
@@ -43,6 +44,7 @@ struct AppDeps {
   NodeInfo node;
   core::RegisterService* registry = nullptr;  // school nodes only
   const core::RolePolicy* roles = nullptr;    // null: the default roles
+  core::AcademicService* academic = nullptr;  // school nodes only
 };
 
 class App {
@@ -100,6 +102,26 @@ class App {
   Response createPerson(const Context& c);
   Response recordMovement(const Context& c);
   Response movementBook(const Context& c);
+
+  // The academic structure: calendar, classes, groups, rooms, curriculum,
+  // assignments and load (academic_handlers.cpp).
+  void addAcademicRoutes();
+  Response listYears(const Context& c);
+  Response readCalendar(const Context& c);
+  Response writeCalendar(const Context& c);
+  Response listClasses(const Context& c);
+  Response listGroups(const Context& c);
+  Response createGroup(const Context& c);
+  Response updateGroup(const Context& c);
+  Response listRooms(const Context& c);
+  Response createRoom(const Context& c);
+  Response updateRoom(const Context& c);
+  Response readCurriculum(const Context& c);
+  Response writeCurriculum(const Context& c);
+  Response createAssignment(const Context& c);
+  Response deleteAssignment(const Context& c);
+  Response teacherLoad(const Context& c);
+  Response checkPlan(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -32,6 +32,12 @@ enum class Permission {
   read_movement_book,
   read_audit,   // read and export the audit log
   keep_by_law,  // keeps consent-gated fields after consent is withdrawn
+  // The academic structure (academic.hpp).
+  edit_academic,  // calendar, rooms, groups, curriculum, teaching assignments
+  read_academic,  // all of it, every teacher's load, the plan check
+  read_classes,   // the list of classes
+  read_own_load,  // one's own teaching load
+  read_calendar,  // the school calendar
   count_
 };
 std::string_view toString(Permission permission);

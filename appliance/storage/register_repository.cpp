@@ -116,6 +116,13 @@ core::MovementEntry readMovement(sql::ResultSet& r) {
   return e;
 }
 
+// A teacher assigned to a group of a class (a language subgroup) teaches
+// only that group's students; one assigned to the whole class teaches all.
+// Appended to a condition over `cm` (class_members) and `t` (the assignment).
+constexpr const char* kTaughtInGroup =
+    " AND (t.group_id IS NULL OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = t.group_id AND "
+    "gm.student_id = cm.student_id))";
+
 // The newest entry of a student that is neither an undo nor undone.
 constexpr const char* kLastEffective =
     " FROM movements m WHERE m.student_id = ? AND m.kind <> 'undo' AND NOT EXISTS (SELECT 1 FROM movements u "
@@ -149,7 +156,8 @@ core::Result<std::vector<core::PersonSummary>> MariaDbRegisterRepository::search
     if (query.reach.taught) {
       text +=
           " UNION SELECT cm.student_id FROM class_members cm JOIN teaching_assignments t ON t.class_id = cm.class_id "
-          "JOIN people a ON a.id = t.staff_id WHERE a.account_uid = ?";
+          "JOIN people a ON a.id = t.staff_id WHERE a.account_uid = ?" +
+          std::string(kTaughtInGroup);
       ++uidParams;
     }
     text += ")";
@@ -208,7 +216,8 @@ core::Result<core::Relation> MariaDbRegisterRepository::relation(std::string_vie
         "       JOIN people a ON a.id = c.class_teacher_id WHERE a.account_uid = ? AND (cm.student_id = ? "
         "       OR cm.student_id IN (SELECT g.child_id FROM guardianships g WHERE g.parent_id = ?))), "
         "EXISTS(SELECT 1 FROM class_members cm JOIN teaching_assignments t ON t.class_id = cm.class_id "
-        "       JOIN people a ON a.id = t.staff_id WHERE a.account_uid = ? AND cm.student_id = ?)"));
+        "       JOIN people a ON a.id = t.staff_id WHERE a.account_uid = ? AND cm.student_id = ?" +
+        std::string(kTaughtInGroup) + ")"));
     const std::string uid(actorUid);
     s->setString(1, uid);
     s->setUInt64(2, person);

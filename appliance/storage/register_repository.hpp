@@ -40,7 +40,7 @@ class MariaDbRegisterRepository final : public core::RegisterRepository {
 
  private:
   // Searches by those who may browse the whole register are answered from an
-  // in-memory index, reloaded when register_generation (migration 0008)
+  // in-memory index, reloaded when register_generation (migration 0005)
   // says the listing changed: one primary-key read per search.
   core::Result<std::vector<core::PersonSummary>> searchAll(const core::PeopleQuery& query);
 

@@ -1,5 +1,6 @@
 #include "appliance/storage/school_loader.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "appliance/core/academic.hpp"
 #include "appliance/core/person_fields.hpp"
 #include "appliance/storage/sql_support.hpp"
 
@@ -58,6 +60,123 @@ const char* kindName(char kind) {
     default:
       return "parent";
   }
+}
+
+// The calendar of the year (academic.hpp's default Russian calendar).
+void writeCalendar(sql::Connection& c, const core::SchoolCalendar& calendar) {
+  const auto year = static_cast<std::uint64_t>(calendar.year);
+  std::vector<Row> rows;
+  for (const auto& [grade, scheme] : calendar.schemes)
+    rows.push_back(Row{year, static_cast<std::uint64_t>(grade), std::string(core::toString(scheme))});
+  insertRows(c, "INSERT INTO grade_period_schemes (academic_year, grade, scheme)", 3, rows);
+  rows.clear();
+  for (const auto& p : calendar.periods)
+    rows.push_back(
+        Row{year, std::string(core::toString(p.scheme)), static_cast<std::uint64_t>(p.number), p.startsOn, p.endsOn});
+  insertRows(c, "INSERT INTO periods (academic_year, scheme, number, starts_on, ends_on)", 5, rows);
+  rows.clear();
+  auto grade = [](const std::optional<int>& g) { return g ? Value(static_cast<std::uint64_t>(*g)) : Value(nullptr); };
+  for (const auto& h : calendar.holidays)
+    rows.push_back(Row{year, h.name, h.startsOn, h.endsOn, grade(h.gradeFrom), grade(h.gradeTo)});
+  insertRows(c, "INSERT INTO holidays (academic_year, name, starts_on, ends_on, grade_from, grade_to)", 6, rows);
+}
+
+// 45 rooms on three floors: general classrooms and the equipped ones.
+void writeRooms(sql::Connection& c) {
+  struct Equipped {
+    const char* number;
+    const char* name;
+    std::uint64_t capacity;
+    const char* subject;
+  };
+  static constexpr Equipped kEquipped[] = {
+      {"109", "Спортивный зал", 60, "pe"},
+      {"110", "Малый спортивный зал", 30, "pe"},
+      {"111", "Кабинет музыки", 30, "music"},
+      {"112", "Мастерская «Труд»", 20, "technology"},
+      {"113", "Кабинет изобразительного искусства", 30, "art"},
+      {"201", "Кабинет химии", 30, "chemistry"},
+      {"202", "Кабинет физики", 30, "physics"},
+      {"203", "Кабинет биологии", 30, "biology"},
+      {"204", "Кабинет информатики № 1", 15, "informatics"},
+      {"205", "Кабинет информатики № 2", 15, "informatics"},
+      {"206", "Кабинет географии", 30, "geography"},
+      {"301", "Лингафонный кабинет № 1", 15, "foreign_language"},
+      {"302", "Лингафонный кабинет № 2", 15, "foreign_language"},
+      {"303", "Лингафонный кабинет № 3", 15, "foreign_language"},
+      {"304", "Лингафонный кабинет № 4", 15, "foreign_language"},
+      {"305", "Кабинет ОБЗР", 30, "obzr"},
+  };
+  std::vector<Row> rows;
+  for (int floor = 1; floor <= 3; ++floor) {
+    for (int n = 1; n <= 15; ++n) {
+      const std::string number = std::to_string(floor * 100 + n);
+      Row row{number, "Учебный кабинет " + number, std::uint64_t{30}, nullptr};
+      for (const auto& e : kEquipped)
+        if (number == e.number) row = Row{number, std::string(e.name), e.capacity, std::string(e.subject)};
+      rows.push_back(std::move(row));
+    }
+  }
+  insertRows(c, "INSERT INTO rooms (number, name, capacity, subject_code)", 4, rows);
+}
+
+constexpr std::string_view kSplitSubject = "foreign_language";
+constexpr int kFirstSplitGrade = 5;
+
+bool splitsIntoGroups(const core::GeneratedSchool& school, const core::GeneratedAssignment& a) {
+  if (a.subjectCode != kSplitSubject) return false;
+  for (const auto& cl : school.classes)
+    if (cl.ref == a.classRef) return cl.grade >= kFirstSplitGrade;
+  return false;
+}
+
+// From grade 5 the foreign language is taught in two groups, «1 группа» and
+// «2 группа», the class's students divided between them (the first half in
+// the first). The class's teacher keeps the first group; the second goes to
+// the next teacher of the subject, so a school with two or more language
+// teachers has two per class. Each group gets the plan hours.
+void writeLanguageGroups(sql::Connection& c, const core::GeneratedSchool& school,
+                         const std::map<std::string, std::uint64_t>& personId,
+                         const std::map<std::string, std::uint64_t>& classId) {
+  std::vector<std::string> teachers;  // of the subject, in order of first appearance
+  for (const auto& a : school.assignments)
+    if (a.subjectCode == kSplitSubject && std::find(teachers.begin(), teachers.end(), a.staffRef) == teachers.end())
+      teachers.push_back(a.staffRef);
+  std::vector<const core::GeneratedAssignment*> split;
+  for (const auto& a : school.assignments)
+    if (splitsIntoGroups(school, a)) split.push_back(&a);
+  if (split.empty()) return;
+  const char* kNames[] = {"1 группа", "2 группа"};
+  std::vector<Row> rows;
+  for (const auto* a : split)
+    for (const char* name : kNames) rows.push_back(Row{classId.at(a->classRef), std::string(name), a->subjectCode});
+  insertRows(c, "INSERT INTO class_groups (class_id, name, subject_code)", 3, rows);
+  std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> groupId;
+  {
+    std::unique_ptr<sql::Statement> s(c.createStatement());
+    std::unique_ptr<sql::ResultSet> r(s->executeQuery("SELECT class_id, name, id FROM class_groups"));
+    while (r->next()) groupId[{r->getUInt64(1), r->getString(2).asStdString()}] = r->getUInt64(3);
+  }
+  std::vector<Row> members, assignments;
+  for (const auto* a : split) {
+    const auto cls = classId.at(a->classRef);
+    const auto first = groupId.at({cls, kNames[0]});
+    const auto second = groupId.at({cls, kNames[1]});
+    for (const auto& cl : school.classes) {
+      if (cl.ref != a->classRef) continue;
+      const std::size_t half = (cl.studentRefs.size() + 1) / 2;
+      for (std::size_t i = 0; i < cl.studentRefs.size(); ++i)
+        members.push_back(Row{i < half ? first : second, personId.at(cl.studentRefs[i])});
+    }
+    const auto own = std::find(teachers.begin(), teachers.end(), a->staffRef);
+    const auto& other = teachers[(static_cast<std::size_t>(own - teachers.begin()) + 1) % teachers.size()];
+    const auto hours = static_cast<std::uint64_t>(a->hoursPerWeek);
+    assignments.push_back(Row{cls, first, a->subjectCode, personId.at(a->staffRef), hours});
+    assignments.push_back(Row{cls, second, a->subjectCode, personId.at(other), hours});
+  }
+  insertRows(c, "INSERT INTO group_members (group_id, student_id)", 2, members);
+  insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
+             assignments);
 }
 
 }  // namespace
@@ -143,6 +262,8 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     const auto year = static_cast<std::uint64_t>(academicYear);
     insertRows(c, "INSERT INTO academic_years (start_year, starts_on, ends_on)", 3,
                {Row{year, std::to_string(academicYear) + "-09-01", std::to_string(academicYear + 1) + "-08-31"}});
+    writeCalendar(c, core::defaultRussianCalendar(academicYear));
+    writeRooms(c);
     rows.clear();
     for (const auto& line : school.curriculum)
       rows.push_back(Row{year, static_cast<std::uint64_t>(line.grade), line.subjectCode,
@@ -170,10 +291,14 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, rows);
 
     rows.clear();
-    for (const auto& a : school.assignments)
-      rows.push_back(
-          Row{classId.at(a.classRef), a.subjectCode, id.at(a.staffRef), static_cast<std::uint64_t>(a.hoursPerWeek)});
-    insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
+    for (const auto& a : school.assignments) {
+      if (splitsIntoGroups(school, a)) continue;  // the groups get it below
+      rows.push_back(Row{classId.at(a.classRef), nullptr, a.subjectCode, id.at(a.staffRef),
+                         static_cast<std::uint64_t>(a.hoursPerWeek)});
+    }
+    insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
+               rows);
+    writeLanguageGroups(c, school, id, classId);
 
     rows.clear();
     for (const auto& g : school.guardianships)

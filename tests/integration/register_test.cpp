@@ -152,7 +152,8 @@ class RegisterTest : public CppUnit::TestFixture {
 
     auto& ct = as("ct5a");
     auto me = ct.get("/api/v1/me");
-    CPPUNIT_ASSERT_MESSAGE(me.body, contains(me.body, R"("permissions":["read_taught"])"));
+    CPPUNIT_ASSERT_MESSAGE(me.body, contains(me.body, R"("permissions":["read_taught",)"));
+    CPPUNIT_ASSERT_MESSAGE(me.body, !contains(me.body, "edit_own_class"));
     auto card = ct.get("/api/v1/people/10");  // their class's student, whom they teach
     CPPUNIT_ASSERT_EQUAL_MESSAGE(card.body, 200u, card.status);
     CPPUNIT_ASSERT_MESSAGE(card.body, !contains(card.body, "\"health_group\""));

@@ -178,8 +178,11 @@ class AppTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(200u, resp.status);
     CPPUNIT_ASSERT(resp.body.find(R"("roles":["teacher","class_teacher"])") != std::string::npos);
     // What the roles allow, so the UI offers only what will be permitted.
-    CPPUNIT_ASSERT_MESSAGE(resp.body,
-                           resp.body.find(R"("permissions":["edit_own_class","read_taught"])") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(
+        resp.body,
+        resp.body.find(
+            R"("permissions":["edit_own_class","read_taught","read_classes","read_own_load","read_calendar"])") !=
+            std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(R"("name":"Школа № 5")") != std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(csrf) != std::string::npos);
   }
