@@ -466,6 +466,13 @@ core::Result<std::uint64_t> MariaDbRegisterRepository::applyMovement(core::Perso
       leave->setUInt64(2, student);
       if (leave->executeUpdate() == 0)
         return core::makeError(ErrorCode::conflict, "the student's class changed meanwhile; reload and retry");
+      // A group holds only its class's students: leaving the class leaves its groups.
+      Statement ungroup(c.prepareStatement(
+          "DELETE gm FROM group_members gm JOIN class_groups g ON g.id = gm.group_id WHERE g.class_id = ? AND "
+          "gm.student_id = ?"));
+      ungroup->setUInt64(1, *effect.leaveClass);
+      ungroup->setUInt64(2, student);
+      ungroup->executeUpdate();
     }
     if (effect.joinClass) {
       Statement join(c.prepareStatement("INSERT INTO class_members (class_id, student_id) VALUES (?, ?)"));

@@ -371,6 +371,24 @@ class AcademicTest : public CppUnit::TestFixture {
                            json{{"members", {{"add", json::array({otherGroup})}}}}.dump());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(moved.body, 200u, moved.status);
     CPPUNIT_ASSERT_EQUAL(200u, t.get("/api/v1/people/" + std::to_string(otherGroup)).status);
+    // Transferred to another class, a student leaves the old class's groups
+    // in the same transaction, and the group's teacher no longer teaches them.
+    const auto elsewhere =
+        number("SELECT c.id FROM classes c WHERE c.id <> " + std::to_string(classId) +
+               " AND NOT EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.staff_id = " +
+               std::to_string(staff) + ") ORDER BY c.id LIMIT 1");
+    auto transfer = as("secretary")
+                        .send("POST", "/api/v1/people/" + std::to_string(inGroup) + "/movements",
+                              json{{"kind", "transfer"},
+                                   {"date", "2026-10-05"},
+                                   {"orderNumber", "15-у"},
+                                   {"orderDate", "2026-10-01"},
+                                   {"toClass", elsewhere}}
+                                  .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(transfer.body, 201u, transfer.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("0\n"),
+                         sql("SELECT COUNT(*) FROM group_members WHERE student_id = " + std::to_string(inGroup)));
+    CPPUNIT_ASSERT_EQUAL(403u, t.get("/api/v1/people/" + std::to_string(inGroup)).status);
     // A whole-class assignment still reaches the whole class: the demo teacher.
     const auto student = number("SELECT id FROM people WHERE account_uid = 'student'");
     CPPUNIT_ASSERT_EQUAL(200u, as("teacher").get("/api/v1/people/" + std::to_string(student)).status);
