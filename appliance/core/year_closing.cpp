@@ -1,0 +1,229 @@
+#include "appliance/core/year_closing.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "appliance/core/movement.hpp"
+#include "appliance/core/validation.hpp"
+
+namespace parta::core {
+
+namespace {
+
+Error invalid(std::string message) { return makeError(ErrorCode::invalid_argument, std::move(message)); }
+Error precondition(std::string message) { return makeError(ErrorCode::failed_precondition, std::move(message)); }
+
+std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
+
+bool has(const std::vector<std::string>& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+// Where a student of the old year ends up.
+struct Decision {
+  enum Kind { stays_back, continues } kind;
+  std::string toClass;  // continues: the class name asked for ("" = default)
+};
+
+}  // namespace
+
+std::size_t YearClosingPlan::promotedCount() const {
+  std::size_t n = 0;
+  for (const auto& c : classes) n += c.promoted.size();
+  return n;
+}
+
+std::size_t YearClosingPlan::repeatingCount() const {
+  std::size_t n = 0;
+  for (const auto& c : classes) n += c.repeating.size();
+  return n;
+}
+
+bool canPreviewYearClosing(const std::vector<std::string>& roles) {
+  return has(roles, "coordinator") || has(roles, "secretary") || has(roles, "principal");
+}
+
+bool canCloseYear(const std::vector<std::string>& roles) { return has(roles, "coordinator"); }
+
+Result<YearClosingPlan> planYearClosing(const YearSnapshot& snap, const YearClosingRequest& request,
+                                        const ClosingRules& rules) {
+  const int year = snap.year;
+  if (!snap.status) return makeError(ErrorCode::not_found, "year: there is no school year " + yearName(year));
+  if (*snap.status != YearStatus::open)
+    return precondition("year: the school year " + yearName(year) + " is closed already");
+  if (request.orderNumber.empty() || request.orderNumber.size() > 64)
+    return invalid("order.number: required, at most 64 bytes");
+  if (request.orderDate.empty()) return invalid("order.date: required");
+  if (!inAcademicYear(request.orderDate, year)) return invalid("order.date: outside the school year " + yearName(year));
+  if (snap.nextStatus == YearStatus::closed)
+    return precondition("the school year " + yearName(year + 1) + " is closed already");
+  if (snap.nextYearClasses > 0)
+    return precondition("the school year " + yearName(year + 1) + " already has " +
+                        std::to_string(snap.nextYearClasses) + " classes; year closing creates them");
+
+  // Where every student is now.
+  std::map<PersonId, const YearClass*> classOf;
+  for (const auto& c : snap.classes)
+    for (const auto& s : c.members) classOf.emplace(s.id, &c);
+
+  std::map<PersonId, Decision> decisions;
+  for (std::size_t i = 0; i < request.staysBack.size(); ++i) {
+    const auto id = request.staysBack[i];
+    const auto field = "staysBack[" + std::to_string(i) + "]: student " + std::to_string(id);
+    if (!classOf.count(id)) return invalid(field + " is not in a class of " + yearName(year));
+    if (!decisions.emplace(id, Decision{Decision::stays_back, ""}).second) return invalid(field + " is listed twice");
+  }
+  // The 10th class a continuing student can join: the one made from the 9th
+  // of that letter.
+  auto sourceOf = [&](int grade, const std::string& letter) -> const YearClass* {
+    for (const auto& c : snap.classes)
+      if (c.grade == grade && c.letter == letter) return &c;
+    return nullptr;
+  };
+  for (std::size_t i = 0; i < request.continuing.size(); ++i) {
+    const auto& item = request.continuing[i];
+    const auto field = "continuing[" + std::to_string(i) + "]";
+    const auto who = "student " + std::to_string(item.student);
+    auto at = classOf.find(item.student);
+    if (at == classOf.end()) return invalid(field + ".student: " + who + " is not in a class of " + yearName(year));
+    if (decisions.count(item.student)) return invalid(field + ".student: " + who + " has another decision already");
+    const int grade = at->second->grade;
+    if (!rules.leavingGrades.count(grade))
+      return invalid(field + ".student: " + who + " is in grade " + std::to_string(grade) +
+                     "; only students of a grade that ends basic school choose to continue");
+    std::string target = item.toClass.empty() ? std::to_string(grade + 1) + at->second->letter : item.toClass;
+    const std::string prefix = std::to_string(grade + 1);
+    if (target.rfind(prefix, 0) != 0 || !sourceOf(grade, target.substr(prefix.size())))
+      return invalid(field + ".toClass: there is no class " + target + " in " + yearName(year + 1) + "; grade " +
+                     prefix + " classes are made from the grade " + std::to_string(grade) +
+                     " classes of the same letter");
+    decisions.emplace(item.student, Decision{Decision::continues, target.substr(prefix.size())});
+  }
+
+  YearClosingPlan plan;
+  plan.year = year;
+  plan.nextYear = year + 1;
+  plan.createNextYear = !snap.nextStatus.has_value();
+  plan.orderNumber = request.orderNumber;
+  plan.orderDate = request.orderDate;
+
+  std::map<std::pair<int, std::string>, PlannedClass> planned;
+  // The class of the new year that continues `from` as grade `grade`.
+  auto continuation = [&](const YearClass& from, int grade) -> PlannedClass& {
+    auto [it, fresh] = planned.try_emplace({grade, from.letter});
+    PlannedClass& p = it->second;
+    if (fresh || !p.fromClass) {
+      p.grade = grade;
+      p.letter = from.letter;
+      p.shift = from.shift;
+      p.profile = from.profile;
+      p.capacity = from.capacity;
+      p.classTeacher = from.classTeacher;
+      p.classTeacherName = from.classTeacherName;
+      p.fromClass = from.id;
+      p.fromClassName = std::to_string(from.grade) + from.letter;
+    }
+    return p;
+  };
+  // Promotions first, so that a class kept back into is the promoted one.
+  for (const auto& c : snap.classes) {
+    if (c.grade < rules.lastGrade && !rules.leavingGrades.count(c.grade)) continuation(c, c.grade + 1);
+    for (const auto& s : c.members) plan.members.emplace_back(c.id, s.id);
+  }
+  for (const auto& c : snap.classes) {
+    for (const auto& s : c.members) {
+      auto d = decisions.find(s.id);
+      if (d != decisions.end() && d->second.kind == Decision::stays_back) {
+        auto [it, fresh] = planned.try_emplace({c.grade, c.letter});
+        if (fresh) {
+          // Made for those kept back only: the class's shape, no teacher yet.
+          it->second.grade = c.grade;
+          it->second.letter = c.letter;
+          it->second.shift = c.shift;
+          it->second.profile = c.profile;
+          it->second.capacity = c.capacity;
+        }
+        it->second.repeating.push_back(s);
+      } else if (d != decisions.end()) {
+        continuation(*sourceOf(c.grade, d->second.toClass), c.grade + 1).promoted.push_back(s);
+      } else if (c.grade >= rules.lastGrade || rules.leavingGrades.count(c.grade)) {
+        plan.graduates.push_back(Graduate{s, c.id, std::to_string(c.grade) + c.letter});
+      } else {
+        continuation(c, c.grade + 1).promoted.push_back(s);
+      }
+    }
+  }
+  for (auto& [key, c] : planned) {
+    const auto size = c.promoted.size() + c.repeating.size();
+    if (c.capacity && size > static_cast<std::size_t>(*c.capacity))
+      return precondition("class " + c.name() + " of " + yearName(year + 1) + " would have " + std::to_string(size) +
+                          " students, over its capacity of " + std::to_string(*c.capacity));
+    plan.classes.push_back(std::move(c));
+  }
+
+  for (const auto& line : snap.curriculum) {
+    if (snap.nextCurriculum.count({line.grade, line.profile, line.subject, line.period}))
+      ++plan.curriculumAlreadyThere;
+    else
+      plan.curriculum.push_back(line);
+  }
+  for (const auto& a : snap.assignments) {
+    if (a.group) {
+      ++plan.groupAssignmentsLeft;
+      continue;
+    }
+    for (const auto& c : plan.classes) {
+      if (c.fromClass != a.classId) continue;
+      plan.assignments.push_back(PlannedAssignment{a.classId, c.fromClassName, c.name(), a.subject, a.staff, a.hours});
+    }
+  }
+  return plan;
+}
+
+Result<YearClosingPlan> YearClosingService::plan(YearClosingRequest& request) {
+  if (request.year < 1900 || request.year > 9000) return invalid("year: expected the start year, e.g. 2026");
+  if (!isValidUtf8(request.orderNumber)) return invalid("order.number: not valid UTF-8");
+  if (!request.orderDate.empty()) {
+    auto date = normalizeDate(request.orderDate);
+    if (!date) return invalid("order.date: " + date.error().message);
+    request.orderDate = *date;
+  }
+  auto snap = repository_.snapshot(request.year);
+  if (!snap) return snap.error();
+  return planYearClosing(*snap, request, rules_);
+}
+
+Result<YearClosingPlan> YearClosingService::preview(const Principal& actor, YearClosingRequest request) {
+  if (!canPreviewYearClosing(actor.roles))
+    return makeError(ErrorCode::permission_denied,
+                     "only the coordinator, the secretary and the principal see the year-closing plan");
+  auto plan = this->plan(request);
+  if (!plan) return plan;
+  // The plan lists students by name: who looked is on record.
+  if (auto logged = repository_.appendAudit(AuditRecord{clock_.now(), actor.userId, "year.preview", "academic_year",
+                                                        static_cast<PersonId>(request.year), ""});
+      !logged)
+    return logged.error();
+  return plan;
+}
+
+Result<YearClosingPlan> YearClosingService::close(const Principal& actor, YearClosingRequest request) {
+  if (!canCloseYear(actor.roles))
+    return makeError(ErrorCode::permission_denied, "only the coordinator closes the school year");
+  auto plan = this->plan(request);
+  if (!plan) return plan;
+  const auto detail = "order " + plan->orderNumber + "; classes " + std::to_string(plan->classes.size()) +
+                      ", promoted " + std::to_string(plan->promotedCount()) + ", graduated " +
+                      std::to_string(plan->graduates.size()) + ", kept back " + std::to_string(plan->repeatingCount()) +
+                      ", curriculum lines " + std::to_string(plan->curriculum.size()) + ", assignments " +
+                      std::to_string(plan->assignments.size());
+  const auto now = clock_.now();
+  if (auto applied = repository_.applyClosing(
+          *plan, actor.userId, now,
+          AuditRecord{now, actor.userId, "year.close", "academic_year", static_cast<PersonId>(request.year), detail});
+      !applied)
+    return applied.error();
+  return plan;
+}
+
+}  // namespace parta::core
