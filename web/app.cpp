@@ -70,6 +70,7 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
     return r;
   });
   if (deps_.registry != nullptr) addRegisterRoutes();
+  if (deps_.yearClosing != nullptr) addYearClosingRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

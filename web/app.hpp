@@ -15,6 +15,7 @@
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
 #include "appliance/core/session.hpp"
+#include "appliance/core/year_closing.hpp"
 #include "web/http.hpp"
 #include "web/metrics.hpp"
 #include "web/static_files.hpp"
@@ -42,6 +43,8 @@ struct AppDeps {
   const StaticFiles* assets = nullptr;  // null: API only
   NodeInfo node;
   core::RegisterService* registry = nullptr;  // school nodes only
+  // Year closing (year_closing_handlers.cpp); school nodes only.
+  core::YearClosingService* yearClosing = nullptr;
 };
 
 class App {
@@ -99,6 +102,11 @@ class App {
   Response createPerson(const Context& c);
   Response recordMovement(const Context& c);
   Response movementBook(const Context& c);
+
+  // Year closing (year_closing_handlers.cpp).
+  void addYearClosingRoutes();
+  Response previewYearClosing(const Context& c);
+  Response closeYear(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

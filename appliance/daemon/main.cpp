@@ -25,6 +25,7 @@
 #include "appliance/storage/register_repository.hpp"
 #include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
+#include "appliance/storage/year_closing_repository.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
 #include "web/server.hpp"
@@ -187,8 +188,12 @@ int run(const core::Config& config) {
   // The register exists on school nodes only (hubs have no such tables).
   storage::MariaDbRegisterRepository registerRepository(pool);
   core::RegisterService registry(registerRepository, clock);
+  // Year closing (issue 3, item 6), school nodes only like the register.
+  storage::MariaDbYearClosingRepository yearClosingRepository(pool);
+  core::YearClosingService yearClosing(yearClosingRepository, clock);
+  const bool school = config.node.role == core::NodeRole::school;
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
-                            config.node.role == core::NodeRole::school ? &registry : nullptr});
+                            school ? &registry : nullptr, school ? &yearClosing : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });
