@@ -5,8 +5,11 @@
 // Both routes take the same body:
 //   {"order":{"number":"45-о","date":"2027-05-28"},
 //    "staysBack":[123, 456],
-//    "continuing":[{"student":789,"toClass":"10А"}, {"student":790}]}
-// and answer with the plan (the apply once it is done).
+//    "continuing":[{"student":789,"toClass":"10А"}, {"student":790}],
+//    "fingerprint":"…"}
+// and answer with the plan (the apply once it is done). The preview's
+// "fingerprint", sent back with the apply, makes sure that what is applied
+// is what the coordinator saw (409 otherwise).
 
 #include <charconv>
 #include <variant>
@@ -73,6 +76,7 @@ json planJson(const core::YearClosingPlan& plan) {
   return json{
       {"year", plan.year},
       {"nextYear", plan.nextYear},
+      {"fingerprint", plan.fingerprint},
       {"createsNextYear", plan.createNextYear},
       {"order", {{"number", plan.orderNumber}, {"date", plan.orderDate}}},
       {"totals",
@@ -108,6 +112,10 @@ std::variant<core::YearClosingRequest, std::string> decodeRequest(const Request&
     if (!order.contains(key) || order[key].is_null()) continue;  // the core says it is required
     if (!order[key].is_string()) return std::string("order.") + key + ": expected a string";
     *target = order[key].get<std::string>();
+  }
+  if (body.contains("fingerprint") && !body["fingerprint"].is_null()) {
+    if (!body["fingerprint"].is_string()) return "fingerprint: expected the preview's fingerprint";
+    in.fingerprint = body["fingerprint"].get<std::string>();
   }
   if (body.contains("staysBack") && !body["staysBack"].is_null()) {
     if (!body["staysBack"].is_array()) return "staysBack: expected an array of student ids";

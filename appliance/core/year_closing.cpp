@@ -25,6 +25,51 @@ struct Decision {
   std::string toClass;  // continues: the class name asked for ("" = default)
 };
 
+// FNV-1a, 64 bits, over the plan's canonical text: what changes any class,
+// student's destination, curriculum line or assignment changes it.
+class Fingerprint {
+ public:
+  Fingerprint& add(std::string_view text) {
+    for (char c : text) hash_ = (hash_ ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    hash_ = (hash_ ^ 0x1fU) * 1099511628211ULL;  // a separator, so "1" + "23" differs from "12" + "3"
+    return *this;
+  }
+  Fingerprint& add(std::uint64_t n) { return add(std::to_string(n)); }
+  std::string hex() const {
+    static const char* digits = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i) out[static_cast<std::size_t>(15 - i)] = digits[(hash_ >> (i * 4)) & 0xfU];
+    return out;
+  }
+
+ private:
+  std::uint64_t hash_ = 1469598103934665603ULL;
+};
+
+std::string fingerprintOf(const YearClosingPlan& plan) {
+  Fingerprint f;
+  f.add(static_cast<std::uint64_t>(plan.year)).add(plan.orderNumber).add(plan.orderDate);
+  for (const auto& c : plan.classes) {
+    f.add(c.name()).add(static_cast<std::uint64_t>(c.shift)).add(c.profile).add(c.classTeacher.value_or(0));
+    f.add(static_cast<std::uint64_t>(c.capacity.value_or(-1) + 1)).add(c.fromClass.value_or(0));
+    for (const auto& s : c.promoted) f.add(s.id);
+    f.add("|");
+    for (const auto& s : c.repeating) f.add(s.id);
+  }
+  f.add("graduates");
+  for (const auto& g : plan.graduates) f.add(g.student.id).add(g.fromClass);
+  f.add("curriculum");
+  for (const auto& l : plan.curriculum)
+    f.add(static_cast<std::uint64_t>(l.grade))
+        .add(l.profile)
+        .add(l.subject)
+        .add(static_cast<std::uint64_t>(l.period))
+        .add(l.hours);
+  f.add("assignments");
+  for (const auto& a : plan.assignments) f.add(a.fromClass).add(a.toClassName).add(a.subject).add(a.staff).add(a.hours);
+  return f.hex();
+}
+
 }  // namespace
 
 std::size_t YearClosingPlan::promotedCount() const {
@@ -177,6 +222,7 @@ Result<YearClosingPlan> planYearClosing(const YearSnapshot& snap, const YearClos
       plan.assignments.push_back(PlannedAssignment{a.classId, c.fromClassName, c.name(), a.subject, a.staff, a.hours});
     }
   }
+  plan.fingerprint = fingerprintOf(plan);
   return plan;
 }
 
@@ -212,6 +258,9 @@ Result<YearClosingPlan> YearClosingService::close(const Principal& actor, YearCl
     return makeError(ErrorCode::permission_denied, "only the coordinator closes the school year");
   auto plan = this->plan(request);
   if (!plan) return plan;
+  if (!request.fingerprint.empty() && request.fingerprint != plan->fingerprint)
+    return makeError(ErrorCode::conflict,
+                     "fingerprint: the register changed since the preview (or the decisions differ); preview again");
   const auto detail = "order " + plan->orderNumber + "; classes " + std::to_string(plan->classes.size()) +
                       ", promoted " + std::to_string(plan->promotedCount()) + ", graduated " +
                       std::to_string(plan->graduates.size()) + ", kept back " + std::to_string(plan->repeatingCount()) +

@@ -83,6 +83,9 @@ struct YearClosingRequest {
     std::string toClass;  // "10А" in the new year; empty: 10 with the letter of their 9th class
   };
   std::vector<Continuing> continuing;  // students of a leaving grade (9) who go on to grade 10
+  // The preview's fingerprint, when applying: the plan must be the one the
+  // coordinator saw (else conflict). Empty: apply what the register gives now.
+  std::string fingerprint;
 };
 
 // Which grades end a stage of schooling. Students of `lastGrade` graduate;
@@ -135,6 +138,9 @@ struct YearClosingPlan {
   // Every student of the year, in the class they are in now: storage
   // checks under lock that this is still so.
   std::vector<std::pair<std::uint64_t, PersonId>> members;
+  // 16 hex digits over everything the plan does (FNV-1a 64, not a
+  // security measure: it only tells two plans apart).
+  std::string fingerprint;
 
   std::size_t promotedCount() const;
   std::size_t repeatingCount() const;

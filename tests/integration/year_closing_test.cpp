@@ -174,7 +174,20 @@ class YearClosingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(403u, as("teacher").send("POST", "/api/v1/years/2026/closing", body).status);
     CPPUNIT_ASSERT_EQUAL(std::string("2026open\n"), sql("SELECT GROUP_CONCAT(start_year, status) FROM academic_years"));
 
-    auto r = as("coordinator").send("POST", "/api/v1/years/2026/closing", body);
+    // The wizard applies what it previewed: its fingerprint goes with the apply.
+    auto preview = as("coordinator").send("POST", "/api/v1/years/2026/closing/preview", body);
+    CPPUNIT_ASSERT_EQUAL(200u, preview.status);
+    const auto at = preview.body.find("\"fingerprint\":\"") + 15;
+    const auto fingerprint = preview.body.substr(at, preview.body.find('"', at) - at);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{16}, fingerprint.size());
+    auto other = as("coordinator")
+                     .send("POST", "/api/v1/years/2026/closing",
+                           "{" + kOrder + R"(,"fingerprint":")" + fingerprint + "\"}");  // without the decisions
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(other.body, 409u, other.status);
+    CPPUNIT_ASSERT(contains(other.body, "fingerprint: the register changed since the preview"));
+    auto r = as("coordinator")
+                 .send("POST", "/api/v1/years/2026/closing",
+                       body.substr(0, body.size() - 1) + R"(,"fingerprint":")" + fingerprint + "\"}");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200u, r.status);
     CPPUNIT_ASSERT(contains(r.body, "\"closed\":true"));
 

@@ -109,6 +109,7 @@ class YearClosingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(capacityIsKept);
   CPPUNIT_TEST(finalGradesAreAnInput);
   CPPUNIT_TEST(onlyTheCoordinatorCloses);
+  CPPUNIT_TEST(applyIsWhatThePreviewShowed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -311,6 +312,34 @@ class YearClosingTest : public CppUnit::TestFixture {
                          audit.detail);  // counts, never names
     r.orderDate = "31.02.2027";
     CPPUNIT_ASSERT(message(service.close(who({"coordinator"}), r)).rfind("order.date:", 0) == 0);
+  }
+
+  void applyIsWhatThePreviewShowed() {
+    FakeYears repo;
+    test::FakeClock clock;
+    YearClosingService service(repo, clock);
+    auto r = order();
+    const auto seen = service.preview(who({"coordinator"}), r)->fingerprint;
+    CPPUNIT_ASSERT_EQUAL(std::size_t{16}, seen.size());
+    CPPUNIT_ASSERT_EQUAL(seen, planYearClosing(school(), r)->fingerprint);  // the same school, the same plan
+    // A student admitted since the preview changes the plan: the apply is refused.
+    repo.snap.classes[1].members.push_back(kid(53, "Ёлкин", "Семён"));
+    r.fingerprint = seen;
+    auto stale = service.close(who({"coordinator"}), r);
+    CPPUNIT_ASSERT(stale.error().code == ErrorCode::conflict);
+    CPPUNIT_ASSERT(stale.error().message.rfind("fingerprint:", 0) == 0);
+    CPPUNIT_ASSERT(!repo.applied);
+    // So does another decision than the previewed one, or another order.
+    repo.snap = school();
+    auto other = r;
+    other.staysBack = {51};
+    CPPUNIT_ASSERT(service.close(who({"coordinator"}), other).error().code == ErrorCode::conflict);
+    other = r;
+    other.orderNumber = "46-о";
+    CPPUNIT_ASSERT(service.close(who({"coordinator"}), other).error().code == ErrorCode::conflict);
+    CPPUNIT_ASSERT(!repo.applied);
+    CPPUNIT_ASSERT(service.close(who({"coordinator"}), r).ok());
+    CPPUNIT_ASSERT_EQUAL(seen, repo.applied->fingerprint);
   }
 };
 
