@@ -107,6 +107,7 @@ class App {
   void addYearClosingRoutes();
   Response previewYearClosing(const Context& c);
   Response closeYear(const Context& c);
+  Response yearClosingRecord(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -155,6 +155,8 @@ void App::addYearClosingRoutes() {
       [this](const Context& c) { return previewYearClosing(c); });
   add(Method::post, "/api/v1/years/{year}/closing", Access::session, Exec::worker,
       [this](const Context& c) { return closeYear(c); });
+  add(Method::get, "/api/v1/years/{year}/closing", Access::session, Exec::worker,
+      [this](const Context& c) { return yearClosingRecord(c); });
 }
 
 Response App::previewYearClosing(const Context& c) {
@@ -173,6 +175,27 @@ Response App::closeYear(const Context& c) {
   auto out = planJson(*plan);
   out["closed"] = true;
   return jsonResponse(200, dump(out));
+}
+
+Response App::yearClosingRecord(const Context& c) {
+  int year = 0;
+  const auto& text = c.request.params.at(0);
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (ec != std::errc{} || p != text.data() + text.size())
+    return errorResponse(400, "invalid_argument", "year: expected the start year, e.g. 2026");
+  auto record = deps_.yearClosing->record(*c.principal, year);
+  if (!record) return errorResponse(record.error());
+  json students = json::array();
+  for (const auto& l : record->lines)
+    students.push_back(json{{"class", l.fromClass},
+                            {"student", studentJson(l.student)},
+                            {"outcome", l.outcome},
+                            {"toClass", l.toClass.empty() ? json(nullptr) : json(l.toClass)}});
+  return jsonResponse(200, dump(json{{"year", record->year},
+                                     {"order", {{"number", record->orderNumber}, {"date", record->orderDate}}},
+                                     {"closedBy", record->closedBy},
+                                     {"closedAt", record->closedAt},
+                                     {"students", students}}));
 }
 
 }  // namespace parta::web

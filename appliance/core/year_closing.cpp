@@ -275,4 +275,19 @@ Result<YearClosingPlan> YearClosingService::close(const Principal& actor, YearCl
   return plan;
 }
 
+Result<YearClosingRecord> YearClosingService::record(const Principal& actor, int year) {
+  if (!canPreviewYearClosing(actor.roles))
+    return makeError(ErrorCode::permission_denied,
+                     "only the coordinator, the secretary and the principal read how a year was closed");
+  auto found = repository_.closingRecord(year);
+  if (!found) return found.error();
+  if (!found->has_value())
+    return makeError(ErrorCode::not_found, "year: the school year " + yearName(year) + " is not closed");
+  if (auto logged = repository_.appendAudit(
+          AuditRecord{clock_.now(), actor.userId, "year.read", "academic_year", static_cast<PersonId>(year), ""});
+      !logged)
+    return logged.error();
+  return std::move(**found);
+}
+
 }  // namespace parta::core

@@ -146,6 +146,21 @@ struct YearClosingPlan {
   std::size_t repeatingCount() const;
 };
 
+// A closed year as it was closed: the order, and what became of every
+// student of its classes (its class lists stay readable after everyone
+// moved on).
+struct YearClosingRecord {
+  int year = 0;
+  std::string orderNumber, orderDate, closedBy, closedAt;  // closedAt: "YYYY-MM-DDTHH:MM:SSZ"
+  struct Line {
+    std::string fromClass;  // "11А" of the closed year
+    StudentRef student;
+    std::string outcome;  // promoted | graduated | kept_back
+    std::string toClass;  // of the next year; empty for a graduate
+  };
+  std::vector<Line> lines;  // by class, then name
+};
+
 Result<YearClosingPlan> planYearClosing(const YearSnapshot& snapshot, const YearClosingRequest& request,
                                         const ClosingRules& rules = {});
 
@@ -167,6 +182,8 @@ class YearClosingRepository {
   virtual Result<void> applyClosing(const YearClosingPlan& plan, std::string_view actor, TimePoint at,
                                     const AuditRecord& audit) = 0;
   virtual Result<void> appendAudit(const AuditRecord& record) = 0;
+  // None unless the year is closed.
+  virtual Result<std::optional<YearClosingRecord>> closingRecord(int year) = 0;
 };
 
 class YearClosingService {
@@ -176,6 +193,8 @@ class YearClosingService {
 
   Result<YearClosingPlan> preview(const Principal& actor, YearClosingRequest request);
   Result<YearClosingPlan> close(const Principal& actor, YearClosingRequest request);
+  // Those who preview read how a year was closed.
+  Result<YearClosingRecord> record(const Principal& actor, int year);
 
  private:
   Result<YearClosingPlan> plan(YearClosingRequest& request);

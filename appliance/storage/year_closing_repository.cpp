@@ -332,4 +332,39 @@ core::Result<void> MariaDbYearClosingRepository::appendAudit(const core::AuditRe
   });
 }
 
+core::Result<std::optional<core::YearClosingRecord>> MariaDbYearClosingRepository::closingRecord(int year) {
+  return withConnection(
+      pool_, "yearClosing.record", [&](sql::Connection& c) -> core::Result<std::optional<core::YearClosingRecord>> {
+        core::YearClosingRecord record;
+        record.year = year;
+        {
+          Statement s(c.prepareStatement(
+              "SELECT COALESCE(closing_order_number, ''), COALESCE(DATE_FORMAT(closing_order_date, '%Y-%m-%d'), ''), "
+              "COALESCE(closed_by, ''), COALESCE(DATE_FORMAT(closed_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM academic_years "
+              "WHERE start_year = ? AND status = 'closed'"));
+          s->setInt(1, year);
+          Rows r(s->executeQuery());
+          if (!r->next()) return std::optional<core::YearClosingRecord>();
+          record.orderNumber = r->getString(1).asStdString();
+          record.orderDate = r->getString(2).asStdString();
+          record.closedBy = r->getString(3).asStdString();
+          record.closedAt = r->getString(4).asStdString();
+        }
+        Statement s(c.prepareStatement(
+            "SELECT CONCAT(f.grade, f.letter), p.id, p.surname, p.first_name, p.patronymic, o.outcome, "
+            "COALESCE(CONCAT(t.grade, t.letter), '') FROM year_closing_outcomes o JOIN classes f ON f.id = o.class_id "
+            "JOIN people p ON p.id = o.student_id LEFT JOIN classes t ON t.id = o.to_class_id "
+            "WHERE f.academic_year = ? ORDER BY f.grade, f.letter, p.surname, p.first_name, p.patronymic, p.id"));
+        s->setInt(1, year);
+        Rows r(s->executeQuery());
+        while (r->next())
+          record.lines.push_back(core::YearClosingRecord::Line{
+              r->getString(1).asStdString(),
+              core::StudentRef{r->getUInt64(2), r->getString(3).asStdString(), r->getString(4).asStdString(),
+                               r->getString(5).asStdString()},
+              r->getString(6).asStdString(), r->getString(7).asStdString()});
+        return std::optional<core::YearClosingRecord>(std::move(record));
+      });
+}
+
 }  // namespace parta::storage

@@ -15,6 +15,7 @@ class MariaDbYearClosingRepository final : public core::YearClosingRepository {
   core::Result<void> applyClosing(const core::YearClosingPlan& plan, std::string_view actor, core::TimePoint at,
                                   const core::AuditRecord& audit) override;
   core::Result<void> appendAudit(const core::AuditRecord& record) override;
+  core::Result<std::optional<core::YearClosingRecord>> closingRecord(int year) override;
 
  private:
   ConnectionPool& pool_;

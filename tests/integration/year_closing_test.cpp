@@ -234,6 +234,22 @@ class YearClosingTest : public CppUnit::TestFixture {
                                      std::to_string(graduates - 1) + "\nkept_back\t1\n"),
                          sql("SELECT outcome, COUNT(*) FROM year_closing_outcomes GROUP BY outcome ORDER BY outcome"));
 
+    // How the year was closed stays readable: the order and every student's outcome.
+    auto record = as("principal").get("/api/v1/years/2026/closing");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(record.body, 200u, record.status);
+    CPPUNIT_ASSERT(contains(record.body, R"("closedBy":"coordinator")"));
+    CPPUNIT_ASSERT(contains(record.body, R"("order":{"date":"2027-05-28","number":"45-о/Ё"})"));
+    const auto kept =
+        sql("SELECT CONCAT(grade, letter) FROM classes WHERE id = (SELECT class_id FROM "
+            "year_closing_outcomes WHERE student_id = " +
+            back + ")");
+    CPPUNIT_ASSERT(contains(record.body, "\"outcome\":\"kept_back\",\"student\":{\"firstName\""));
+    CPPUNIT_ASSERT(contains(record.body, "\"id\":" + back + ",\"patronymic\""));
+    CPPUNIT_ASSERT(contains(record.body, "\"toClass\":\"" + kept.substr(0, kept.size() - 1) + "\""));
+    CPPUNIT_ASSERT(contains(record.body, "\"id\":" + graduate + ","));
+    CPPUNIT_ASSERT_EQUAL(403u, as("teacher").get("/api/v1/years/2026/closing").status);
+    CPPUNIT_ASSERT_EQUAL(404u, as("principal").get("/api/v1/years/2027/closing").status);
+
     // The book has a graduation with the order for every graduate.
     auto book = as("secretary").get("/api/v1/movements?kind=graduation&limit=5000");
     CPPUNIT_ASSERT_EQUAL(200u, book.status);

@@ -86,6 +86,13 @@ class FakeYears final : public YearClosingRepository {
     audits.push_back(r);
     return {};
   }
+  Result<std::optional<YearClosingRecord>> closingRecord(int year) override {
+    if (year != 2025) return std::optional<YearClosingRecord>();
+    YearClosingRecord r;
+    r.year = year;
+    r.lines.push_back({"11А", kid(7, "Ёршова", "Анна"), "graduated", ""});
+    return std::optional<YearClosingRecord>(r);
+  }
   YearSnapshot snap = school();
   int snapshots = 0;
   std::optional<YearClosingPlan> applied;
@@ -110,6 +117,7 @@ class YearClosingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(finalGradesAreAnInput);
   CPPUNIT_TEST(onlyTheCoordinatorCloses);
   CPPUNIT_TEST(applyIsWhatThePreviewShowed);
+  CPPUNIT_TEST(closedYearIsReadByThoseWhoPreview);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -312,6 +320,20 @@ class YearClosingTest : public CppUnit::TestFixture {
                          audit.detail);  // counts, never names
     r.orderDate = "31.02.2027";
     CPPUNIT_ASSERT(message(service.close(who({"coordinator"}), r)).rfind("order.date:", 0) == 0);
+  }
+
+  void closedYearIsReadByThoseWhoPreview() {
+    FakeYears repo;
+    test::FakeClock clock;
+    YearClosingService service(repo, clock);
+    CPPUNIT_ASSERT(service.record(who({"teacher"}), 2025).error().code == ErrorCode::permission_denied);
+    CPPUNIT_ASSERT(repo.audits.empty());
+    auto open = service.record(who({"principal"}), 2026);
+    CPPUNIT_ASSERT(open.error().code == ErrorCode::not_found);
+    CPPUNIT_ASSERT_EQUAL(std::string("year: the school year 2026/2027 is not closed"), open.error().message);
+    auto closed = service.record(who({"secretary"}), 2025);
+    CPPUNIT_ASSERT_EQUAL(std::string("Ёршова"), closed->lines.at(0).student.surname);
+    CPPUNIT_ASSERT_EQUAL(std::string("year.read"), repo.audits.back().action);
   }
 
   void applyIsWhatThePreviewShowed() {
