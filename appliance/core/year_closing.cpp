@@ -108,8 +108,16 @@ Result<YearClosingPlan> planYearClosing(const YearSnapshot& snap, const YearClos
 
   // Where every student is now.
   std::map<PersonId, const YearClass*> classOf;
-  for (const auto& c : snap.classes)
-    for (const auto& s : c.members) classOf.emplace(s.id, &c);
+  for (const auto& c : snap.classes) {
+    for (const auto& s : c.members) {
+      auto [at, fresh] = classOf.emplace(s.id, &c);
+      // The register should never hold this; promoting twice would be worse.
+      if (!fresh)
+        return precondition("student " + std::to_string(s.id) + " is in two classes of " + yearName(year) + " (" +
+                            std::to_string(at->second->grade) + at->second->letter + ", " + std::to_string(c.grade) +
+                            c.letter + "); correct the register first");
+    }
+  }
 
   std::map<PersonId, Decision> decisions;
   for (std::size_t i = 0; i < request.staysBack.size(); ++i) {

@@ -224,6 +224,10 @@ class YearClosingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(busy.error().code == ErrorCode::failed_precondition);
     CPPUNIT_ASSERT(busy.error().message.find("2027/2028 already has 2 classes") != std::string::npos);
     snap = school();
+    snap.classes[2].members.push_back(kid(50, "Ёлкина-Петрова", "Алёна"));  // in 5А and in 9А
+    CPPUNIT_ASSERT_EQUAL(std::string("student 50 is in two classes of 2026/2027 (5А, 9А); correct the register first"),
+                         message(planYearClosing(snap, order())));
+    snap = school();
     snap.nextStatus = YearStatus::open;  // set up ahead (its calendar), still without classes: fine
     auto ahead = planYearClosing(snap, order());
     CPPUNIT_ASSERT(ahead.ok());
