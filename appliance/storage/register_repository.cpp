@@ -443,10 +443,9 @@ core::Result<std::uint64_t> MariaDbRegisterRepository::applyMovement(core::Perso
     if (effect.joinClass) {
       // The class row is locked so two admissions cannot both take its last place.
       Statement cls(c.prepareStatement(
-          "SELECT capacity, (SELECT COUNT(*) FROM class_members WHERE class_id = c.id), EXISTS(SELECT 1 FROM "
-          "academic_years y WHERE y.start_year = c.academic_year AND y.status = 'closed') FROM classes c WHERE c.id = "
-          "? "
-          "FOR UPDATE"));
+          "SELECT capacity, (SELECT COUNT(*) FROM class_members WHERE class_id = c.id), "
+          "EXISTS(SELECT 1 FROM academic_years y WHERE y.start_year = c.academic_year AND y.status = 'closed') "
+          "FROM classes c WHERE c.id = ? FOR UPDATE"));
       cls->setUInt64(1, *effect.joinClass);
       Rows r(cls->executeQuery());
       if (!r->next()) return core::makeError(ErrorCode::not_found, "no such class");
