@@ -74,6 +74,7 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
   });
   if (deps_.registry != nullptr) addRegisterRoutes();
   if (deps_.academic != nullptr) addAcademicRoutes();
+  if (deps_.yearClosing != nullptr) addYearClosingRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

@@ -16,6 +16,7 @@
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
 #include "appliance/core/session.hpp"
+#include "appliance/core/year_closing.hpp"
 #include "web/http.hpp"
 #include "web/metrics.hpp"
 #include "web/static_files.hpp"
@@ -45,6 +46,8 @@ struct AppDeps {
   core::RegisterService* registry = nullptr;  // school nodes only
   const core::RolePolicy* roles = nullptr;    // null: the default roles
   core::AcademicService* academic = nullptr;  // school nodes only
+  // Year closing (year_closing_handlers.cpp); school nodes only.
+  core::YearClosingService* yearClosing = nullptr;
 };
 
 class App {
@@ -122,6 +125,11 @@ class App {
   Response deleteAssignment(const Context& c);
   Response teacherLoad(const Context& c);
   Response checkPlan(const Context& c);
+  // Year closing (year_closing_handlers.cpp).
+  void addYearClosingRoutes();
+  Response previewYearClosing(const Context& c);
+  Response closeYear(const Context& c);
+  Response yearClosingRecord(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

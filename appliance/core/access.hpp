@@ -33,11 +33,13 @@ enum class Permission {
   read_audit,   // read and export the audit log
   keep_by_law,  // keeps consent-gated fields after consent is withdrawn
   // The academic structure (academic.hpp).
-  edit_academic,  // calendar, rooms, groups, curriculum, teaching assignments
-  read_academic,  // all of it, every teacher's load, the plan check
-  read_classes,   // the list of classes
-  read_own_load,  // one's own teaching load
-  read_calendar,  // the school calendar
+  edit_academic,         // calendar, rooms, groups, curriculum, teaching assignments
+  read_academic,         // all of it, every teacher's load, the plan check
+  read_classes,          // the list of classes
+  read_own_load,         // one's own teaching load
+  read_calendar,         // the school calendar
+  preview_year_closing,  // the year-closing plan and a closed year's record
+  close_year,            // apply the year closing
   count_
 };
 std::string_view toString(Permission permission);

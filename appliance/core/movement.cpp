@@ -5,6 +5,10 @@ namespace parta::core {
 namespace {
 Error invalid(std::string message) { return makeError(ErrorCode::invalid_argument, std::move(message)); }
 Error precondition(std::string message) { return makeError(ErrorCode::failed_precondition, std::move(message)); }
+std::string closedYear(const ClassInfo& c) {
+  return "class " + std::to_string(c.grade) + c.letter + " belongs to the closed school year " +
+         std::to_string(c.academicYear) + "/" + std::to_string(c.academicYear + 1);
+}
 }  // namespace
 
 std::string_view toString(MovementKind kind) {
@@ -47,6 +51,10 @@ Result<MovementEffect> checkMovement(const MovementRequest& r, const StudentStat
   if (r.orderDate > r.occurredOn && r.kind != MovementKind::graduation)
     return invalid("orderDate: the order cannot come after the movement it orders");
   const auto& current = state.currentClass;
+  // A closed year is read-only (year closing moved everyone out of it).
+  if (r.toClass && r.toClass->yearClosed) return invalid("toClass: " + closedYear(*r.toClass));
+  if (current && current->yearClosed && r.kind != MovementKind::admission)
+    return precondition("the student's " + closedYear(*current));
   switch (r.kind) {
     case MovementKind::admission: {
       if (current)
@@ -94,6 +102,11 @@ Result<MovementEffect> checkUndo(const MovementEntry& entry, const StudentState&
   if (entry.undone) return makeError(ErrorCode::conflict, "this entry is already undone");
   if (!state.lastEffective || state.lastEffective->id != entry.id)
     return precondition("undoes: only the student's latest entry can be undone; undo the later ones first");
+  if (restoredClass && restoredClass->yearClosed) return invalid("undoes: the " + closedYear(*restoredClass));
+  // Year closing moves students without an entry of their own: an entry of
+  // the closed year no longer describes where the student is.
+  if (entry.toClass && (!state.currentClass || state.currentClass->id != *entry.toClass))
+    return precondition("undoes: the student is no longer in the class this entry put them in");
   // Going back: leave the class the entry put the student in, rejoin the one
   // it took them out of.
   MovementEffect effect;

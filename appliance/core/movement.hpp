@@ -23,7 +23,8 @@ struct ClassInfo {
   int grade = 0;
   std::string letter;
   std::optional<int> capacity;
-  int members = 0;  // students in it now
+  int members = 0;          // students in it now
+  bool yearClosed = false;  // its school year is closed: read-only, no entry may touch it
 };
 
 struct MovementEntry {

@@ -26,6 +26,7 @@
 #include "appliance/storage/register_repository.hpp"
 #include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
+#include "appliance/storage/year_closing_repository.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
 #include "web/server.hpp"
@@ -190,9 +191,12 @@ int run(const core::Config& config) {
   core::RegisterService registry(registerRepository, clock, config.roles);
   storage::MariaDbAcademicRepository academicRepository(pool);
   core::AcademicService academic(academicRepository, clock, config.roles);
+  storage::MariaDbYearClosingRepository yearClosingRepository(pool);
+  core::YearClosingService yearClosing(yearClosingRepository, clock, {}, config.roles);
   const bool school = config.node.role == core::NodeRole::school;
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
-                            school ? &registry : nullptr, &config.roles, school ? &academic : nullptr});
+                            school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
+                            school ? &yearClosing : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

@@ -80,7 +80,8 @@ class Transaction {
 
 constexpr const char* kClassColumns =
     "c.id, c.academic_year, c.grade, c.letter, COALESCE(c.capacity, 0), c.capacity IS NOT NULL, "
-    "(SELECT COUNT(*) FROM class_members m2 WHERE m2.class_id = c.id)";
+    "(SELECT COUNT(*) FROM class_members m2 WHERE m2.class_id = c.id), "
+    "EXISTS(SELECT 1 FROM academic_years y WHERE y.start_year = c.academic_year AND y.status = 'closed')";
 
 core::ClassInfo readClass(sql::ResultSet& r) {
   core::ClassInfo c;
@@ -90,6 +91,7 @@ core::ClassInfo readClass(sql::ResultSet& r) {
   c.letter = r.getString(4).asStdString();
   if (r.getBoolean(6)) c.capacity = r.getInt(5);
   c.members = r.getInt(7);
+  c.yearClosed = r.getBoolean(8);
   return c;
 }
 
@@ -452,11 +454,15 @@ core::Result<std::uint64_t> MariaDbRegisterRepository::applyMovement(core::Perso
     if (effect.joinClass) {
       // The class row is locked so two admissions cannot both take its last place.
       Statement cls(c.prepareStatement(
-          "SELECT capacity, (SELECT COUNT(*) FROM class_members WHERE class_id = c.id) FROM classes c WHERE c.id = ? "
-          "FOR UPDATE"));
+          "SELECT capacity, (SELECT COUNT(*) FROM class_members WHERE class_id = c.id), "
+          "EXISTS(SELECT 1 FROM academic_years y WHERE y.start_year = c.academic_year AND y.status = 'closed') "
+          "FROM classes c WHERE c.id = ? FOR UPDATE"));
       cls->setUInt64(1, *effect.joinClass);
       Rows r(cls->executeQuery());
       if (!r->next()) return core::makeError(ErrorCode::not_found, "no such class");
+      // Year closing may have closed it since the core looked (it locks the class rows too).
+      if (r->getBoolean(3))
+        return core::makeError(ErrorCode::failed_precondition, "toClass: the class belongs to a closed school year");
       if (!r->isNull(1) && r->getInt(2) >= r->getInt(1))
         return core::makeError(ErrorCode::failed_precondition, "the class is full");
     }

@@ -88,6 +88,21 @@ objectClass: groupOfNames
 cn: teacher
 member: uid=bench,ou=people,ou=school,dc=bench,dc=test
 LDIF
+# Year closing is the coordinator's (a person of the generated school).
+cat >>"$work/tree.ldif" <<LDIF
+
+dn: uid=coordinator,ou=people,ou=school,dc=bench,dc=test
+objectClass: inetOrgPerson
+uid: coordinator
+cn: Коршунова Татьяна
+sn: Коршунова
+userPassword: $password
+
+dn: cn=coordinator,ou=groups,ou=school,dc=bench,dc=test
+objectClass: groupOfNames
+cn: coordinator
+member: uid=coordinator,ou=people,ou=school,dc=bench,dc=test
+LDIF
 "$dev/slapd.sh" add "$work/ldap" "$work/tree.ldif" >/dev/null
 
 cat >"$work/partad.conf" <<CONF
@@ -194,3 +209,29 @@ printf '\nlogin median ms: wrong password %s, unknown login %s, locked account (
   "$t_wrong" "$t_unknown" "$t_locked" "$t_ok"
 printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
   "$((idle_rss / 1024))" "$((load_rss / 1024))" "$((peak_rss / 1024))"
+
+# Year closing of the whole school, last because it changes the school: the
+# coordinator previews and then applies the closing of 2026/27 (every
+# student promoted or graduated, curriculum and assignments carried). Wall
+# time of each request as curl sees it, and partad's memory after.
+coord_login="$(curl -s -D "$work/coord.headers" -H 'Content-Type: application/json' --data-binary @- \
+  "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"coordinator\",\"password\":\"$password\"}")"
+coord_cookie="$(tr -d '\r' <"$work/coord.headers" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+coord_csrf="$(sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' <<<"$coord_login")"
+[ -n "$coord_cookie" ] && [ -n "$coord_csrf" ] || { echo "coordinator login failed" >&2; exit 1; }
+closing_body='{"order":{"number":"45-о","date":"2027-05-28"}}'
+closing() { # path -> "status seconds bytes"
+  curl -s -o "$work/closing.json" -w '%{http_code} %{time_total} %{size_download}\n' -X POST \
+    -H "Cookie: $coord_cookie" -H "X-CSRF-Token: $coord_csrf" -H 'Content-Type: application/json' \
+    --data-binary "$closing_body" "http://127.0.0.1:$partad_port$1"
+}
+read -r p_status p_time p_bytes < <(closing /api/v1/years/2026/closing/preview)
+[ "$p_status" = 200 ] || { echo "year-closing preview: HTTP $p_status $(cat "$work/closing.json")" >&2; exit 1; }
+p_totals="$(sed -n 's/.*"totals":\({[^}]*}\).*/\1/p' "$work/closing.json")"
+read -r a_status a_time a_bytes < <(closing /api/v1/years/2026/closing)
+[ "$a_status" = 200 ] || { echo "year closing: HTTP $a_status $(cat "$work/closing.json")" >&2; exit 1; }
+closed_rss="$(rss "$partad_pid")"; closed_peak="$(hwm "$partad_pid")"
+printf '\nyear closing of the whole school (%s):\n' "$p_totals"
+printf '%-28s %9.0f ms %8s KiB\n' "preview" "$(echo "$p_time * 1000" | bc -l)" "$((p_bytes / 1024))"
+printf '%-28s %9.0f ms %8s KiB\n' "apply (one transaction)" "$(echo "$a_time * 1000" | bc -l)" "$((a_bytes / 1024))"
+printf 'partad RSS after year closing %s MiB, peak %s MiB\n' "$((closed_rss / 1024))" "$((closed_peak / 1024))"

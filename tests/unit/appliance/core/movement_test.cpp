@@ -31,6 +31,7 @@ class MovementTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(leavingNeedsAStudentInTheSchool);
   CPPUNIT_TEST(graduationOnlyFromFinalGrades);
   CPPUNIT_TEST(undoReversesOnlyTheLatestEntry);
+  CPPUNIT_TEST(closedYearIsReadOnly);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -113,6 +114,35 @@ class MovementTest : public CppUnit::TestFixture {
     MovementEntry departure{6, MovementKind::departure, "2026-10-05", "2", "2026-10-01", 7, {}, "", "", {}, false};
     auto back = checkUndo(departure, StudentState{std::nullopt, departure}, cls(7, 5, "А", 25, 25));
     CPPUNIT_ASSERT(back.error().message == "the class the student came from is full");
+  }
+
+  // After year closing nothing may enter, leave or be undone into a class
+  // of the closed year.
+  void closedYearIsReadOnly() {
+    auto old = cls(7, 11, "А");
+    old.yearClosed = true;
+    auto into = checkMovement(request(MovementKind::admission, old), {});
+    CPPUNIT_ASSERT(into.error().code == ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT_EQUAL(std::string("toClass: class 11А belongs to the closed school year 2026/2027"),
+                         into.error().message);
+    auto out = checkMovement(request(MovementKind::departure), in(old));
+    CPPUNIT_ASSERT(out.error().code == ErrorCode::failed_precondition);
+    CPPUNIT_ASSERT(out.error().message.find("closed school year") != std::string::npos);
+    // Undoing a graduation of the closed year would bring the student back into it.
+    MovementEntry graduation{9, MovementKind::graduation, "2027-05-28", "45-о", "2027-05-28", 7, {}, "", "", {}, false};
+    auto back = checkUndo(graduation, StudentState{std::nullopt, graduation}, old);
+    CPPUNIT_ASSERT(back.error().code == ErrorCode::invalid_argument);
+    CPPUNIT_ASSERT_EQUAL(std::string("undoes: the class 11А belongs to the closed school year 2026/2027"),
+                         back.error().message);
+    // An admission of the closed year: the student has moved on with their class since.
+    MovementEntry admission{3, MovementKind::admission, "2026-10-05", "1", "2026-10-01", {}, 7, "", "", {}, false};
+    auto promoted = cls(20, 6, "А");
+    promoted.academicYear = 2027;
+    CPPUNIT_ASSERT(checkUndo(admission, StudentState{promoted, admission}, std::nullopt).error().code ==
+                   ErrorCode::failed_precondition);
+    // The same entries of an open year are fine.
+    CPPUNIT_ASSERT(checkMovement(request(MovementKind::admission, cls(7, 11, "А")), {}).ok());
+    CPPUNIT_ASSERT(checkUndo(admission, StudentState{cls(7, 5, "А"), admission}, std::nullopt).ok());
   }
 };
 

@@ -1,0 +1,370 @@
+#include "appliance/storage/year_closing_repository.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <variant>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "appliance/storage/sql_support.hpp"
+
+namespace parta::storage {
+
+namespace {
+
+using core::ErrorCode;
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
+using Row = std::vector<Value>;
+
+constexpr std::size_t kBatchRows = 250;
+
+std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
+
+// Rolls back and restores autocommit unless committed (as in
+// register_repository.cpp).
+class Transaction {
+ public:
+  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
+  ~Transaction() {
+    try {
+      if (!done_) c_.rollback();
+      c_.setAutoCommit(true);
+    } catch (const sql::SQLException&) {
+      // The connection is broken; the pool discards it.
+    }
+  }
+  void commit() {
+    c_.commit();
+    done_ = true;
+  }
+
+ private:
+  sql::Connection& c_;
+  bool done_ = false;
+};
+
+// INSERT of many rows per statement; the SQL text has only placeholders.
+void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows) {
+  std::string one = "(";
+  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
+  one += ")";
+  for (std::size_t start = 0; start < rows.size(); start += kBatchRows) {
+    const std::size_t n = std::min(kBatchRows, rows.size() - start);
+    std::string text = head + " VALUES ";
+    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
+    Statement s(c.prepareStatement(text));
+    unsigned index = 1;
+    for (std::size_t r = start; r < start + n; ++r) {
+      for (const auto& v : rows[r]) {
+        if (const auto* str = std::get_if<std::string>(&v)) {
+          s->setString(index++, *str);
+        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
+          s->setUInt64(index++, *num);
+        } else {
+          s->setNull(index++, sql::DataType::VARCHAR);
+        }
+      }
+    }
+    s->executeUpdate();
+  }
+}
+
+std::uint64_t u64(int v) { return static_cast<std::uint64_t>(v); }
+
+}  // namespace
+
+core::Result<core::YearSnapshot> MariaDbYearClosingRepository::snapshot(int year) {
+  return withConnection(pool_, "yearClosing.snapshot", [&](sql::Connection& c) -> core::Result<core::YearSnapshot> {
+    core::YearSnapshot snap;
+    snap.year = year;
+    {
+      Statement s(c.prepareStatement("SELECT start_year, status FROM academic_years WHERE start_year IN (?, ?)"));
+      s->setInt(1, year);
+      s->setInt(2, year + 1);
+      Rows r(s->executeQuery());
+      while (r->next()) {
+        const auto status =
+            r->getString(2).asStdString() == "closed" ? core::YearStatus::closed : core::YearStatus::open;
+        (r->getInt(1) == year ? snap.status : snap.nextStatus) = status;
+      }
+    }
+    {
+      Statement s(c.prepareStatement("SELECT COUNT(*) FROM classes WHERE academic_year = ?"));
+      s->setInt(1, year + 1);
+      Rows r(s->executeQuery());
+      r->next();
+      snap.nextYearClasses = r->getInt(1);
+    }
+    std::map<std::uint64_t, std::size_t> index;
+    {
+      Statement s(c.prepareStatement(
+          "SELECT c.id, c.grade, c.letter, c.shift, c.profile, COALESCE(c.class_teacher_id, 0), "
+          "COALESCE(CONCAT_WS(' ', t.surname, t.first_name, NULLIF(t.patronymic, '')), ''), COALESCE(c.capacity, 0), "
+          "c.capacity IS NOT NULL FROM classes c LEFT JOIN people t ON t.id = c.class_teacher_id "
+          "WHERE c.academic_year = ? ORDER BY c.grade, c.letter"));
+      s->setInt(1, year);
+      Rows r(s->executeQuery());
+      while (r->next()) {
+        core::YearClass k;
+        k.id = r->getUInt64(1);
+        k.grade = r->getInt(2);
+        k.letter = r->getString(3).asStdString();
+        k.shift = r->getInt(4);
+        k.profile = r->getString(5).asStdString();
+        if (const auto teacher = r->getUInt64(6); teacher != 0) k.classTeacher = teacher;
+        k.classTeacherName = r->getString(7).asStdString();
+        if (r->getBoolean(9)) k.capacity = r->getInt(8);
+        index[k.id] = snap.classes.size();
+        snap.classes.push_back(std::move(k));
+      }
+    }
+    {
+      Statement s(c.prepareStatement(
+          "SELECT cm.class_id, p.id, p.surname, p.first_name, p.patronymic FROM class_members cm "
+          "JOIN classes c ON c.id = cm.class_id JOIN people p ON p.id = cm.student_id WHERE c.academic_year = ? "
+          "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
+      s->setInt(1, year);
+      Rows r(s->executeQuery());
+      while (r->next())
+        snap.classes[index.at(r->getUInt64(1))].members.push_back(
+            core::StudentRef{r->getUInt64(2), r->getString(3).asStdString(), r->getString(4).asStdString(),
+                             r->getString(5).asStdString()});
+    }
+    {
+      Statement s(c.prepareStatement(
+          "SELECT academic_year, grade, profile, subject_code, period, CAST(hours_per_week AS CHAR) FROM curriculum "
+          "WHERE academic_year IN (?, ?) ORDER BY grade, profile, subject_code, period"));
+      s->setInt(1, year);
+      s->setInt(2, year + 1);
+      Rows r(s->executeQuery());
+      while (r->next()) {
+        core::CurriculumLine line{r->getInt(2), r->getString(3).asStdString(), r->getString(4).asStdString(),
+                                  r->getInt(5), r->getString(6).asStdString()};
+        if (r->getInt(1) == year)
+          snap.curriculum.push_back(std::move(line));
+        else
+          snap.nextCurriculum.emplace(line.grade, line.profile, line.subject, line.period);
+      }
+    }
+    {
+      Statement s(c.prepareStatement(
+          "SELECT t.class_id, t.subject_code, t.staff_id, CAST(t.hours_per_week AS CHAR), COALESCE(t.group_id, 0) "
+          "FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? ORDER BY t.id"));
+      s->setInt(1, year);
+      Rows r(s->executeQuery());
+      while (r->next()) {
+        core::TeachingAssignment a{r->getUInt64(1), r->getString(2).asStdString(), r->getUInt64(3),
+                                   r->getString(4).asStdString(), std::nullopt};
+        if (const auto group = r->getUInt64(5); group != 0) a.group = group;
+        snap.assignments.push_back(std::move(a));
+      }
+    }
+    return snap;
+  });
+}
+
+core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearClosingPlan& plan, std::string_view actor,
+                                                              core::TimePoint at, const core::AuditRecord& audit) {
+  return withConnection(pool_, "yearClosing.apply", [&](sql::Connection& c) -> core::Result<void> {
+    Transaction tx(c);
+    const std::string when = formatUtc(at);
+    const std::string who(actor);
+    // The year's row serialises closings; a second one waits here and then
+    // finds the year closed.
+    {
+      Statement s(c.prepareStatement("SELECT status FROM academic_years WHERE start_year = ? FOR UPDATE"));
+      s->setInt(1, plan.year);
+      Rows r(s->executeQuery());
+      if (!r->next())
+        return core::makeError(ErrorCode::not_found, "year: there is no school year " + yearName(plan.year));
+      if (r->getString(1).asStdString() != "open")
+        return core::makeError(ErrorCode::failed_precondition,
+                               "year: the school year " + yearName(plan.year) + " is closed already");
+    }
+    // The classes' rows too: a movement into one of them waits for us and
+    // then sees the year closed (register_repository.cpp, applyMovement).
+    {
+      Statement s(c.prepareStatement("SELECT id FROM classes WHERE academic_year = ? FOR UPDATE"));
+      s->setInt(1, plan.year);
+      Rows r(s->executeQuery());
+    }
+    {
+      Statement s(c.prepareStatement(
+          "SELECT cm.class_id, cm.student_id FROM class_members cm JOIN classes c ON c.id = cm.class_id "
+          "WHERE c.academic_year = ? FOR UPDATE"));
+      s->setInt(1, plan.year);
+      Rows r(s->executeQuery());
+      std::vector<std::pair<std::uint64_t, core::PersonId>> now, planned = plan.members;
+      while (r->next()) now.emplace_back(r->getUInt64(1), r->getUInt64(2));
+      std::sort(now.begin(), now.end());
+      std::sort(planned.begin(), planned.end());
+      if (now != planned)
+        return core::makeError(ErrorCode::conflict, "the classes of " + yearName(plan.year) +
+                                                        " changed since the plan was made; preview it again");
+    }
+    const int next = plan.nextYear;
+    if (plan.createNextYear) {
+      Statement s(c.prepareStatement("INSERT INTO academic_years (start_year, starts_on, ends_on) VALUES (?, ?, ?)"));
+      s->setInt(1, next);
+      s->setString(2, std::to_string(next) + "-09-01");
+      s->setString(3, std::to_string(next + 1) + "-08-31");
+      s->executeUpdate();
+    } else {
+      Statement s(c.prepareStatement("SELECT status FROM academic_years WHERE start_year = ? FOR UPDATE"));
+      s->setInt(1, next);
+      Rows r(s->executeQuery());
+      if (!r->next() || r->getString(1).asStdString() != "open")
+        return core::makeError(ErrorCode::conflict, "the school year " + yearName(next) + " changed; preview again");
+    }
+    {
+      Statement s(c.prepareStatement("SELECT COUNT(*) FROM classes WHERE academic_year = ?"));
+      s->setInt(1, next);
+      Rows r(s->executeQuery());
+      r->next();
+      if (r->getInt(1) != 0)
+        return core::makeError(ErrorCode::failed_precondition,
+                               "the school year " + yearName(next) + " already has classes; year closing creates them");
+    }
+
+    std::vector<Row> rows;
+    for (const auto& k : plan.classes)
+      rows.push_back(Row{u64(next), u64(k.grade), k.letter, u64(k.shift), k.profile,
+                         k.classTeacher ? Value(*k.classTeacher) : Value(nullptr),
+                         k.capacity ? Value(u64(*k.capacity)) : Value(nullptr)});
+    insertRows(c, "INSERT INTO classes (academic_year, grade, letter, shift, profile, class_teacher_id, capacity)", 7,
+               rows);
+    std::map<std::string, std::uint64_t> newId;
+    {
+      Statement s(c.prepareStatement("SELECT CONCAT(grade, letter), id FROM classes WHERE academic_year = ?"));
+      s->setInt(1, next);
+      Rows r(s->executeQuery());
+      while (r->next()) newId[r->getString(1).asStdString()] = r->getUInt64(2);
+    }
+
+    // Membership moves to the new year; the outcome per student stays with
+    // the old year's class.
+    std::map<core::PersonId, std::uint64_t> fromOf;
+    for (const auto& [cls, student] : plan.members) fromOf[student] = cls;
+    {
+      Statement s(c.prepareStatement(
+          "DELETE cm FROM class_members cm JOIN classes c ON c.id = cm.class_id WHERE c.academic_year = ?"));
+      s->setInt(1, plan.year);
+      s->executeUpdate();
+    }
+    std::vector<Row> members, outcomes;
+    for (const auto& k : plan.classes) {
+      const auto id = newId.at(k.name());
+      for (const auto* list : {&k.promoted, &k.repeating}) {
+        const std::string outcome = list == &k.promoted ? "promoted" : "kept_back";
+        for (const auto& s : *list) {
+          members.push_back(Row{id, s.id});
+          outcomes.push_back(Row{fromOf.at(s.id), s.id, outcome, id});
+        }
+      }
+    }
+    insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, members);
+
+    std::vector<Row> graduations;
+    for (const auto& g : plan.graduates) {
+      graduations.push_back(Row{g.student.id, std::string("graduation"), plan.orderDate, plan.orderNumber,
+                                plan.orderDate, g.fromClass, who, when});
+      outcomes.push_back(Row{g.fromClass, g.student.id, std::string("graduated"), nullptr});
+    }
+    insertRows(c,
+               "INSERT INTO movements (student_id, kind, occurred_on, order_number, order_date, from_class_id, "
+               "recorded_by, recorded_at)",
+               8, graduations);
+    insertRows(c, "INSERT INTO year_closing_outcomes (class_id, student_id, outcome, to_class_id)", 4, outcomes);
+
+    rows.clear();
+    for (const auto& l : plan.curriculum)
+      rows.push_back(Row{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
+    insertRows(c, "INSERT INTO curriculum (academic_year, grade, profile, subject_code, period, hours_per_week)", 6,
+               rows);
+    rows.clear();
+    for (const auto& a : plan.assignments) rows.push_back(Row{newId.at(a.toClassName), a.subject, a.staff, a.hours});
+    insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
+
+    {
+      Statement s(c.prepareStatement(
+          "UPDATE academic_years SET status = 'closed', closed_by = ?, closed_at = ?, closing_order_number = ?, "
+          "closing_order_date = ? WHERE start_year = ?"));
+      s->setString(1, who);
+      s->setString(2, when);
+      s->setString(3, plan.orderNumber);
+      s->setString(4, plan.orderDate);
+      s->setInt(5, plan.year);
+      s->executeUpdate();
+    }
+    // In the same transaction: no closing without its audit record.
+    {
+      Statement s(c.prepareStatement(
+          "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+      s->setString(1, formatUtc(audit.at));
+      s->setString(2, audit.actor);
+      s->setString(3, audit.action);
+      s->setString(4, audit.subjectType);
+      s->setUInt64(5, audit.subjectId);
+      s->setString(6, audit.detail.substr(0, 1000));
+      s->executeUpdate();
+    }
+    tx.commit();
+    return {};
+  });
+}
+
+core::Result<void> MariaDbYearClosingRepository::appendAudit(const core::AuditRecord& r) {
+  return withConnection(pool_, "yearClosing.audit", [&](sql::Connection& c) -> core::Result<void> {
+    Statement s(c.prepareStatement(
+        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+    s->setString(1, formatUtc(r.at));
+    s->setString(2, r.actor);
+    s->setString(3, r.action);
+    s->setString(4, r.subjectType);
+    s->setUInt64(5, r.subjectId);
+    s->setString(6, r.detail.substr(0, 1000));
+    s->executeUpdate();
+    return {};
+  });
+}
+
+core::Result<std::optional<core::YearClosingRecord>> MariaDbYearClosingRepository::closingRecord(int year) {
+  return withConnection(
+      pool_, "yearClosing.record", [&](sql::Connection& c) -> core::Result<std::optional<core::YearClosingRecord>> {
+        core::YearClosingRecord record;
+        record.year = year;
+        {
+          Statement s(c.prepareStatement(
+              "SELECT COALESCE(closing_order_number, ''), COALESCE(DATE_FORMAT(closing_order_date, '%Y-%m-%d'), ''), "
+              "COALESCE(closed_by, ''), COALESCE(DATE_FORMAT(closed_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM academic_years "
+              "WHERE start_year = ? AND status = 'closed'"));
+          s->setInt(1, year);
+          Rows r(s->executeQuery());
+          if (!r->next()) return std::optional<core::YearClosingRecord>();
+          record.orderNumber = r->getString(1).asStdString();
+          record.orderDate = r->getString(2).asStdString();
+          record.closedBy = r->getString(3).asStdString();
+          record.closedAt = r->getString(4).asStdString();
+        }
+        Statement s(c.prepareStatement(
+            "SELECT CONCAT(f.grade, f.letter), p.id, p.surname, p.first_name, p.patronymic, o.outcome, "
+            "COALESCE(CONCAT(t.grade, t.letter), '') FROM year_closing_outcomes o JOIN classes f ON f.id = o.class_id "
+            "JOIN people p ON p.id = o.student_id LEFT JOIN classes t ON t.id = o.to_class_id "
+            "WHERE f.academic_year = ? ORDER BY f.grade, f.letter, p.surname, p.first_name, p.patronymic, p.id"));
+        s->setInt(1, year);
+        Rows r(s->executeQuery());
+        while (r->next())
+          record.lines.push_back(core::YearClosingRecord::Line{
+              r->getString(1).asStdString(),
+              core::StudentRef{r->getUInt64(2), r->getString(3).asStdString(), r->getString(4).asStdString(),
+                               r->getString(5).asStdString()},
+              r->getString(6).asStdString(), r->getString(7).asStdString()});
+        return std::optional<core::YearClosingRecord>(std::move(record));
+      });
+}
+
+}  // namespace parta::storage
