@@ -73,6 +73,9 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
     return r;
   });
   if (deps_.registry != nullptr) addRegisterRoutes();
+  // The field catalogue: static data of the core, for any logged-in user.
+  add(Method::get, "/api/v1/fields", Access::session, Exec::inline_,
+      [this](const Context& c) { return fieldCatalogue(c); });
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

@@ -101,6 +101,9 @@ class App {
   Response recordMovement(const Context& c);
   Response movementBook(const Context& c);
 
+  // The field catalogue for the UI (fields_handlers.cpp).
+  Response fieldCatalogue(const Context& c) const;
+
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;
   std::vector<std::pair<std::vector<std::string>, std::vector<Route>>> patterns_;
