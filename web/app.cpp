@@ -75,6 +75,9 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
   if (deps_.registry != nullptr) addRegisterRoutes();
   if (deps_.academic != nullptr) addAcademicRoutes();
   if (deps_.yearClosing != nullptr) addYearClosingRoutes();
+  // The field catalogue: static data of the core, for any logged-in user.
+  add(Method::get, "/api/v1/fields", Access::session, Exec::inline_,
+      [this](const Context& c) { return fieldCatalogue(c); });
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

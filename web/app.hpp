@@ -130,6 +130,8 @@ class App {
   Response previewYearClosing(const Context& c);
   Response closeYear(const Context& c);
   Response yearClosingRecord(const Context& c);
+  // The field catalogue for the UI (fields_handlers.cpp).
+  Response fieldCatalogue(const Context& c) const;
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -62,6 +62,8 @@ std::string_view toString(FieldCategory category) {
   return "identity";
 }
 
+std::span<const FieldCategory> fieldCategories() { return kCategories; }
+
 std::optional<FieldCategory> fieldCategoryFrom(std::string_view name) {
   for (auto category : kCategories) {
     if (toString(category) == name) return category;
@@ -201,6 +203,57 @@ constexpr std::array kFields{
     FieldSpec{"workplace", T::text, C::employment, kParent, kConsent, "Место работы", "Workplace", kNoChoices, 300},
     FieldSpec{"position", T::text, C::employment, kParent, kConsent, "Должность", "Position", kNoChoices, 200},
 };
+
+// The card's columns, in the order the card shows them.
+constexpr std::array kCardColumns{
+    FieldSpec{"surname", T::name, C::identity, kEveryone, kByLaw, "Фамилия", "Surname", kNoChoices, 0},
+    FieldSpec{"first_name", T::name, C::identity, kEveryone, kByLaw, "Имя", "First name", kNoChoices, 0},
+    FieldSpec{"patronymic", T::name, C::identity, kEveryone, kByLaw, "Отчество", "Patronymic", kNoChoices, 0},
+    FieldSpec{"birth_date", T::date, C::identity, kEveryone, kByLaw, "Дата рождения", "Date of birth", kNoChoices, 0},
+    FieldSpec{"sex", T::sex, C::identity, kEveryone, kByLaw, "Пол", "Sex", kSexChoices, 0},
+};
+
+constexpr std::array<std::string_view, 2> kBooleanChoices{"true", "false"};
+
+constexpr std::array kChoiceLabels{
+    ChoiceLabel{"male", "мужской", "male"},
+    ChoiceLabel{"female", "женский", "female"},
+    ChoiceLabel{"first", "первая", "first"},
+    ChoiceLabel{"second", "вторая", "second"},
+    ChoiceLabel{"third", "третья", "third"},
+    ChoiceLabel{"birth_certificate", "свидетельство о рождении", "birth certificate"},
+    ChoiceLabel{"passport", "паспорт гражданина РФ", "Russian passport"},
+    ChoiceLabel{"foreign_birth_certificate", "свидетельство о рождении (иностранное)", "foreign birth certificate"},
+    ChoiceLabel{"foreign_passport", "паспорт иностранного гражданина", "foreign passport"},
+    ChoiceLabel{"residence_permit", "вид на жительство", "residence permit"},
+    ChoiceLabel{"other", "другой", "other"},
+    ChoiceLabel{"I", "I", "I"},
+    ChoiceLabel{"II", "II", "II"},
+    ChoiceLabel{"III", "III", "III"},
+    ChoiceLabel{"IV", "IV", "IV"},
+    ChoiceLabel{"V", "V", "V"},
+    ChoiceLabel{"main", "основная", "main"},
+    ChoiceLabel{"preparatory", "подготовительная", "preparatory"},
+    ChoiceLabel{"special", "специальная", "special"},
+    ChoiceLabel{"exempt", "освобождён", "exempt"},
+    ChoiceLabel{"married", "в браке", "married"},
+    ChoiceLabel{"single", "не в браке", "single"},
+    ChoiceLabel{"divorced", "в разводе", "divorced"},
+    ChoiceLabel{"widowed", "вдова / вдовец", "widowed"},
+    ChoiceLabel{"higher", "высшее", "higher"},
+    ChoiceLabel{"incomplete_higher", "неоконченное высшее", "incomplete higher"},
+    ChoiceLabel{"secondary_vocational", "среднее профессиональное", "secondary vocational"},
+    ChoiceLabel{"secondary_general", "среднее общее", "secondary general"},
+    ChoiceLabel{"basic_general", "основное общее", "basic general"},
+    ChoiceLabel{"primary_general", "начальное общее", "primary general"},
+    ChoiceLabel{"none", "нет", "none"},
+    ChoiceLabel{"administrative", "административно-управленческий", "administrative"},
+    ChoiceLabel{"teaching", "педагогический", "teaching"},
+    ChoiceLabel{"support", "учебно-вспомогательный", "teaching support"},
+    ChoiceLabel{"service", "обслуживающий", "service"},
+    ChoiceLabel{"true", "да", "yes"},
+    ChoiceLabel{"false", "нет", "no"},
+};
 // clang-format on
 
 Error invalidField(const FieldSpec& spec, std::string_view problem) {
@@ -286,6 +339,27 @@ std::span<const FieldSpec> personFields() { return kFields; }
 const FieldSpec* findField(std::string_view key) {
   const auto it = std::find_if(kFields.begin(), kFields.end(), [&](const FieldSpec& f) { return f.key == key; });
   return it == kFields.end() ? nullptr : &*it;
+}
+
+std::span<const FieldSpec> cardColumns() { return kCardColumns; }
+
+const ChoiceLabel* findChoiceLabel(std::string_view value) {
+  const auto it =
+      std::find_if(kChoiceLabels.begin(), kChoiceLabels.end(), [&](const ChoiceLabel& c) { return c.value == value; });
+  return it == kChoiceLabels.end() ? nullptr : &*it;
+}
+
+std::span<const std::string_view> choicesOf(const FieldSpec& spec) {
+  switch (spec.type) {
+    case FieldType::choice:
+      return spec.choices;
+    case FieldType::sex:
+      return spec.choices.empty() ? std::span<const std::string_view>(kSexChoices) : spec.choices;
+    case FieldType::boolean:
+      return kBooleanChoices;
+    default:
+      return {};
+  }
 }
 
 Result<std::string> validateFieldValue(const FieldSpec& spec, std::string_view value) {

@@ -32,7 +32,7 @@ constexpr unsigned kindBit(PersonKind kind) { return 1u << static_cast<unsigned>
 // Categories are what access rules and consent statements name, so each
 // groups data of similar sensitivity.
 enum class FieldCategory {
-  identity,    // who the person is: the core name, birth date and sex columns (none in this catalogue)
+  identity,    // who the person is: the card's name, birth date and sex columns (cardColumns(), not personFields())
   document,    // identity documents and state numbers: passport or birth certificate, SNILS, INN
   contact,     // how to reach the person: phones, e-mail
   address,     // residence and registration addresses
@@ -45,6 +45,8 @@ enum class FieldCategory {
 };
 std::string_view toString(FieldCategory category);
 std::optional<FieldCategory> fieldCategoryFrom(std::string_view name);
+// Every category, in the order a card groups its fields.
+std::span<const FieldCategory> fieldCategories();
 
 enum class FieldType { text, name, date, sex, snils, inn, phone, email, integer, boolean, choice };
 std::string_view toString(FieldType type);
@@ -68,6 +70,24 @@ struct FieldSpec {
 
 std::span<const FieldSpec> personFields();
 const FieldSpec* findField(std::string_view key);
+
+// The card's own columns (surname, first_name, patronymic: name; birth_date:
+// date; sex: sex), described like fields so the UI shows and edits them the
+// same way. Not in personFields(): they live in columns of their own, are
+// kept by law (no consent needed) and the register validates them itself.
+std::span<const FieldSpec> cardColumns();
+
+// How people read a stored choice value (of a choice or sex field, and
+// "true"/"false" of a boolean one). Values are unique across all the lists,
+// so one table serves every field; null for a value without labels.
+struct ChoiceLabel {
+  std::string_view value, labelRu, labelEn;
+};
+const ChoiceLabel* findChoiceLabel(std::string_view value);
+
+// The values a field offers: its choices, male/female for sex, true/false
+// for boolean; empty for the other types.
+std::span<const std::string_view> choicesOf(const FieldSpec& spec);
 
 // Canonical value, or invalid_argument "<key>: <problem>". Empty input (or
 // only whitespace) means "clear the field" and is returned as "".

@@ -458,6 +458,11 @@ async function main() {
   const { context, page } = await newPage({ width: 1366, height: 768 });
   await step('step 2: the class teacher signs in and opens "Реестр"/"Люди"', async () => {
     const who = await logIn(page, env.PARTA_EDITOR_LOGIN, env.PARTA_EDITOR_PASSWORD);
+    // The navigation follows the permissions from /me: edit_own_class reads cards but
+    // does not browse the register, keep the movement book or read the audit log.
+    await expectText(page, 'nav-registry', 'Люди', 'nav label without browse_register');
+    for (const id of ['nav-movements', 'nav-reports', 'nav-audit'])
+      assert(!(await page.getByTestId(id).count()), `the class teacher is offered ${id}`);
     await page.getByTestId('nav-registry').click();
     await waitUntil(() => new URL(page.url()).pathname === '/registry', () => `URL is ${page.url()}, expected /registry`);
     const title = await expectText(page, 'page-title', /\S/, 'registry page title');

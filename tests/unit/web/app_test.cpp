@@ -5,6 +5,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "appliance/core/person_fields.hpp"
 #include "tests/support/fakes.hpp"
 
 namespace parta::web {
@@ -38,6 +39,9 @@ class AppTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(fullQueueIs503);
   CPPUNIT_TEST(securityHeadersOnEveryResponse);
   CPPUNIT_TEST(metricsCountRequests);
+  CPPUNIT_TEST(fieldCatalogueNeedsSession);
+  CPPUNIT_TEST(fieldCatalogueDescribesEveryField);
+  CPPUNIT_TEST(fieldCatalogueIsCacheable);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -269,6 +273,73 @@ class AppTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.body.find(R"(parta_http_requests_total{route="/api/v1/me",method="GET",status="401"} 2)") !=
                    std::string::npos);
     CPPUNIT_ASSERT(r.body.find("parta_http_request_duration_seconds_bucket") != std::string::npos);
+  }
+
+  // The field catalogue (GET /api/v1/fields): the UI's one source of labels,
+  // types, choices and consent flags.
+  Response getFields(const std::string& cookie, const std::string& ifNoneMatch = {}) {
+    auto r = req(Method::get, "/api/v1/fields");
+    r.headers.emplace_back("cookie", cookie);
+    if (!ifNoneMatch.empty()) r.headers.emplace_back("if-none-match", ifNoneMatch);
+    return call(std::move(r));
+  }
+
+  void fieldCatalogueNeedsSession() {
+    auto r = call(req(Method::get, "/api/v1/fields"));
+    CPPUNIT_ASSERT_EQUAL(401u, r.status);
+    CPPUNIT_ASSERT(r.body.find("СНИЛС") == std::string::npos);
+  }
+
+  void fieldCatalogueDescribesEveryField() {
+    auto r = getFields(login().first);  // a teacher: any logged-in user may read it
+    CPPUNIT_ASSERT_EQUAL(200u, r.status);
+    const auto has = [&](const std::string& part) {
+      CPPUNIT_ASSERT_MESSAGE(part, r.body.find(part) != std::string::npos);
+    };
+    // Categories in the card's order, with the ones only some roles may read marked.
+    has(R"({"categories":[{"key":"identity","sensitive":false},{"key":"document","sensitive":false},)");
+    has(R"({"key":"health","sensitive":true},{"key":"social","sensitive":true},)");
+    // A field needing consent, whole.
+    has(R"j({"category":"document","column":false,"key":"snils","kinds":["student","staff"],)j"
+        R"j("label":{"en":"SNILS (insurance number)","ru":"СНИЛС"},"needsConsent":true,"type":"snils"})j");
+    // Kept by law: no consent needed.
+    has(R"("key":"enrolment_date","kinds":["student"],"label":{"en":"Enrolment date","ru":"Дата зачисления"},)"
+        R"("needsConsent":false,"type":"date"})");
+    // The card's own columns come first, so the UI edits them like fields.
+    has(R"(,"fields":[{"category":"identity","column":true,"key":"surname","kinds":["student","staff","parent"],)"
+        R"("label":{"en":"Surname","ru":"Фамилия"},"needsConsent":false,"type":"name"})");
+    has(R"("choices":[{"label":{"en":"male","ru":"мужской"},"value":"male"},)"
+        R"({"label":{"en":"female","ru":"женский"},"value":"female"}])");
+    // Choices carry their labels (with Ё), booleans their yes/no, long text is multi-line.
+    has(R"({"label":{"en":"exempt","ru":"освобождён"},"value":"exempt"}])");
+    has(R"("choices":[{"label":{"en":"yes","ru":"да"},"value":"true"},{"label":{"en":"no","ru":"нет"},"value":"false"}])");
+    has(R"("key":"deviant_behaviour","kinds":["student"],"label":{"en":"Deviant behaviour","ru":"Девиантное поведение"},)"
+        R"("maxLength":1000,"multiLine":true,"needsConsent":true,"type":"text"})");
+    has(R"("key":"personal_file_number",)");
+    has(R"("maxLength":20,"multiLine":false,"needsConsent":false,"type":"text"})");
+    // Every catalogue field and column is there, exactly once.
+    for (const auto& f : core::personFields()) {
+      const std::string key = "\"key\":\"" + std::string(f.key) + "\"";
+      CPPUNIT_ASSERT_MESSAGE(key, r.body.find(key) != std::string::npos);
+      CPPUNIT_ASSERT_MESSAGE(key, r.body.find(key) == r.body.rfind(key));
+    }
+  }
+
+  void fieldCatalogueIsCacheable() {
+    const auto cookie = login().first;
+    auto r = getFields(cookie);
+    CPPUNIT_ASSERT_EQUAL(200u, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("private, max-age=3600"), header(r, "Cache-Control"));
+    const auto etag = header(r, "ETag");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{18}, etag.size());
+    CPPUNIT_ASSERT_EQUAL('"', etag.front());
+    // The same catalogue, the same tag; a browser holding it gets 304 and no body.
+    CPPUNIT_ASSERT_EQUAL(etag, header(getFields(cookie), "ETag"));
+    auto again = getFields(cookie, etag);
+    CPPUNIT_ASSERT_EQUAL(304u, again.status);
+    CPPUNIT_ASSERT(again.body.empty());
+    CPPUNIT_ASSERT_EQUAL(etag, header(again, "ETag"));
+    CPPUNIT_ASSERT_EQUAL(200u, getFields(cookie, "\"0000000000000000\"").status);
   }
 
  private:

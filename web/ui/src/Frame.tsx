@@ -4,13 +4,13 @@ import { LangSwitch, Logo } from './components';
 import { errorMessage } from './errors';
 import { useI18n } from './i18n';
 import { MePage, NotFoundPage, PlaceholderPage } from './pages';
-import { AuditPage, PersonPage, RegistryPage, isKeeper } from './registry';
+import { AuditPage, PersonPage, RegistryPage } from './registry';
 import { NewPersonPage } from './create';
 import { ReportsPage, WithoutConsentPage } from './consent';
 import { MovementBookPage } from './movements';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
-import { HOME_PATH, sectionFor, sectionsFor } from './roles';
+import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
 import { linkClick, navigate, usePath } from './router';
 
 /** The kind a new card starts with: the list's tab it was asked from (?kind=). */
@@ -27,7 +27,11 @@ interface Props {
 export function Frame({ session, onLoggedOut }: Props) {
   const { lang, t } = useI18n();
   const path = usePath();
-  const sections = sectionsFor(session.user.roles);
+  const sections = sectionsFor({
+    roles: session.user.roles,
+    permissions: session.user.permissions,
+    node: session.school.role,
+  });
   const current = sectionFor(sections, path);
   const [menuOpen, setMenuOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -88,10 +92,10 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'registry') {
     const sub = path.slice(current.path.length);
     const m = /^\/([1-9]\d{0,15})$/.exec(sub);
-    const roles = session.user.roles;
-    if (sub === '') page = <RegistryPage title={current.label} roles={roles} />;
-    else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} roles={roles} />;
-    else if (sub === '/new' && isKeeper(roles)) page = <NewPersonPage kind={newKind()} />;
+    const permissions = session.user.permissions;
+    if (sub === '') page = <RegistryPage title={current.label} permissions={permissions} />;
+    else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} permissions={permissions} />;
+    else if (sub === '/new' && isKeeper(permissions)) page = <NewPersonPage kind={newKind()} />;
     else page = <NotFoundPage />;
   } else if (current.id === 'audit') page = <AuditPage />;
   else if (current.id === 'movements') page = <MovementBookPage />;

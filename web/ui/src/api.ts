@@ -7,6 +7,8 @@ export interface User {
   id: string;
   name: string;
   roles: string[];
+  /** What the roles allow (a school may redefine roles): the UI decides by these, not by role names. */
+  permissions: string[];
 }
 
 export interface School {
@@ -56,7 +58,7 @@ function codeForStatus(status: number): string {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, cache: RequestCache = 'no-store'): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -70,7 +72,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
-      cache: 'no-store',
+      cache,
       signal: abort.signal,
     });
   } catch (e) {
@@ -107,6 +109,7 @@ function checkSession(s: Session): Session {
     throw new ApiError('internal', 200, 'unexpected session shape');
   }
   if (!Array.isArray(s.user.roles)) s.user.roles = [];
+  if (!Array.isArray(s.user.permissions)) s.user.permissions = [];
   setCsrfToken(typeof s.csrfToken === 'string' ? s.csrfToken : null);
   return s;
 }
@@ -126,6 +129,31 @@ export async function logout(): Promise<void> {
 }
 
 // ---------- the school register ----------
+
+/** GET /api/v1/fields: the register's field catalogue, defined in the core. */
+export interface FieldCatalogue {
+  categories: { key: string; sensitive: boolean }[];
+  fields: {
+    key: string;
+    label: { ru: string; en: string };
+    category: string;
+    kinds: string[];
+    needsConsent: boolean;
+    type: string;
+    column: boolean;
+    maxLength?: number;
+    multiLine?: boolean;
+    choices?: { value: string; label: { ru: string; en: string } }[];
+  }[];
+}
+
+/** Changes only with partad: the browser may keep it (Cache-Control, ETag). */
+export async function getFieldCatalogue(): Promise<FieldCatalogue> {
+  const c = await request<FieldCatalogue>('GET', '/fields', undefined, 'default');
+  if (!c || !Array.isArray(c.categories) || !Array.isArray(c.fields))
+    throw new ApiError('internal', 200, 'unexpected field catalogue shape');
+  return c;
+}
 
 export type PersonKind = 'student' | 'staff' | 'parent';
 

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, getMe, type Session } from './api';
 import { errorMessage } from './errors';
+import { loadFieldCatalogue } from './fields';
 import { applyLang, I18nContext, initialLang, translate, type Lang, type MessageKey } from './i18n';
 import './styles.css';
 
@@ -30,15 +31,18 @@ function App() {
     [lang],
   );
 
+  // The field catalogue comes with the session: the register's pages need it.
+  const enter = (session: Session) =>
+    loadFieldCatalogue().then(() => setState({ kind: 'signedIn', session }));
+
   const load = () => {
     setState({ kind: 'loading' });
-    getMe().then(
-      (session) => setState({ kind: 'signedIn', session }),
-      (error) => {
+    getMe()
+      .then(enter)
+      .catch((error) => {
         if (error instanceof ApiError && error.code === 'unauthenticated') setState({ kind: 'anonymous' });
         else setState({ kind: 'failed', error });
-      },
-    );
+      });
   };
 
   useEffect(load, []);
@@ -73,7 +77,7 @@ function App() {
       body = (
         <LoginPage
           notice={state.notice}
-          onLoggedIn={(session) => setState({ kind: 'signedIn', session })}
+          onLoggedIn={(session) => enter(session).catch((error) => setState({ kind: 'failed', error }))}
         />
       );
       break;

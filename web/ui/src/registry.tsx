@@ -14,6 +14,7 @@ import { translateDynamic, useI18n, type Lang, type MessageKey } from './i18n';
 import { ConsentPanel } from './consent';
 import { StudentMovements } from './movements';
 import { PageTitle } from './pages';
+import { isKeeper } from './roles';
 import { linkClick, navigate } from './router';
 
 const PAGE = 50;
@@ -52,12 +53,7 @@ export function PrintButton() {
 let lastKind: PersonKind = 'student';
 let lastQuery = '';
 
-/** Roles that keep the register: create cards, write the movement book. */
-export function isKeeper(roles: string[]): boolean {
-  return roles.includes('coordinator') || roles.includes('secretary');
-}
-
-export function RegistryPage({ title, roles }: { title: MessageKey; roles: string[] }) {
+export function RegistryPage({ title, permissions }: { title: MessageKey; permissions: string[] }) {
   const { lang, t } = useI18n();
   const [kind, setKind] = useState<PersonKind>(lastKind);
   const [text, setText] = useState(lastQuery);
@@ -122,7 +118,7 @@ export function RegistryPage({ title, roles }: { title: MessageKey; roles: strin
       <div class="title-row">
         <PageTitle text={t(title)} />
         <div class="title-actions no-print">
-          {isKeeper(roles) ? (
+          {isKeeper(permissions) ? (
             <a
               href={'/registry/new?kind=' + kind}
               class="btn btn-primary"
@@ -252,15 +248,15 @@ export function fieldProblem(key: string, code: string, detail: string): Message
   if (/check (digit|number)/.test(detail)) return 'fe.checksum';
   if (/longer than/.test(detail)) return 'fe.long';
   if (/single line/.test(detail)) return 'fe.line';
-  if (key === 'surname' || key === 'first_name' || key === 'patronymic') return 'fe.name';
   switch (fieldDef(key)?.type) {
+    case 'name': return 'fe.name';
     case 'date': return 'fe.date';
     case 'phone': return 'fe.phone';
     case 'snils': return 'fe.snils';
     case 'inn': return 'fe.inn';
     case 'email': return 'fe.email';
-    case 'int': return 'fe.int';
-    case 'choice': case 'bool': return 'fe.choice';
+    case 'integer': return 'fe.int';
+    case 'choice': case 'sex': case 'boolean': return 'fe.choice';
     default: return 'fe.invalid';
   }
 }
@@ -276,7 +272,10 @@ function groupKeys(keys: string[]): Groups {
   return groups;
 }
 
-const GROUP_ORDER: (Category | 'other')[] = [...CATEGORIES, 'other'];
+/** The catalogue's categories, then what it does not know. */
+function groupOrder(): (Category | 'other')[] {
+  return [...CATEGORIES, 'other'];
+}
 
 // A notice for the next card opened ("card created"), set before navigating to it.
 let pendingNotice: MessageKey | null = null;
@@ -286,7 +285,7 @@ export function setCardNotice(notice: MessageKey): void {
 
 type CardTab = 'card' | 'history' | 'movements';
 
-export function PersonPage({ id, roles }: { id: number; roles: string[] }) {
+export function PersonPage({ id, permissions }: { id: number; permissions: string[] }) {
   const { lang, t } = useI18n();
   const [card, setCard] = useState<PersonCard | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -421,10 +420,10 @@ export function PersonPage({ id, roles }: { id: number; roles: string[] }) {
 
   const p = card.person;
   const kindLabel = t(('reg.kindOne.' + p.kind) as MessageKey);
-  const keeper = isKeeper(roles);
-  // The movement book is read by its keepers and the principal (the server decides too).
+  const keeper = isKeeper(permissions);
+  // The movement book is read by those it is open to (the server decides too).
   const tabs: CardTab[] =
-    p.kind === 'student' && (keeper || roles.includes('principal')) ? ['card', 'history', 'movements'] : ['card', 'history'];
+    p.kind === 'student' && permissions.includes('read_movement_book') ? ['card', 'history', 'movements'] : ['card', 'history'];
   const tabLabel: Record<CardTab, MessageKey> = { card: 'card.tabCard', history: 'card.tabHistory', movements: 'mv.tab' };
 
   return (
@@ -557,7 +556,7 @@ function CardView({ card, lang }: { card: PersonCard; lang: Lang }) {
   const { t } = useI18n();
   const present = Object.keys(card.fields).filter((k) => card.fields[k] !== '');
   const groups = groupKeys(CORE_KEYS.filter((k) => valueOf(card, k) !== '').concat(present));
-  const shown = GROUP_ORDER.filter((g) => groups[g]?.length);
+  const shown = groupOrder().filter((g) => groups[g]?.length);
   return (
     <div class="cards card-sections">
       {shown.map((g) => (
@@ -617,7 +616,7 @@ function EditForm(props: EditProps) {
           {formError === 'fields' ? t('card.fixErrors') : errorMessage(lang, formError)}
         </div>
       ) : null}
-      {GROUP_ORDER.filter((g) => groups[g]?.length).map((g) => (
+      {groupOrder().filter((g) => groups[g]?.length).map((g) => (
         <fieldset class="card" key={g}>
           <legend class="card-title">{t(('cat.' + g) as MessageKey)}</legend>
           <div class="form-grid">
@@ -664,9 +663,10 @@ function FieldInput(props: {
     'data-testid': id,
   };
   const type = def?.type ?? 'text';
+  const wide = def?.multiLine === true;
   let control;
-  if (type === 'choice' || type === 'bool') {
-    const options = type === 'bool' ? ['true', 'false'] : def?.choices ?? [];
+  if (def?.choices) {
+    const options = def.choices;
     control = (
       <select {...common} value={value} onChange={(e) => props.onInput(e.currentTarget.value)}>
         <option value="">{t('card.notSet')}</option>
@@ -678,7 +678,7 @@ function FieldInput(props: {
         {value && !options.includes(value) ? <option value={value}>{value}</option> : null}
       </select>
     );
-  } else if (type === 'long') {
+  } else if (wide) {
     control = <textarea {...common} rows={3} value={value} onInput={(e) => props.onInput(e.currentTarget.value)} />;
   } else {
     const inputType = type === 'date' ? 'date' : type === 'phone' ? 'tel' : type === 'email' ? 'email' : 'text';
@@ -686,7 +686,7 @@ function FieldInput(props: {
       <input
         {...common}
         type={inputType}
-        inputMode={type === 'int' || type === 'snils' || type === 'inn' ? 'numeric' : undefined}
+        inputMode={type === 'integer' || type === 'snils' || type === 'inn' ? 'numeric' : undefined}
         autocomplete="off"
         value={value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
@@ -694,7 +694,7 @@ function FieldInput(props: {
     );
   }
   return (
-    <div class={type === 'long' ? 'field field-wide' : 'field'}>
+    <div class={wide ? 'field field-wide' : 'field'}>
       <label for={id}>{fieldLabel(lang, name)}</label>
       {control}
       <p id={'error-' + name} class="field-error" data-testid={'error-' + name} hidden={!error}>

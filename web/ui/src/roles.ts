@@ -1,4 +1,4 @@
-// Role codes (from the directory) → navigation sections and translated labels.
+// Navigation sections, offered by what the user's permissions allow, with translated labels.
 import type { MessageKey } from './i18n';
 
 export type SectionId =
@@ -31,32 +31,55 @@ const SECTIONS: Section[] = [
   { id: 'me', path: '/me', label: 'nav.me', ready: true },
 ];
 
-const BY_ROLE: Record<string, SectionId[]> = {
-  teacher: ['journal', 'schedule', 'registry'],
-  class_teacher: ['myClass', 'registry'],
-  student: ['diary', 'registry'],
-  parent: ['diary', 'registry'],
-  sysadmin: ['accounts', 'registry'],
-  coordinator: ['registry', 'movements', 'reports'],
-  secretary: ['registry', 'movements', 'reports'],
-  principal: ['registry', 'movements', 'reports', 'audit'],
+// Sections with real pages are offered by permission (GET /me sends what the
+// user's roles allow; a school may redefine its roles, so role names decide
+// nothing here). The server checks every request again.
+const CARD_READING = ['edit_all_cards', 'read_all_cards', 'read_all_cards_basic', 'read_taught', 'read_children', 'edit_own_class'];
+
+const BY_PERMISSION: Record<string, SectionId[]> = {
+  read_movement_book: ['movements'],
+  browse_register: ['reports'],
+  read_audit: ['audit'],
+};
+
+// Sections not built yet have no permissions yet: they stay keyed by role
+// names until they get their own.
+const PLANNED_BY_ROLE: Record<string, SectionId[]> = {
+  teacher: ['journal', 'schedule'],
+  class_teacher: ['myClass'],
+  student: ['diary'],
+  parent: ['diary'],
+  sysadmin: ['accounts'],
   analyst: ['summaryReports'],
   regional_admin: ['nodes', 'updates'],
 };
 
 export const HOME_PATH = '/me';
 
-/** Roles that keep the school register and see all of it ("Реестр"); others see only
- *  the people they are related to, under the name "Люди". Mirrors the server's rule. */
-const REGISTER_KEEPERS = ['coordinator', 'secretary', 'principal'];
+/** May create cards and write the movement book. */
+export function isKeeper(permissions: string[]): boolean {
+  return permissions.includes('keep_register');
+}
 
-/** Sections for a set of roles, in a fixed order, without repeats; "Who am I" always last. */
-export function sectionsFor(roles: string[]): Section[] {
+export interface Access {
+  roles: string[];
+  permissions: string[];
+  /** The node's role ("school", "municipal", "regional"): only a school keeps a register. */
+  node: string;
+}
+
+/** Sections for a user, in a fixed order, without repeats; "Who am I" always last.
+ *  The register is there on a school for everyone (at least their own card), under the
+ *  name "Реестр" for those who browse all of it and "Люди" for the rest. */
+export function sectionsFor({ roles, permissions, node }: Access): Section[] {
   const wanted = new Set<SectionId>(['me']);
-  for (const r of roles) for (const id of BY_ROLE[r] ?? []) wanted.add(id);
-  const keeper = roles.some((r) => REGISTER_KEEPERS.includes(r));
+  const readsCards = permissions.some((p) => CARD_READING.includes(p));
+  if (node === 'school' || readsCards) wanted.add('registry');
+  for (const p of permissions) for (const id of BY_PERMISSION[p] ?? []) wanted.add(id);
+  for (const r of roles) for (const id of PLANNED_BY_ROLE[r] ?? []) wanted.add(id);
+  const browses = permissions.includes('browse_register');
   return SECTIONS.filter((s) => wanted.has(s.id)).map((s) =>
-    s.id === 'registry' && !keeper ? { ...s, label: 'nav.people' } : s,
+    s.id === 'registry' && !browses ? { ...s, label: 'nav.people' } : s,
   );
 }
 

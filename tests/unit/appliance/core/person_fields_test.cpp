@@ -50,6 +50,8 @@ class PersonFieldsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(textIsLimitedAndSingleLineUnlessLong);
   CPPUNIT_TEST(integersAndBooleansAreCanonical);
   CPPUNIT_TEST(nameAndSexTypesDelegate);
+  CPPUNIT_TEST(cardColumnsAreDescribedLikeFields);
+  CPPUNIT_TEST(everyChoiceHasLabels);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -101,6 +103,45 @@ class PersonFieldsTest : public CppUnit::TestFixture {
     for (const char* key : {"surname", "first_name", "patronymic", "birth_date", "sex"}) {
       CPPUNIT_ASSERT_MESSAGE(key, findField(key) == nullptr);
     }
+  }
+
+  void cardColumnsAreDescribedLikeFields() {
+    std::vector<std::string_view> keys;
+    for (const auto& c : cardColumns()) {
+      keys.push_back(c.key);
+      CPPUNIT_ASSERT_MESSAGE(std::string(c.key), c.category == FieldCategory::identity);
+      CPPUNIT_ASSERT_MESSAGE(std::string(c.key), !c.needsConsent);
+      CPPUNIT_ASSERT_MESSAGE(std::string(c.key), !c.labelRu.empty() && !c.labelEn.empty());
+      for (auto kind : {PersonKind::student, PersonKind::staff, PersonKind::parent})
+        CPPUNIT_ASSERT_MESSAGE(std::string(c.key), c.appliesTo(kind));
+    }
+    CPPUNIT_ASSERT((keys == std::vector<std::string_view>{"surname", "first_name", "patronymic", "birth_date", "sex"}));
+    CPPUNIT_ASSERT(cardColumns()[0].type == FieldType::name);
+    CPPUNIT_ASSERT(cardColumns()[3].type == FieldType::date);
+    CPPUNIT_ASSERT(cardColumns()[4].type == FieldType::sex);
+    // Fields are never columns and the other way round.
+    for (const auto& f : personFields()) CPPUNIT_ASSERT(f.category != FieldCategory::identity);
+  }
+
+  void everyChoiceHasLabels() {
+    std::vector<const FieldSpec*> all;
+    for (const auto& f : personFields()) all.push_back(&f);
+    for (const auto& c : cardColumns()) all.push_back(&c);
+    for (const FieldSpec* f : all) {
+      const bool offersChoices =
+          f->type == FieldType::choice || f->type == FieldType::sex || f->type == FieldType::boolean;
+      CPPUNIT_ASSERT_MESSAGE(std::string(f->key), offersChoices == !choicesOf(*f).empty());
+      for (auto value : choicesOf(*f)) {
+        const ChoiceLabel* label = findChoiceLabel(value);
+        CPPUNIT_ASSERT_MESSAGE(std::string(f->key) + "=" + std::string(value), label != nullptr);
+        CPPUNIT_ASSERT(!label->labelRu.empty() && !label->labelEn.empty());
+        // What the UI offers, validation accepts.
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(f->key), std::string(value), valueOf(validateFieldValue(*f, value)));
+      }
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("освобождён"), std::string(findChoiceLabel("exempt")->labelRu));
+    CPPUNIT_ASSERT_EQUAL(std::string("нет"), std::string(findChoiceLabel("false")->labelRu));
+    CPPUNIT_ASSERT(findChoiceLabel("Exempt") == nullptr);
   }
 
   void everyCardFromTheSpecIsCovered() {
