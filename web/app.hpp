@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "appliance/core/config.hpp"
+#include "appliance/core/import.hpp"
 #include "appliance/core/log.hpp"
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
@@ -42,6 +43,7 @@ struct AppDeps {
   const StaticFiles* assets = nullptr;  // null: API only
   NodeInfo node;
   core::RegisterService* registry = nullptr;  // school nodes only
+  core::ImportService* imports = nullptr;     // school nodes only: import and export of the register
 };
 
 class App {
@@ -71,6 +73,7 @@ class App {
     Exec exec;
     Handler handler;
     std::size_t metric;
+    bool csvBody = false;  // accepts text/csv as well as application/json
   };
 
   // `path` may hold {name} segments: "/api/v1/people/{id}".
@@ -99,6 +102,12 @@ class App {
   Response createPerson(const Context& c);
   Response recordMovement(const Context& c);
   Response movementBook(const Context& c);
+
+  // Import and export of the register (import_handlers.cpp).
+  void addImportRoutes();
+  Response importPeople(const Context& c);
+  Response exportPeople(const Context& c);
+  Response exportOneRoster(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

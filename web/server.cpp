@@ -108,6 +108,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->onReadError(ec);
                               self->busy_ = true;
+                              // Imports carry a whole school's CSV: their own limit.
+                              const auto t = self->parser_->get().target();
+                              if (std::string_view(t.data(), t.size()).rfind("/api/v1/imports/", 0) == 0)
+                                self->parser_->body_limit(self->shared_.config.importBodyLimit);
                               self->readBody();
                             });
   }

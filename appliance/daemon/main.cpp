@@ -20,6 +20,7 @@
 #include "appliance/core/session.hpp"
 #include "appliance/core/system_time.hpp"
 #include "appliance/crypto/sodium.hpp"
+#include "appliance/storage/import_repository.hpp"
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
 #include "appliance/storage/register_repository.hpp"
@@ -187,8 +188,12 @@ int run(const core::Config& config) {
   // The register exists on school nodes only (hubs have no such tables).
   storage::MariaDbRegisterRepository registerRepository(pool);
   core::RegisterService registry(registerRepository, clock);
+  // Import and export of the register (school nodes only, like the register).
+  storage::MariaDbImportRepository importRepository(pool);
+  core::ImportService imports(importRepository, clock);
+  const bool school = config.node.role == core::NodeRole::school;
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
-                            config.node.role == core::NodeRole::school ? &registry : nullptr});
+                            school ? &registry : nullptr, school ? &imports : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });
