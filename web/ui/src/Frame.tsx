@@ -4,6 +4,7 @@ import { LangSwitch, Logo } from './components';
 import { errorMessage } from './errors';
 import { useI18n } from './i18n';
 import { MePage, NotFoundPage, PlaceholderPage } from './pages';
+import { ImportPage } from './imports';
 import { AuditPage, PersonPage, RegistryPage } from './registry';
 import { PrintStamp } from './print';
 import { HOME_PATH, sectionFor, sectionsFor } from './roles';
@@ -82,6 +83,7 @@ export function Frame({ session, onLoggedOut }: Props) {
     else if (m) page = <PersonPage key={m[1]} id={Number(m[1])} />;
     else page = <NotFoundPage />;
   } else if (current.id === 'audit') page = <AuditPage />;
+  else if (current.id === 'imports') page = <ImportPage />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

@@ -3,7 +3,8 @@ import type { MessageKey } from './i18n';
 
 export type SectionId =
   | 'journal' | 'schedule' | 'myClass' | 'diary' | 'accounts' | 'registry'
-  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me';
+  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me'
+  | 'imports';
 
 export interface Section {
   id: SectionId;
@@ -27,6 +28,7 @@ const SECTIONS: Section[] = [
   { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: false },
   { id: 'updates', path: '/updates', label: 'nav.updates', ready: false },
   { id: 'audit', path: '/audit', label: 'nav.audit', ready: true },
+  { id: 'imports', path: '/imports', label: 'nav.imports', ready: true },
   { id: 'me', path: '/me', label: 'nav.me', ready: true },
 ];
 
@@ -36,8 +38,8 @@ const BY_ROLE: Record<string, SectionId[]> = {
   student: ['diary', 'registry'],
   parent: ['diary', 'registry'],
   sysadmin: ['accounts', 'registry'],
-  coordinator: ['registry', 'reports'],
-  secretary: ['registry', 'reports'],
+  coordinator: ['registry', 'reports', 'imports'],
+  secretary: ['registry', 'reports', 'imports'],
   principal: ['registry', 'reports', 'audit'],
   analyst: ['summaryReports'],
   regional_admin: ['nodes', 'updates'],
