@@ -46,6 +46,7 @@ class ImportTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(onlyTheKeepersImportAndExport);
   CPPUNIT_TEST(exportReadsBackUnchanged);
   CPPUNIT_TEST(oneRosterBundleHasTheFilesAndRespectsConsent);
+  CPPUNIT_TEST(importHasItsOwnBodyLimit);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -258,6 +259,27 @@ class ImportTest : public CppUnit::TestFixture {
                                        "enrollments.csv|sourcedId,status,dateLastModified,classSourcedId,"
                                        "schoolSourcedId,userSourcedId,role,primary,beginDate,endDate|2|"));
     CPPUNIT_ASSERT_EQUAL(1, count("SELECT COUNT(*) FROM audit_log WHERE action = 'export.oneroster'"));
+  }
+
+  // http.body_limit (1 MiB by default) holds for JSON; an import may be a
+  // whole school (http.import_body_limit, 16 MiB by default).
+  void importHasItsOwnBodyLimit() {
+    std::string csv = "kind,ref,surname,first_name,patronymic\r\n";
+    for (int i = 0; csv.size() <= 1536 * 1024; ++i)
+      csv += "student,S" + std::to_string(100000 + i) + ",Ёлкина-Петрова,Алёна-Мария,Константиновна\r\n";
+    auto r = upload("secretary", csv, true);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body.substr(0, 300), 200u, r.status);
+    auto body = json::parse(r.body);
+    CPPUNIT_ASSERT_EQUAL(0, body["summary"]["errors"].get<int>());
+    CPPUNIT_ASSERT(body["summary"]["create"].get<int>() > 15000);
+    HttpRequest big{"PATCH",
+                    "/api/v1/people/1",
+                    "{\"version\":1,\"fields\":{\"awards\":\"" + std::string(1536 * 1024, 'x') + "\"}}",
+                    {}};
+    big.headers.emplace_back("Content-Type", "application/json");
+    big.headers.emplace_back("Cookie", as("secretary").cookie());
+    big.headers.emplace_back("X-CSRF-Token", as("secretary").csrf());
+    CPPUNIT_ASSERT_EQUAL(413u, httpRequest(partad_->port(), big).status);
   }
 
  private:
