@@ -98,6 +98,8 @@ class RowPlanner {
     }
     row.kind = *kind;
     const RegisterPerson* current = nullptr;
+    if (!row.ref.empty() && row.ref.front() == '#' && existing_.find(row.ref) == existing_.end())
+      fail("ref", row.ref + " names no card of the register; a new person needs a ref of their own");
     if (auto it = existing_.find(row.ref); it != existing_.end()) {
       current = &it->second;
       row.id = current->id;
@@ -414,7 +416,6 @@ std::string exportPeopleCsv(const std::vector<RegisterPerson>& people) {
   std::string out = "\xEF\xBB\xBF";  // spreadsheet programs read the Cyrillic right with it
   appendCsvRecord(out, header, true);
   for (const auto& p : people) {
-    if (p.ref.empty()) continue;  // no stable key: cannot be matched on re-import
     std::vector<std::string> row{std::string(toString(p.kind)), p.ref};
     for (const auto& key : header) {
       if (key == "kind" || key == "ref") continue;

@@ -9,7 +9,9 @@
 // The file (UTF-8, RFC 4180, header row first; column order free):
 //   kind        student | staff | parent                         (required)
 //   ref         the stable key (people.external_ref), matched    (required)
-//               exactly; never a name. 1-64 characters, no spaces, ';' or ':'
+//               exactly; never a name. 1-64 characters, no spaces, ';' or ':'.
+//               "#<id>" names a card created without a key (the export
+//               writes it so); such a ref cannot create a card
 //   surname, first_name, patronymic, birth_date (YYYY-MM-DD or DD.MM.YYYY),
 //   sex (male | female)
 //   class       students: "5А", a class of the current school year. For a
@@ -50,7 +52,7 @@ namespace parta::core {
 // writes it.
 struct RegisterPerson {
   PersonId id = 0;
-  std::string ref;  // external_ref; empty for cards created without one
+  std::string ref;  // external_ref, or "#<id>" for a card created without one
   PersonKind kind = PersonKind::student;
   std::uint32_t version = 0;
   bool consent = false;                         // consent to processing personal data in force

@@ -32,6 +32,10 @@ std::string joinRefs(const std::vector<std::string>& refs) {
   return out;
 }
 
+// A person's sourcedId: their ref; "#<id>" (a card without a key) becomes
+// "person-<id>", since '#' has no place in an identifier.
+std::string sourcedId(const std::string& ref) { return ref.rfind('#', 0) == 0 ? "person-" + ref.substr(1) : ref; }
+
 std::string staffRole(const RegisterPerson& p) {
   const auto category = value(p, "staff_category");
   if (category == "administrative") return "administrator";
@@ -118,24 +122,25 @@ std::map<std::string, std::string> oneRosterFiles(const OneRosterSchool& school,
   std::map<std::string, std::vector<std::string>> agents;
   for (const auto& p : people)
     for (const auto& [child, relationship] : p.children) {
-      agents[p.ref].push_back(child);
-      agents[child].push_back(p.ref);
+      agents[p.ref].push_back(sourcedId(child));
+      agents[child].push_back(sourcedId(p.ref));
     }
   std::vector<Row> users, roles, enrollments, demographics;
   for (const auto& p : people) {
-    if (p.ref.empty()) continue;  // no stable key, no sourcedId
+    if (p.ref.empty()) continue;
+    const std::string id = sourcedId(p.ref);
     std::string grade;
     if (auto c = classes.byName.find(p.className); c != classes.byName.end()) grade = gradeCode(c->second.grade);
-    users.push_back({p.ref,
+    users.push_back({id,
                      "",
                      "",
                      "true",
-                     p.ref,
+                     id,
                      "",
                      value(p, "first_name"),
                      value(p, "surname"),
                      value(p, "patronymic"),
-                     p.ref,
+                     id,
                      p.consent ? value(p, "email") : "",
                      "",
                      p.consent ? value(p, "phone") : "",
@@ -152,13 +157,13 @@ std::map<std::string, std::string> oneRosterFiles(const OneRosterSchool& school,
     const std::string role = p.kind == PersonKind::student  ? "student"
                              : p.kind == PersonKind::parent ? "parent"
                                                             : staffRole(p);
-    roles.push_back({"role-" + p.ref, "", "", p.ref, "primary", role, "", "", org, ""});
+    roles.push_back({"role-" + id, "", "", id, "primary", role, "", "", org, ""});
     if (auto c = classId.find(p.className); c != classId.end())
       enrollments.push_back(
-          {"enrollment-" + c->second + "-" + p.ref, "", "", c->second, org, p.ref, "student", "false", "", ""});
+          {"enrollment-" + c->second + "-" + id, "", "", c->second, org, id, "student", "false", "", ""});
     if (p.consent)
       demographics.push_back(
-          {p.ref, "", "", value(p, "birth_date"), value(p, "sex"), "", "", "", "", "", "", "", "", "", "", ""});
+          {id, "", "", value(p, "birth_date"), value(p, "sex"), "", "", "", "", "", "", "", "", "", "", ""});
   }
   files["users.csv"] = table({"sourcedId",
                               "status",

@@ -91,7 +91,8 @@ int currentYear(sql::Connection& c) {
 std::vector<core::RegisterPerson> loadPeople(sql::Connection& c, const std::vector<std::string>* refs) {
   const int year = currentYear(c);
   const std::string columns =
-      "SELECT p.id, p.kind, COALESCE(p.external_ref, ''), p.version, p.surname, p.first_name, p.patronymic, "
+      "SELECT p.id, p.kind, COALESCE(p.external_ref, CONCAT('#', p.id)), p.version, p.surname, p.first_name, "
+      "p.patronymic, "
       "COALESCE(DATE_FORMAT(p.birth_date, '%Y-%m-%d'), ''), COALESCE(p.sex, ''), "
       "EXISTS(SELECT 1 FROM consents k WHERE k.person_id = p.id AND k.purpose = 'personal_data' AND "
       "k.withdrawn_on IS NULL), "
@@ -128,13 +129,32 @@ std::vector<core::RegisterPerson> loadPeople(sql::Connection& c, const std::vect
     s->setInt(1, year);
     read(*s);
   } else {
-    for (std::size_t start = 0; start < refs->size(); start += kBatch) {
-      const std::size_t n = std::min(kBatch, refs->size() - start);
+    // "#<id>" names a card created without an external key, by its id.
+    std::vector<std::string> external;
+    std::vector<std::uint64_t> byId;
+    for (const auto& ref : *refs) {
+      if (ref.size() > 1 && ref.front() == '#' && ref.find_first_not_of("0123456789", 1) == std::string::npos &&
+          ref.size() < 20)
+        byId.push_back(std::stoull(ref.substr(1)));
+      else
+        external.push_back(ref);
+    }
+    for (std::size_t start = 0; start < external.size(); start += kBatch) {
+      const std::size_t n = std::min(kBatch, external.size() - start);
       std::string in = "?";
       for (std::size_t i = 1; i < n; ++i) in += ",?";
       Statement s(c.prepareStatement(columns + " WHERE p.external_ref IN (" + in + ")"));
       s->setInt(1, year);
-      for (std::size_t i = 0; i < n; ++i) s->setString(static_cast<unsigned>(i + 2), (*refs)[start + i]);
+      for (std::size_t i = 0; i < n; ++i) s->setString(static_cast<unsigned>(i + 2), external[start + i]);
+      read(*s);
+    }
+    for (std::size_t start = 0; start < byId.size(); start += kBatch) {
+      const std::size_t n = std::min(kBatch, byId.size() - start);
+      std::string in = "?";
+      for (std::size_t i = 1; i < n; ++i) in += ",?";
+      Statement s(c.prepareStatement(columns + " WHERE p.external_ref IS NULL AND p.id IN (" + in + ")"));
+      s->setInt(1, year);
+      for (std::size_t i = 0; i < n; ++i) s->setUInt64(static_cast<unsigned>(i + 2), byId[start + i]);
       read(*s);
     }
   }
@@ -167,9 +187,11 @@ std::vector<core::RegisterPerson> loadPeople(sql::Connection& c, const std::vect
            auto it = at.find(r.getUInt64(1));
            if (it != at.end()) people[it->second].values[r.getString(2).asStdString()] = r.getString(3).asStdString();
          });
-  forIds(all ? "SELECT g.parent_id, COALESCE(c.external_ref, ''), g.relationship FROM guardianships g JOIN people c "
+  forIds(all ? "SELECT g.parent_id, COALESCE(c.external_ref, CONCAT('#', c.id)), g.relationship FROM guardianships g "
+               "JOIN people c "
                "ON c.id = g.child_id"
-             : "SELECT g.parent_id, COALESCE(c.external_ref, ''), g.relationship FROM guardianships g JOIN people c "
+             : "SELECT g.parent_id, COALESCE(c.external_ref, CONCAT('#', c.id)), g.relationship FROM guardianships g "
+               "JOIN people c "
                "ON c.id = g.child_id WHERE g.parent_id IN (%IDS%)",
          [&](sql::ResultSet& r) {
            auto it = at.find(r.getUInt64(1));

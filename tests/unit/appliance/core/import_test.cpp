@@ -97,6 +97,7 @@ class ImportTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(reportsLineAndFieldOfEveryBadValue);
   CPPUNIT_TEST(refsAreRequiredUniqueAndKeepTheirKind);
   CPPUNIT_TEST(unknownColumnIsNamed);
+  CPPUNIT_TEST(hashRefsNameCardsWithoutAKey);
   CPPUNIT_TEST(consentGatesNewValuesOnly);
   CPPUNIT_TEST(consentColumnsRecordConsentForTheRow);
   CPPUNIT_TEST(classMustExistAndNewStudentsNeedAnOrder);
@@ -159,6 +160,18 @@ class ImportTest : public CppUnit::TestFixture {
                                      "line 4, kind: expected student, staff or parent\n"
                                      "line 5, ref: no spaces, ';', ':' or ','\n"),
                          errorsOf(p));
+  }
+
+  void hashRefsNameCardsWithoutAKey() {
+    auto current = register_();
+    current["#42"] = person(42, "#42", PersonKind::parent, "Ёжикова-О'Нил", "Лилия");
+    auto records = readCsv("kind,ref,surname,first_name\nparent,#42,Ёжикова-О'Нил,Лилия\nparent,#43,Ёжикова,Ия\n");
+    auto p = planImport(*records, current, classes(), std::nullopt);
+    CPPUNIT_ASSERT(p.rows[0].action == ImportAction::unchanged);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("line 3, ref: #43 names no card of the register; a new person needs a ref of their "
+                    "own\n"),
+        errorsOf(p));
   }
 
   void unknownColumnIsNamed() {
