@@ -50,6 +50,8 @@ bool isJson(const Request& r) {
   return ct.rfind("application/json", 0) == 0;
 }
 
+bool isCsv(const Request& r) { return r.header("content-type").rfind("text/csv", 0) == 0; }
+
 std::string sessionCookie(std::string_view token, long long maxAge, bool secure) {
   std::string c(kSessionCookie);
   c += "=";
@@ -78,6 +80,7 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
   // The field catalogue: static data of the core, for any logged-in user.
   add(Method::get, "/api/v1/fields", Access::session, Exec::inline_,
       [this](const Context& c) { return fieldCatalogue(c); });
+  if (deps_.imports != nullptr) addImportRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }
@@ -189,8 +192,9 @@ void App::handle(Request request, Done done) {
 void App::dispatch(const Route& route, Request request, Done done) {
   if (changesState(request.method)) {
     if (!sameOrigin(request)) return done(errorResponse(403, "permission_denied", "cross-origin request refused"));
-    if (!request.body.empty() && !isJson(request))
-      return done(errorResponse(415, "unsupported_media_type", "the body must be application/json"));
+    if (!request.body.empty() && !isJson(request) && !(route.csvBody && isCsv(request)))
+      return done(errorResponse(415, "unsupported_media_type",
+                                route.csvBody ? "the body must be text/csv" : "the body must be application/json"));
   }
 
   std::string token;

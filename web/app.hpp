@@ -12,6 +12,7 @@
 
 #include "appliance/core/academic.hpp"
 #include "appliance/core/config.hpp"
+#include "appliance/core/import.hpp"
 #include "appliance/core/log.hpp"
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
@@ -48,6 +49,7 @@ struct AppDeps {
   core::AcademicService* academic = nullptr;  // school nodes only
   // Year closing (year_closing_handlers.cpp); school nodes only.
   core::YearClosingService* yearClosing = nullptr;
+  core::ImportService* imports = nullptr;  // school nodes only: import and export of the register
 };
 
 class App {
@@ -77,6 +79,7 @@ class App {
     Exec exec;
     Handler handler;
     std::size_t metric;
+    bool csvBody = false;  // accepts text/csv as well as application/json
   };
 
   // `path` may hold {name} segments: "/api/v1/people/{id}".
@@ -132,6 +135,11 @@ class App {
   Response yearClosingRecord(const Context& c);
   // The field catalogue for the UI (fields_handlers.cpp).
   Response fieldCatalogue(const Context& c) const;
+  // Import and export of the register (import_handlers.cpp).
+  void addImportRoutes();
+  Response importPeople(const Context& c);
+  Response exportPeople(const Context& c);
+  Response exportOneRoster(const Context& c);
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/core/csv.hpp"
 #include "web/app.hpp"
 
 namespace parta::web {
@@ -45,17 +46,7 @@ json summaryJson(const core::PersonSummary& p) {
               {"className", p.className}};
 }
 
-// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.
-// A leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it.
-std::string csvField(std::string_view v) {
-  std::string out;
-  if (!v.empty() && (v.front() == '=' || v.front() == '+' || v.front() == '-' || v.front() == '@')) out += '\'';
-  out += v;
-  if (out.find_first_of(",\"\r\n") == std::string::npos) return out;
-  std::string quoted = "\"";
-  for (char ch : out) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return quoted + "\"";
-}
+using core::csvField;  // RFC 4180 with the spreadsheet-formula guard (appliance/core/csv.hpp)
 
 std::string isoUtc(core::TimePoint t) {
   const auto secs = std::chrono::system_clock::to_time_t(t);

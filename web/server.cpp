@@ -1,5 +1,6 @@
 #include "web/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -99,7 +100,9 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     if (shared_.draining) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.config.headerLimit));
-    parser_->body_limit(shared_.config.bodyLimit);
+    // The larger of the two limits while the header is read (Beast checks
+    // Content-Length against it there); the route's own limit is set below.
+    parser_->body_limit(std::max(shared_.config.bodyLimit, shared_.config.importBodyLimit));
     // Between requests the connection may idle for the keep-alive timeout.
     beast::get_lowest_layer(stream_).expires_after(first_ ? shared_.config.readTimeout
                                                           : shared_.config.keepAliveTimeout);
@@ -108,8 +111,21 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->onReadError(ec);
                               self->busy_ = true;
-                              self->readBody();
+                              self->applyBodyLimit();
                             });
+  }
+
+  // Imports carry a whole school's CSV: http.import_body_limit; every other
+  // route http.body_limit. A declared length over it is refused before the
+  // body is read; the parser enforces it for chunked bodies.
+  void applyBodyLimit() {
+    const auto t = parser_->get().target();
+    const bool import = std::string_view(t.data(), t.size()).rfind("/api/v1/imports/", 0) == 0;
+    const auto limit = import ? shared_.config.importBodyLimit : shared_.config.bodyLimit;
+    parser_->body_limit(limit);
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return onReadError(http::error::body_limit);
+    readBody();
   }
 
   void readBody() {

@@ -8,11 +8,10 @@ namespace parta::core {
 namespace {
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(Permission::count_)> kNames{
-    "edit_all_cards",       "read_all_cards", "read_all_cards_basic", "edit_own_class",
-    "read_taught",          "read_children",  "browse_register",      "keep_register",
-    "read_movement_book",   "read_audit",     "keep_by_law",          "edit_academic",
-    "read_academic",        "read_classes",   "read_own_load",        "read_calendar",
-    "preview_year_closing", "close_year"};
+    "edit_all_cards", "read_all_cards",       "read_all_cards_basic", "edit_own_class",     "read_taught",
+    "read_children",  "browse_register",      "keep_register",        "read_movement_book", "read_audit",
+    "keep_by_law",    "edit_academic",        "read_academic",        "read_classes",       "read_own_load",
+    "read_calendar",  "preview_year_closing", "close_year",           "import_people",      "export_register"};
 
 CardAccess merge(CardAccess a, CardAccess b) {
   return CardAccess{a.read || b.read, a.sensitive || b.sensitive, a.edit || b.edit};
@@ -34,13 +33,13 @@ RolePolicy makeDefaults() {
   const std::pair<const char*, const char*> roles[] = {
       {"coordinator",
        "edit_all_cards, browse_register, keep_register, read_movement_book, keep_by_law, edit_academic, "
-       "read_academic, read_classes, read_calendar, preview_year_closing, close_year"},
+       "read_academic, read_classes, read_calendar, preview_year_closing, close_year, import_people, export_register"},
       {"secretary",
        "edit_all_cards, browse_register, keep_register, read_movement_book, keep_by_law, edit_academic, "
-       "read_academic, read_classes, read_calendar, preview_year_closing"},
+       "read_academic, read_classes, read_calendar, preview_year_closing, import_people, export_register"},
       {"principal",
        "read_all_cards, browse_register, read_movement_book, read_audit, keep_by_law, read_academic, read_classes, "
-       "read_calendar, preview_year_closing"},
+       "read_calendar, preview_year_closing, export_register"},
       {"class_teacher", "edit_own_class, read_classes, read_own_load, read_calendar"},
       {"teacher", "read_taught, read_classes, read_own_load, read_calendar"},
       {"parent", "read_children, read_calendar"},

@@ -40,6 +40,8 @@ enum class Permission {
   read_calendar,         // the school calendar
   preview_year_closing,  // the year-closing plan and a closed year's record
   close_year,            // apply the year closing
+  import_people,         // CSV import of students, staff and parents
+  export_register,       // the register as CSV and OneRoster
   count_
 };
 std::string_view toString(Permission permission);

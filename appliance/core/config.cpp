@@ -167,6 +167,7 @@ std::map<std::string, Field> fields(Config& c) {
       {"http.tls_private_key", text(&c.http.tlsPrivateKey)},
       {"http.io_threads", count(&c.http.ioThreads, 1, 64)},
       {"http.body_limit", size(&c.http.bodyLimit, 1024, 64 * 1024 * 1024)},
+      {"http.import_body_limit", size(&c.http.importBodyLimit, 1024, 256 * 1024 * 1024)},
       {"http.header_limit", size(&c.http.headerLimit, 1024, 1024 * 1024)},
       {"http.read_timeout", duration(&c.http.readTimeout, 100ms, 600s)},
       {"http.keep_alive_timeout", duration(&c.http.keepAliveTimeout, 100ms, 3600s)},

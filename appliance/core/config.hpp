@@ -40,6 +40,9 @@ struct Config {
     std::string tlsPrivateKey;
     std::size_t ioThreads = 2;
     std::size_t bodyLimit = 1024 * 1024;
+    // Bodies of /api/v1/imports/…: a whole school's people as CSV (2,700
+    // people are about 1 MiB).
+    std::size_t importBodyLimit = 16 * 1024 * 1024;
     std::size_t headerLimit = 16 * 1024;
     Millis readTimeout{30'000};
     Millis keepAliveTimeout{60'000};

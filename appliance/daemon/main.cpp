@@ -21,6 +21,7 @@
 #include "appliance/core/system_time.hpp"
 #include "appliance/crypto/sodium.hpp"
 #include "appliance/storage/academic_repository.hpp"
+#include "appliance/storage/import_repository.hpp"
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
 #include "appliance/storage/register_repository.hpp"
@@ -193,10 +194,12 @@ int run(const core::Config& config) {
   core::AcademicService academic(academicRepository, clock, config.roles);
   storage::MariaDbYearClosingRepository yearClosingRepository(pool);
   core::YearClosingService yearClosing(yearClosingRepository, clock, {}, config.roles);
+  storage::MariaDbImportRepository importRepository(pool);
+  core::ImportService imports(importRepository, clock, config.roles);
   const bool school = config.node.role == core::NodeRole::school;
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
-                            school ? &yearClosing : nullptr});
+                            school ? &yearClosing : nullptr, school ? &imports : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

@@ -197,6 +197,50 @@ done
 t_wrong="$(median <"$work/t-wrong")"; t_unknown="$(median <"$work/t-unknown")"
 t_locked="$(median <"$work/t-locked")"; t_ok="$(median <"$work/t-ok")"
 
+# Import: the generated school as CSV (its own export, 2,770 people), dry run
+# and apply into an empty register of a second partad (same MariaDB, its own
+# database; the school year and its classes copied, no people). People
+# without consent on record would be refused their consent-gated fields, so
+# the bench file gives every such row a paper consent.
+curl -fs -H "Cookie: $sec_cookie" "http://127.0.0.1:$partad_port/api/v1/export/people.csv" >"$work/export.csv"
+python3 - "$work/export.csv" "$work/people.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
+on, doc = rows[0].index('consent_given_on'), rows[0].index('consent_document')
+for r in rows[1:]:
+    if not r[on]:
+        r[on], r[doc] = '2026-09-01', 'Согласие (bench)'
+csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline=''), lineterminator='\r\n').writerows(rows)
+PY
+import_rows=$(python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], encoding="utf-8", newline=""))))-1)' "$work/people.csv")
+sed "s/^name = parta_bench$/name = parta_bench_import/; s|^port_file = .*|port_file = $work/port2|" \
+  "$work/partad.conf" >"$work/partad2.conf"
+"$build/appliance/daemon/partad" --config "$work/partad2.conf" >"$work/partad2.log" 2>&1 &
+import_pid=$!; pids+=("$import_pid")
+for _ in $(seq 1 200); do [ -s "$work/port2" ] && break; sleep 0.05; done
+import_port="$(cat "$work/port2")"
+year="$(mariadb --no-defaults -uroot -S "$work/mdb/mysqld.sock" -N -B parta_bench -e 'SELECT MAX(start_year) FROM academic_years')"
+mariadb --no-defaults -uroot -S "$work/mdb/mysqld.sock" parta_bench_import -e "
+  INSERT INTO academic_years (start_year, starts_on, ends_on) SELECT start_year, starts_on, ends_on FROM parta_bench.academic_years;
+  INSERT INTO classes (id, academic_year, grade, letter, shift, capacity, profile)
+    SELECT id, academic_year, grade, letter, shift, capacity, profile FROM parta_bench.classes;"
+curl -s -D "$work/login2.h" -o "$work/login2.json" -H 'Content-Type: application/json' --data-binary @- \
+  "http://127.0.0.1:$import_port/api/v1/session" <<<"{\"login\":\"secretary\",\"password\":\"$password\"}"
+import_cookie="$(tr -d '\r' <"$work/login2.h" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+import_csrf="$(sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' "$work/login2.json")"
+import_idle_rss="$(rss "$import_pid")"
+# import_run NAME DRYRUN -> seconds; the JSON answer in $work/import-NAME.json
+import_run() {
+  curl -s -o "$work/import-$1.json" -w '%{time_total}' -X POST -H 'Content-Type: text/csv' \
+    -H "Cookie: $import_cookie" -H "X-CSRF-Token: $import_csrf" --data-binary @"$work/people.csv" \
+    "http://127.0.0.1:$import_port/api/v1/imports/people?dryRun=$2&orderNumber=bench-1&orderDate=$year-09-01"
+}
+summary() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(" ".join(f"{k}={v}" for k,v in s.items()))' "$1"; }
+t_dry="$(import_run dry true)"
+t_apply="$(import_run apply false)"
+t_rerun="$(import_run rerun true)"
+import_rss="$(rss "$import_pid")"; import_hwm="$(hwm "$import_pid")"
+
 printf '\n%-28s %12s %9s %9s %8s %9s\n' target req/s p50 p99 non-2xx vs-hello
 printf '%-28s %12s %9s %9s %8s %9s\n' "Beast hello-world" "$h_rps" "$h_p50" "$h_p99" "$h_bad" "1.00"
 printf '%-28s %12s %9s %9s %8s %9.2f\n' "partad GET /healthz" "$z_rps" "$z_p50" "$z_p99" "$z_bad" "$(echo "$z_rps / $h_rps" | bc -l)"
@@ -235,3 +279,9 @@ printf '\nyear closing of the whole school (%s):\n' "$p_totals"
 printf '%-28s %9.0f ms %8s KiB\n' "preview" "$(echo "$p_time * 1000" | bc -l)" "$((p_bytes / 1024))"
 printf '%-28s %9.0f ms %8s KiB\n' "apply (one transaction)" "$(echo "$a_time * 1000" | bc -l)" "$((a_bytes / 1024))"
 printf 'partad RSS after year closing %s MiB, peak %s MiB\n' "$((closed_rss / 1024))" "$((closed_peak / 1024))"
+printf '\nimport of %s people from CSV (%s KiB) into an empty register:\n' "$import_rows" "$(( $(stat -c %s "$work/people.csv") / 1024 ))"
+printf '  dry run   %6.2f s  %s\n' "$t_dry" "$(summary "$work/import-dry.json")"
+printf '  apply     %6.2f s  %s\n' "$t_apply" "$(summary "$work/import-apply.json")"
+printf '  re-run    %6.2f s  %s (dry run on the filled register)\n' "$t_rerun" "$(summary "$work/import-rerun.json")"
+printf '  partad RSS: idle %s MiB, after %s MiB, peak %s MiB\n' \
+  "$((import_idle_rss / 1024))" "$((import_rss / 1024))" "$((import_hwm / 1024))"

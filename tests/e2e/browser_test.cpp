@@ -14,9 +14,37 @@ class BrowserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(BrowserTest);
   CPPUNIT_TEST(loginWhoAmILogout);
   CPPUNIT_TEST(classTeacherEditsParentSeesIt);
+  CPPUNIT_TEST(secretaryImportsAfterADryRun);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // The import page: a dry run names the bad line, the fixed file is written
+  // (cards, admission with the order from the page, guardianship).
+  void secretaryImportsAfterADryRun() {
+    auto node = makeNodeFixture();
+    sharedSlapd().addUser(node.base, "secretary", "Мельникова Олеся", "Пароль-Ё'1", {"secretary"});
+    auto o = node.options();
+    o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
+    Partad partad(o);
+    partad.start();
+    sharedMariaDb().sql(
+        "INSERT INTO academic_years (start_year, starts_on, ends_on) VALUES (2026, '2026-09-01', '2027-08-31');"
+        "INSERT INTO classes (academic_year, grade, letter) VALUES (2026, 5, 'А');",
+        node.databaseName);
+    const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots";
+    std::filesystem::create_directories(screenshots);
+    auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "imports.mjs").string()}, {},
+                        {{"PARTA_URL", "http://127.0.0.1:" + std::to_string(partad.port())},
+                         {"PARTA_LOGIN", "secretary"},
+                         {"PARTA_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("3\t1\t1\n"),
+                         sharedMariaDb().sql("SELECT (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM movements "
+                                             "WHERE order_number = '№ 15-у'), (SELECT COUNT(*) FROM guardianships)",
+                                             node.databaseName));
+  }
+
   void loginWhoAmILogout() {
     auto node = makeNodeFixture();
     const std::string name = "Ёлкина-Петрова Анна Сергеевна";

@@ -4,6 +4,7 @@ import { LangSwitch, Logo } from './components';
 import { errorMessage } from './errors';
 import { useI18n } from './i18n';
 import { MePage, NotFoundPage, PlaceholderPage } from './pages';
+import { ImportPage } from './imports';
 import { AuditPage, PersonPage, RegistryPage } from './registry';
 import { NewPersonPage } from './create';
 import { ReportsPage, WithoutConsentPage } from './consent';
@@ -103,7 +104,8 @@ export function Frame({ session, onLoggedOut }: Props) {
     if (path === '/reports') page = <ReportsPage />;
     else if (path === '/reports/without-consent') page = <WithoutConsentPage />;
     else page = <NotFoundPage />;
-  } else page = <PlaceholderPage title={current.label} />;
+  } else if (current.id === 'imports') page = <ImportPage />;
+  else page = <PlaceholderPage title={current.label} />;
 
   return (
     <div class="frame">

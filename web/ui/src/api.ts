@@ -333,3 +333,41 @@ export async function listClasses(): Promise<SchoolClass[] | null> {
   }
   return out;
 }
+// ---------- import and export of the register ----------
+
+export interface ImportReport {
+  summary: { create: number; update: number; unchanged: number; errors: number };
+  rows: { line: number; ref: string; action: 'create' | 'update' | 'unchanged' | 'invalid'; fields: string[] }[];
+  errors: { line: number; field: string; message: string }[];
+  dryRun: boolean;
+}
+
+export interface AdmissionOrder {
+  orderNumber: string;
+  orderDate: string;
+}
+
+/** Sends the CSV file as text/csv. A refused apply (422) still carries the report: it is returned, not thrown. */
+export async function importPeople(csv: string, dryRun: boolean, order: AdmissionOrder): Promise<ImportReport> {
+  const params = new URLSearchParams({ dryRun: String(dryRun) });
+  if (order.orderNumber || order.orderDate) {
+    params.set('orderNumber', order.orderNumber);
+    params.set('orderDate', order.orderDate);
+  }
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'text/csv; charset=utf-8' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + '/imports/people?' + params.toString(), {
+      method: 'POST', headers, body: csv, credentials: 'same-origin', cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError('network', 0, String(e));
+  }
+  const data = (await res.json().catch(() => undefined)) as (ImportReport & { error?: { code?: string; message?: string } }) | undefined;
+  if (data && Array.isArray(data.rows) && (res.ok || res.status === 422)) return data;
+  throw new ApiError(data?.error?.code ?? codeForStatus(res.status), res.status, data?.error?.message ?? res.statusText);
+}
+
+export const EXPORT_PEOPLE_CSV = BASE + '/export/people.csv';
+export const EXPORT_ONEROSTER_ZIP = BASE + '/export/oneroster.zip';

@@ -3,7 +3,8 @@ import type { MessageKey } from './i18n';
 
 export type SectionId =
   | 'journal' | 'schedule' | 'myClass' | 'diary' | 'accounts' | 'registry'
-  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements';
+  | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements'
+  | 'imports';
 
 export interface Section {
   id: SectionId;
@@ -28,6 +29,7 @@ const SECTIONS: Section[] = [
   { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: false },
   { id: 'updates', path: '/updates', label: 'nav.updates', ready: false },
   { id: 'audit', path: '/audit', label: 'nav.audit', ready: true },
+  { id: 'imports', path: '/imports', label: 'nav.imports', ready: true },
   { id: 'me', path: '/me', label: 'nav.me', ready: true },
 ];
 
@@ -40,6 +42,7 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   read_movement_book: ['movements'],
   browse_register: ['reports'],
   read_audit: ['audit'],
+  import_people: ['imports'],
 };
 
 // Sections not built yet have no permissions yet: they stay keyed by role
