@@ -112,10 +112,10 @@ function NoYears() {
 
 // ---------------------------------------------------------------- sub-navigation
 
-const TABS: [string, MessageKey][] = [
-  ['/academic', 'ac.tab.check'],
-  ['/academic/load', 'ac.tab.load'],
-  ['/academic/curriculum', 'ac.tab.curriculum'],
+const TABS: [string, MessageKey, string][] = [
+  ['/academic', 'ac.tab.check', 'check'],
+  ['/academic/load', 'ac.tab.load', 'load'],
+  ['/academic/curriculum', 'ac.tab.curriculum', 'curriculum'],
 ];
 
 function AcademicTabs() {
@@ -123,14 +123,14 @@ function AcademicTabs() {
   const path = usePath();
   return (
     <nav class="tabs no-print" aria-label={t('ac.tabs')}>
-      {TABS.map(([href, label]) => (
+      {TABS.map(([href, label, id]) => (
         <a
           key={href}
           class="tab"
           href={href}
           aria-current={path === href ? 'page' : undefined}
           onClick={(e) => linkClick(e, href)}
-          data-testid={'ac-tab-' + href.split('/').slice(2).join('') || 'ac-tab-check'}
+          data-testid={'ac-tab-' + id}
         >
           {t(label)}
         </a>
