@@ -5,7 +5,9 @@
 //    it shows their own hours only (PARTA_TEACHER_NAME), and /academic is
 //    not found for them.
 // 2. The coordinator (PARTA_LOGIN) opens the plan check (clean), the teachers'
-//    load (every teacher, the teacher among them) and the classes; then the
+//    load (every teacher, the teacher among them) and the classes; the
+//    calendar refuses a term outside the year beside the field and saves a
+//    new holiday; then the
 //    year closing: a refused preview without an order number (beside the
 //    field), the preview, one student (PARTA_STUDENT_ID, found by the
 //    surname prefix PARTA_STUDENT_SURNAME) marked as staying back makes the
@@ -110,6 +112,15 @@ async function main() {
     return `${teachers} teachers; ${await axeCheck(page, '/academic/load')}`;
   });
 
+  await step('coordinator 2b: the curriculum of grade 5, with the keepers\' edit button', async () => {
+    await page.getByTestId('ac-tab-curriculum').click();
+    await expectText(page, 'page-title', 'Учебный план', 'page title');
+    await waitUntil(async () => (await page.getByTestId('cur-line').count()) > 0, 'no curriculum lines for grade 5');
+    await expectText(page, 'cur-table', 'Русский язык', 'a subject by name');
+    await expectVisible(page, 'cur-edit', 'edit button');
+    return `${await page.getByTestId('cur-line').count()} lines; ${await axeCheck(page, '/academic/curriculum')}`;
+  });
+
   await step('coordinator 3: the classes of the year', async () => {
     await page.getByTestId('nav-classes').click();
     await expectText(page, 'page-title', 'Классы', 'page title');
@@ -118,8 +129,35 @@ async function main() {
     return `${rows} classes; ${await axeCheck(page, '/classes')}`;
   });
 
+  await step('coordinator 4: the calendar refuses a term outside the year beside the field, then saves a new holiday', async () => {
+    await page.getByTestId('nav-calendar').click();
+    await expectText(page, 'page-title', 'Календарь учебного года', 'page title');
+    await waitUntil(async () => (await page.getByTestId('cal-period').count()) > 0, 'no terms in the calendar');
+    await page.getByTestId('cal-edit').click();
+    const start = page.getByTestId('input-cal-periods-0-startsOn');
+    const was = await start.inputValue();
+    await start.fill(`${YEAR - 1}-08-01`);
+    await page.getByTestId('cal-save').click();
+    await expectText(page, 'error-cal-periods-0-startsOn', 'вне учебного года', 'term error');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'cal-periods-0-startsOn', `focus is on ${JSON.stringify(focused)}`);
+    const note = await axeCheck(page, 'the calendar form with an error');
+    await start.fill(was);
+    await page.getByTestId('cal-add-holiday').click();
+    const last = (await page.locator('[data-testid^="input-cal-holidays-"][data-testid$="-name"]').count()) - 1;
+    await page.getByTestId(`input-cal-holidays-${last}-name`).fill('Дни здоровья «Ёлочка»');
+    await page.getByTestId(`input-cal-holidays-${last}-startsOn`).fill(`${YEAR}-12-24`);
+    await page.getByTestId(`input-cal-holidays-${last}-endsOn`).fill(`${YEAR}-12-25`);
+    await page.getByTestId('cal-save').click();
+    await expectText(page, 'cal-saved', 'Сохранено', 'saved');
+    const holiday = page.getByTestId('cal-holiday').filter({ hasText: 'Дни здоровья «Ёлочка»' });
+    assert((await holiday.count()) === 1, 'the new holiday is not in the calendar');
+    await shot(page, 'academic-035-calendar.png');
+    return `${await textOf(holiday)}; ${note}`;
+  });
+
   let before;
-  await step('coordinator 4: year closing refuses a preview without an order number, beside the field', async () => {
+  await step('coordinator 5: year closing refuses a preview without an order number, beside the field', async () => {
     await page.getByTestId('nav-yearClosing').click();
     await expectText(page, 'page-title', 'Закрытие учебного года', 'page title');
     await expectText(page, 'input-year-select', YEAR_NAME, 'year chosen');
@@ -131,7 +169,7 @@ async function main() {
     return axeCheck(page, '/year-closing with an error');
   });
 
-  await step('coordinator 5: the preview shows the next year\'s classes, graduates and totals', async () => {
+  await step('coordinator 6: the preview shows the next year\'s classes, graduates and totals', async () => {
     await page.getByTestId('input-close-orderNumber').fill(ORDER);
     await page.getByTestId('yc-preview').click();
     await expectVisible(page, 'yc-plan', 'the plan');
@@ -148,7 +186,7 @@ async function main() {
     return `${JSON.stringify(before)}; ${await axeCheck(page, 'the preview')}`;
   });
 
-  await step('coordinator 6: a student marked as staying back makes the preview stale; the new one counts them', async () => {
+  await step('coordinator 7: a student marked as staying back makes the preview stale; the new one counts them', async () => {
     await page.getByTestId('yc-search').fill(env.PARTA_STUDENT_SURNAME);
     const stay = page.getByTestId('yc-stay-' + env.PARTA_STUDENT_ID);
     await stay.click();
@@ -164,7 +202,7 @@ async function main() {
     return `promoted ${before.promoted} → ${promoted}`;
   });
 
-  await step('coordinator 7: applying asks for a confirmation that it cannot be undone; cancel keeps the year open', async () => {
+  await step('coordinator 8: applying asks for a confirmation that it cannot be undone; cancel keeps the year open', async () => {
     await page.getByTestId('yc-apply').click();
     await expectText(page, 'yc-confirm', 'Это действие нельзя отменить', 'confirmation');
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
@@ -175,7 +213,7 @@ async function main() {
     await shot(page, 'academic-05-confirm.png', { fullPage: false });
   });
 
-  await step('coordinator 8: the year is closed; its record shows the order and the student kept back', async () => {
+  await step('coordinator 9: the year is closed; its record shows the order and the student kept back', async () => {
     await page.getByTestId('yc-apply').click();
     await page.getByTestId('yc-confirm-yes').click();
     const done = await expectText(page, 'yc-done', 'закрыт', 'result');
@@ -191,7 +229,7 @@ async function main() {
     return `${done.slice(0, 80)}; ${await axeCheck(page, 'the closed year')}`;
   });
 
-  await step('coordinator 9: the record prints with the stamp and the lists; fits 360 px', async () => {
+  await step('coordinator 10: the record prints with the stamp and the lists; fits 360 px', async () => {
     await page.emulateMedia({ media: 'print' });
     const stamp = await expectText(page, 'print-stamp', 'Парта', 'print stamp');
     assert(stamp.includes(env.PARTA_LOGIN), `the stamp does not name the user: ${stamp}`);

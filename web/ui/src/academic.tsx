@@ -290,6 +290,7 @@ export function pathProblem(t: (k: MessageKey) => string, err: unknown, prefix: 
   else if (/before startsOn/.test(detail)) key = 'ac.e.endBefore';
   else if (/weekly hours/.test(detail)) key = 'ac.e.hours';
   else if (/no such subject/.test(detail)) key = 'ac.e.subject';
+  else if (/scheme, which needs/.test(detail)) key = 'ac.e.schemeNeeds';
   else if (/given twice/.test(detail)) key = 'ac.e.twice';
   else if (/date/.test(detail)) key = 'fe.date';
   else if (/required/.test(detail)) key = 'fe.required';
@@ -676,7 +677,7 @@ export function CalendarPage({ editor }: { editor: boolean }) {
                     {schemeLabel(s)}
                     {grades.length ? ` — ${t('ac.cal.grades')} ${grades.join(', ')}` : ''}
                   </h3>
-                  <ol class="plain-list">
+                  <ul class="plain-list">
                     {data.periods
                       .filter((p) => p.scheme === s)
                       .map((p) => (
@@ -684,7 +685,7 @@ export function CalendarPage({ editor }: { editor: boolean }) {
                           {p.number}: {formatDate(lang, p.startsOn)} – {formatDate(lang, p.endsOn)}
                         </li>
                       ))}
-                  </ol>
+                  </ul>
                 </div>
               );
             })}
@@ -697,7 +698,11 @@ export function CalendarPage({ editor }: { editor: boolean }) {
               {data.holidays.map((h, i) => (
                 <li key={i} data-testid="cal-holiday">
                   {h.name}: {formatDate(lang, h.startsOn)} – {formatDate(lang, h.endsOn)}
-                  {h.gradeFrom ? ` (${t('ac.cal.grades')} ${h.gradeFrom}–${h.gradeTo})` : ''}
+                  {h.gradeFrom
+                    ? h.gradeFrom === h.gradeTo
+                      ? ` (${t('ac.cal.grade')} ${h.gradeFrom})`
+                      : ` (${t('ac.cal.grades')} ${h.gradeFrom}–${h.gradeTo})`
+                    : ''}
                 </li>
               ))}
             </ul>
