@@ -13,7 +13,8 @@
 //    surname prefix PARTA_STUDENT_SURNAME) marked as staying back makes the
 //    preview stale, the new preview counts one fewer promotion and one
 //    student staying back; the apply asks for a confirmation that it cannot
-//    be undone, then the closed year's record shows the order and the
+//    be undone; a student admitted after the preview makes the apply fail
+//    (409, "preview again"); then the closed year's record shows the order and the
 //    student kept back; it prints with the stamp and fits 360 px.
 // axe runs on every new page.
 //
@@ -211,6 +212,36 @@ async function main() {
     await page.getByTestId('yc-confirm-no').click();
     assert((await page.getByTestId('yc-confirm').count()) === 0, 'the confirmation stays after cancel');
     await shot(page, 'academic-05-confirm.png', { fullPage: false });
+  });
+
+  await step('coordinator 8b: a student admitted after the preview → the apply is refused (409), preview again', async () => {
+    // Another keeper's work in the meantime, through the API with the coordinator's session.
+    const admitted = await page.evaluate(async (year) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken };
+      const classes = (await (await fetch('/api/v1/classes?year=' + year)).json()).classes;
+      const target = classes.find((c) => c.grade === 6) ?? classes[0];
+      const person = await fetch('/api/v1/people', {
+        method: 'POST', headers,
+        body: JSON.stringify({ kind: 'student', surname: "Д'Артаньян-Ёлкина", firstName: 'Алёна', patronymic: 'Фёдоровна', birthDate: '2014-03-04', sex: 'female' }),
+      });
+      const { id } = await person.json();
+      const move = await fetch('/api/v1/people/' + id + '/movements', {
+        method: 'POST', headers,
+        body: JSON.stringify({ kind: 'admission', date: year + '-10-01', orderNumber: '№ 7-у', orderDate: year + '-10-01', toClass: target.id }),
+      });
+      return `${person.status}/${move.status} → ${target.name}`;
+    }, YEAR);
+    assert(/^201\/20\d/.test(admitted), `admission through the API: ${admitted}`);
+    await page.getByTestId('yc-apply').click();
+    await page.getByTestId('yc-confirm-yes').click();
+    await expectText(page, 'yc-form-error', 'Посмотрите, что получится, ещё раз', 'the stale preview message');
+    assert((await page.getByTestId('yc-plan').count()) === 0, 'the stale plan is still shown');
+    await page.getByTestId('yc-preview').click();
+    await expectVisible(page, 'yc-plan', 'the new plan');
+    await waitUntil(async () => (await count(page, 'yc-total-promoted')) === before.promoted, 'promoted total did not grow by the admitted student');
+    before.promoted += 1; // the admitted student is promoted too; the kept-back one is already counted out
+    return admitted;
   });
 
   await step('coordinator 9: the year is closed; its record shows the order and the student kept back', async () => {
