@@ -21,6 +21,7 @@
 // Env: PARTA_URL, PARTA_LOGIN, PARTA_PASSWORD (the coordinator),
 //      PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_TEACHER_NAME,
 //      PARTA_STUDENT_ID, PARTA_STUDENT_SURNAME, PARTA_SCHOOL_YEAR (e.g. 2026),
+//      PARTA_NINTH_ID, PARTA_NINTH_SURNAME (a 9th grader whose surname few students start with),
 //      optional PARTA_SCREENSHOT_DIR, optional PARTA_CHROMIUM.
 // Exit: 0 all steps passed; 1 a step failed; 2 bad usage.
 import { createHarness } from './harness.mjs';
@@ -31,10 +32,12 @@ const { env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot, asse
     required: [
       'PARTA_URL', 'PARTA_LOGIN', 'PARTA_PASSWORD', 'PARTA_TEACHER_LOGIN', 'PARTA_TEACHER_PASSWORD',
       'PARTA_TEACHER_NAME', 'PARTA_STUDENT_ID', 'PARTA_STUDENT_SURNAME', 'PARTA_SCHOOL_YEAR',
+      'PARTA_NINTH_ID', 'PARTA_NINTH_SURNAME',
     ],
     usage:
       'PARTA_URL=http://127.0.0.1:PORT PARTA_LOGIN=… PARTA_PASSWORD=… PARTA_TEACHER_LOGIN=… PARTA_TEACHER_PASSWORD=… ' +
-      'PARTA_TEACHER_NAME=… PARTA_STUDENT_ID=N PARTA_STUDENT_SURNAME=… PARTA_SCHOOL_YEAR=2026 [PARTA_SCREENSHOT_DIR=DIR] node academic.mjs',
+      'PARTA_TEACHER_NAME=… PARTA_STUDENT_ID=N PARTA_STUDENT_SURNAME=… PARTA_SCHOOL_YEAR=2026 PARTA_NINTH_ID=N PARTA_NINTH_SURNAME=… ' +
+      '[PARTA_SCREENSHOT_DIR=DIR] node academic.mjs',
     overallTimeoutMs: 180_000,
   });
 
@@ -201,6 +204,27 @@ async function main() {
     assert(promoted === before.promoted - 1, `promoted ${promoted}, expected ${before.promoted - 1}`);
     await expectText(page, 'yc-class-stays-list', env.PARTA_STUDENT_SURNAME, 'the student in their class\'s list');
     return `promoted ${before.promoted} → ${promoted}`;
+  });
+
+  await step('coordinator 7b: a 9th grader continuing to a 10th class that will not be is refused beside the field; then they no longer graduate', async () => {
+    const graduates = await count(page, 'yc-total-graduates');
+    const promoted = await count(page, 'yc-total-promoted');
+    await page.getByTestId('yc-search').fill(env.PARTA_NINTH_SURNAME);
+    await page.getByTestId('yc-continue-' + env.PARTA_NINTH_ID).click();
+    await expectText(page, 'yc-continuing', env.PARTA_NINTH_SURNAME, 'the continuing student');
+    await page.getByTestId('input-cont-0-toClass').fill('10Я');
+    await page.getByTestId('yc-preview').click();
+    await expectText(page, 'error-cont-0-toClass', 'Такого 10 класса не будет', 'class error');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert(focused === 'cont-0-toClass', `focus is on ${JSON.stringify(focused)}`);
+    const note = await axeCheck(page, 'the wizard with a class error');
+    await page.getByTestId('input-cont-0-toClass').fill('');
+    await page.getByTestId('yc-preview').click();
+    await expectVisible(page, 'yc-plan', 'the new plan');
+    await waitUntil(async () => (await count(page, 'yc-total-graduates')) === graduates - 1, 'graduates did not drop by one');
+    assert((await count(page, 'yc-total-promoted')) === promoted + 1, 'the continuing student is not promoted');
+    before.promoted += 1;
+    return `graduates ${graduates} → ${graduates - 1}; ${note}`;
   });
 
   await step('coordinator 8: applying asks for a confirmation that it cannot be undone; cancel keeps the year open', async () => {

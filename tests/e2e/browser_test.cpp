@@ -172,6 +172,20 @@ class BrowserTest : public CppUnit::TestFixture {
     std::getline(who, schoolYear, '\t');
     std::getline(who, grade);
     CPPUNIT_ASSERT_MESSAGE(studentId + " " + surname + " " + schoolYear, !studentId.empty() && !grade.empty());
+    // A 9th grader who continues to the 10th, with a surname few students start with (the search shows 20),
+    // "id\tsurname\n".
+    std::istringstream ninth(sharedMariaDb().sql(
+        "SELECT p.id, p.surname FROM people p JOIN class_members m ON m.student_id = p.id JOIN classes c ON c.id = "
+        "m.class_id WHERE c.grade = 9 AND c.academic_year = " +
+            schoolYear +
+            " AND (SELECT COUNT(*) FROM people o WHERE o.kind = 'student' AND o.surname LIKE CONCAT(p.surname, '%')) "
+            "<= 10 "
+            "ORDER BY p.id LIMIT 1",
+        node.databaseName));
+    std::string ninthId, ninthSurname;
+    std::getline(ninth, ninthId, '\t');
+    std::getline(ninth, ninthSurname);
+    CPPUNIT_ASSERT_MESSAGE(ninthId + " " + ninthSurname, !ninthId.empty() && !ninthSurname.empty());
     partad.start();
     const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "academic";
     std::filesystem::create_directories(screenshots);
@@ -185,6 +199,8 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_STUDENT_ID", studentId},
                          {"PARTA_STUDENT_SURNAME", surname},
                          {"PARTA_SCHOOL_YEAR", schoolYear},
+                         {"PARTA_NINTH_ID", ninthId},
+                         {"PARTA_NINTH_SURNAME", ninthSurname},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
     // The closing is in the database: the year closed, the student in the same grade of the next year.
