@@ -15,6 +15,7 @@ class BrowserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(loginWhoAmILogout);
   CPPUNIT_TEST(classTeacherEditsParentSeesIt);
   CPPUNIT_TEST(secretaryImportsAfterADryRun);
+  CPPUNIT_TEST(coordinatorClosesTheYear);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -134,6 +135,83 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_PRINCIPAL_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
+  }
+
+  // The academic pages and the year closing on the generated school, with its
+  // own partad (closing the year changes the school): a teacher sees only
+  // their own load; the coordinator checks the plan, reads the load, previews
+  // the closing, keeps one student back, applies it and reads the record.
+  void coordinatorClosesTheYear() {
+    auto node = makeNodeFixture();
+    auto o = node.options();
+    o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
+    Partad partad(o);
+    const auto accounts = partad.loadDemoSchool();
+    std::map<std::string, std::string> nameOf;
+    std::istringstream lines(accounts);
+    for (std::string line; std::getline(lines, line);) {
+      const auto a = line.find('\t');
+      const auto b = line.find('\t', a + 1);
+      const auto login = line.substr(0, a);
+      nameOf[login] = line.substr(a + 1, b - a - 1);
+      std::vector<std::string> roles;
+      std::istringstream r(line.substr(b + 1));
+      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
+      if (login == "coordinator" || login == "teacher")
+        sharedSlapd().addUser(node.base, login, nameOf[login], "Пароль-Ё'1", roles);
+    }
+    CPPUNIT_ASSERT(nameOf.count("coordinator") && nameOf.count("teacher"));
+    // The student kept back: the demo student (5А), "id\tsurname\tyear\tgrade\n".
+    std::istringstream who(sharedMariaDb().sql(
+        "SELECT p.id, p.surname, c.academic_year, c.grade FROM people p JOIN class_members m ON m.student_id = p.id "
+        "JOIN classes c ON c.id = m.class_id WHERE p.account_uid = 'student'",
+        node.databaseName));
+    std::string studentId, surname, schoolYear, grade;
+    std::getline(who, studentId, '\t');
+    std::getline(who, surname, '\t');
+    std::getline(who, schoolYear, '\t');
+    std::getline(who, grade);
+    CPPUNIT_ASSERT_MESSAGE(studentId + " " + surname + " " + schoolYear, !studentId.empty() && !grade.empty());
+    // A 9th grader who continues to the 10th, with a surname few students start with (the search shows 20),
+    // "id\tsurname\n".
+    std::istringstream ninth(sharedMariaDb().sql(
+        "SELECT p.id, p.surname FROM people p JOIN class_members m ON m.student_id = p.id JOIN classes c ON c.id = "
+        "m.class_id WHERE c.grade = 9 AND c.academic_year = " +
+            schoolYear +
+            " AND (SELECT COUNT(*) FROM people o WHERE o.kind = 'student' AND o.surname LIKE CONCAT(p.surname, '%')) "
+            "<= 10 "
+            "ORDER BY p.id LIMIT 1",
+        node.databaseName));
+    std::string ninthId, ninthSurname;
+    std::getline(ninth, ninthId, '\t');
+    std::getline(ninth, ninthSurname);
+    CPPUNIT_ASSERT_MESSAGE(ninthId + " " + ninthSurname, !ninthId.empty() && !ninthSurname.empty());
+    partad.start();
+    const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "academic";
+    std::filesystem::create_directories(screenshots);
+    auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "academic.mjs").string()}, {},
+                        {{"PARTA_URL", "http://127.0.0.1:" + std::to_string(partad.port())},
+                         {"PARTA_LOGIN", "coordinator"},
+                         {"PARTA_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_TEACHER_LOGIN", "teacher"},
+                         {"PARTA_TEACHER_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_TEACHER_NAME", nameOf["teacher"]},
+                         {"PARTA_STUDENT_ID", studentId},
+                         {"PARTA_STUDENT_SURNAME", surname},
+                         {"PARTA_SCHOOL_YEAR", schoolYear},
+                         {"PARTA_NINTH_ID", ninthId},
+                         {"PARTA_NINTH_SURNAME", ninthSurname},
+                         {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
+    // The closing is in the database: the year closed, the student in the same grade of the next year.
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("closed\t1\n"),
+        sharedMariaDb().sql("SELECT (SELECT status FROM academic_years WHERE start_year = " + schoolYear +
+                                "), (SELECT COUNT(*) FROM class_members m JOIN classes c ON c.id = "
+                                "m.class_id WHERE m.student_id = " +
+                                studentId + " AND c.academic_year = " + schoolYear + " + 1 AND c.grade = " + grade +
+                                ")",
+                            node.databaseName));
   }
 };
 

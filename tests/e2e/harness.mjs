@@ -127,11 +127,11 @@ export function createHarness({ name, required, usage, overallTimeoutMs }) {
     process.exit(code);
   }
 
-  /** Saves a full-page PNG into PARTA_SCREENSHOT_DIR, if set. */
-  async function shot(page, file) {
+  /** Saves a full-page PNG (or, with { fullPage: false }, the viewport) into PARTA_SCREENSHOT_DIR, if set. */
+  async function shot(page, file, { fullPage = true } = {}) {
     if (!shotsDir) return;
     mkdirSync(shotsDir, { recursive: true });
-    await page.screenshot({ path: join(shotsDir, file), fullPage: true });
+    await page.screenshot({ path: join(shotsDir, file), fullPage });
   }
 
   /** Runs one step; fn may return a note. The first failure ends the run (exit 1). */

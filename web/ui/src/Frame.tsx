@@ -9,6 +9,8 @@ import { AuditPage, PersonPage, RegistryPage } from './registry';
 import { NewPersonPage } from './create';
 import { ReportsPage, WithoutConsentPage } from './consent';
 import { MovementBookPage } from './movements';
+import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
+import { YearClosingPage } from './yearclose';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -105,6 +107,11 @@ export function Frame({ session, onLoggedOut }: Props) {
     else if (path === '/reports/without-consent') page = <WithoutConsentPage />;
     else page = <NotFoundPage />;
   } else if (current.id === 'imports') page = <ImportPage />;
+  else if (current.id === 'academic') page = <AcademicPage permissions={session.user.permissions} />;
+  else if (current.id === 'classes') page = <ClassesPage />;
+  else if (current.id === 'calendar') page = <CalendarPage editor={session.user.permissions.includes('edit_academic')} />;
+  else if (current.id === 'myLoad') page = <LoadPage own />;
+  else if (current.id === 'yearClosing') page = <YearClosingPage permissions={session.user.permissions} />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

@@ -310,29 +310,15 @@ export interface SchoolClass {
 }
 
 /**
- * The school's classes, for choosing where a student moves. Reads
- * GET /api/v1/classes (an array, or {classes: [...]}, of {id, name | grade+letter,
- * academicYear?}); null when this server has no such endpoint (404/405), so the
- * caller falls back to entering the class's register number.
+ * The classes a student may move to: those of every open school year
+ * (GET /api/v1/years, then GET /api/v1/classes?year= for each open one).
  */
-export async function listClasses(): Promise<SchoolClass[] | null> {
-  let r: unknown;
-  try {
-    r = await request<unknown>('GET', '/classes');
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
-    throw e;
-  }
-  const rows = Array.isArray(r) ? r : Array.isArray((r as { classes?: unknown })?.classes) ? (r as { classes: unknown[] }).classes : [];
-  const out: SchoolClass[] = [];
-  for (const x of rows as Record<string, unknown>[]) {
-    if (!x || typeof x.id !== 'number') continue;
-    const name = typeof x.name === 'string' && x.name ? x.name : `${x.grade ?? ''}${x.letter ?? ''}`;
-    const year = typeof x.academicYear === 'number' ? x.academicYear : typeof x.year === 'number' ? x.year : undefined;
-    out.push({ id: x.id, name, academicYear: year });
-  }
-  return out;
+export async function listClasses(): Promise<SchoolClass[]> {
+  const years = (await getYears()).filter((y) => y.status === 'open');
+  const lists = await Promise.all(years.map((y) => getClasses(y.year)));
+  return lists.flat().map((c) => ({ id: c.id, name: c.name, academicYear: c.year }));
 }
+
 // ---------- import and export of the register ----------
 
 export interface ImportReport {
@@ -371,3 +357,167 @@ export async function importPeople(csv: string, dryRun: boolean, order: Admissio
 
 export const EXPORT_PEOPLE_CSV = BASE + '/export/people.csv';
 export const EXPORT_ONEROSTER_ZIP = BASE + '/export/oneroster.zip';
+
+// ---------- the academic structure and the year closing ----------
+
+export interface SchoolYear {
+  year: number;
+  startsOn: string;
+  endsOn: string;
+  status: 'open' | 'closed';
+}
+
+export async function getYears(): Promise<SchoolYear[]> {
+  const r = await request<{ years?: SchoolYear[] }>('GET', '/years');
+  return Array.isArray(r.years) ? r.years : [];
+}
+
+/** The year pages start with: the earliest open year (the one being taught), else the latest. */
+export function currentYear(years: SchoolYear[]): number | null {
+  const open = years.filter((y) => y.status === 'open').map((y) => y.year);
+  if (open.length) return Math.min(...open);
+  return years.length ? Math.max(...years.map((y) => y.year)) : null;
+}
+
+export interface ClassRow {
+  id: number;
+  year: number;
+  grade: number;
+  letter: string;
+  name: string;
+  shift: number;
+  profile: string;
+  classTeacherId: number | null;
+  classTeacherName: string;
+  students: number;
+  capacity: number | null;
+}
+
+export async function getClasses(year: number): Promise<ClassRow[]> {
+  const r = await request<{ classes?: ClassRow[] }>('GET', '/classes?year=' + year);
+  return Array.isArray(r.classes) ? r.classes : [];
+}
+
+export type PeriodScheme = 'quarter' | 'trimester' | 'half_year' | 'semester';
+
+export interface SchoolCalendar {
+  year: number;
+  schemes: { grade: number; scheme: PeriodScheme }[];
+  periods: { scheme: PeriodScheme; number: number; startsOn: string; endsOn: string }[];
+  holidays: { name: string; startsOn: string; endsOn: string; gradeFrom: number | null; gradeTo: number | null }[];
+}
+
+export async function getCalendar(year: number): Promise<SchoolCalendar> {
+  return request<SchoolCalendar>('GET', '/years/' + year + '/calendar');
+}
+
+export async function putCalendar(c: SchoolCalendar): Promise<SchoolCalendar> {
+  return request<SchoolCalendar>('PUT', '/years/' + c.year + '/calendar', {
+    schemes: c.schemes, periods: c.periods, holidays: c.holidays,
+  });
+}
+
+export interface PlanLine {
+  subjectCode: string;
+  period: number;
+  hours: number;
+}
+
+function planQuery(year: number, grade: number, profile: string): string {
+  return '/curriculum?' + new URLSearchParams({ year: String(year), grade: String(grade), profile }).toString();
+}
+
+export async function getCurriculum(year: number, grade: number, profile: string): Promise<PlanLine[]> {
+  const r = await request<{ lines?: PlanLine[] }>('GET', planQuery(year, grade, profile));
+  return Array.isArray(r.lines) ? r.lines : [];
+}
+
+export async function putCurriculum(year: number, grade: number, profile: string, lines: PlanLine[]): Promise<PlanLine[]> {
+  const r = await request<{ lines?: PlanLine[] }>('PUT', planQuery(year, grade, profile), { lines });
+  return Array.isArray(r.lines) ? r.lines : [];
+}
+
+export interface TeacherLoad {
+  staffId: number;
+  name: string;
+  hours: number;
+  lines: { id: number; classId: number; className: string; groupId: number | null; groupName: string; subjectCode: string; hours: number }[];
+}
+
+export async function getLoad(year: number): Promise<TeacherLoad[]> {
+  const r = await request<{ teachers?: TeacherLoad[] }>('GET', '/load?year=' + year);
+  return Array.isArray(r.teachers) ? r.teachers : [];
+}
+
+export interface PlanIssue {
+  classId: number;
+  className: string;
+  groupId: number | null;
+  groupName: string;
+  subjectCode: string;
+  planHours: number;
+  assignedHours: number;
+  kind: string;
+}
+
+export async function checkPlan(year: number): Promise<PlanIssue[]> {
+  const r = await request<{ issues?: PlanIssue[] }>('GET', '/curriculum/check?year=' + year);
+  return Array.isArray(r.issues) ? r.issues : [];
+}
+
+export interface StudentRef {
+  id: number;
+  surname: string;
+  firstName: string;
+  patronymic: string;
+}
+
+export interface ClosingRequest {
+  order: { number: string; date: string };
+  staysBack: number[];
+  continuing: { student: number; toClass?: string }[];
+  fingerprint?: string;
+}
+
+export interface ClosingPlan {
+  year: number;
+  nextYear: number;
+  fingerprint: string;
+  createsNextYear: boolean;
+  order: { number: string; date: string };
+  totals: { classes: number; promoted: number; graduates: number; staysBack: number; curriculumLines: number; assignments: number };
+  classes: {
+    name: string;
+    grade: number;
+    letter: string;
+    profile: string;
+    classTeacher: { id: number; name: string } | null;
+    from: string | null;
+    promoted: { count: number; students: StudentRef[] };
+    staysBack: { count: number; students: StudentRef[] };
+  }[];
+  graduates: { count: number; classes: { class: string; count: number; students: StudentRef[] }[] };
+  curriculum: { count: number; alreadyThere: boolean };
+  assignments: { count: number; groupAssignmentsNotCarried: number };
+  closed?: boolean;
+}
+
+export async function previewClosing(year: number, body: ClosingRequest): Promise<ClosingPlan> {
+  return request<ClosingPlan>('POST', '/years/' + year + '/closing/preview', body);
+}
+
+export async function applyClosing(year: number, body: ClosingRequest): Promise<ClosingPlan> {
+  return request<ClosingPlan>('POST', '/years/' + year + '/closing', body);
+}
+
+export interface ClosingRecord {
+  year: number;
+  order: { number: string; date: string };
+  closedBy: string;
+  closedAt: string;
+  students: { class: string; student: StudentRef; outcome: 'promoted' | 'graduated' | 'kept_back'; toClass: string | null }[];
+}
+
+export async function getClosingRecord(year: number): Promise<ClosingRecord> {
+  return request<ClosingRecord>('GET', '/years/' + year + '/closing');
+}

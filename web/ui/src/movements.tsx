@@ -396,7 +396,8 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
   const [values, setValues] = useState<Record<FieldKey, string>>({
     toClass: '', date: today(), orderNumber: '', orderDate: today(), destination: '', reason: '',
   });
-  const [classes, setClasses] = useState<SchoolClass[] | null | undefined>(undefined);
+  const [classes, setClasses] = useState<SchoolClass[] | undefined>(undefined);
+  const [classesError, setClassesError] = useState<unknown>(null);
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -405,7 +406,10 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
 
   useEffect(() => {
     if (!needsClass) return;
-    listClasses().then(setClasses, () => setClasses(null));
+    listClasses().then(setClasses, (err) => {
+      setClasses([]);
+      setClassesError(err);
+    });
   }, [needsClass]);
 
   // Focus the first field once it is there (the class field waits for the list).
@@ -433,16 +437,7 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
       if (!target) return;
       input.undoes = target.id;
     }
-    if (needsClass && values.toClass.trim()) {
-      const n = Number(values.toClass.trim());
-      if (!Number.isInteger(n) || n <= 0) {
-        setErrors({ toClass: t('mv.e.classNumber') });
-        setFormError(t('card.fixErrors'));
-        setTimeout(() => document.getElementById('move-toClass')?.focus(), 0);
-        return;
-      }
-      input.toClass = n;
-    }
+    if (needsClass && values.toClass) input.toClass = Number(values.toClass);
     setSaving(true);
     try {
       await recordMovement(student, input);
@@ -464,20 +459,6 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
 
   const classField = () => {
     if (classes === undefined) return <p class="status-line" role="status" key="toClass">{t('app.loading')}</p>;
-    if (classes === null)
-      return (
-        <Field
-          key="toClass"
-          id="move-toClass"
-          label={t('mv.f.toClassId')}
-          hint={t('mv.f.classesMissing')}
-          type="number"
-          required
-          value={values.toClass}
-          onInput={set('toClass')}
-          error={errors.toClass}
-        />
-      );
     const years = new Set(classes.map((c) => c.academicYear));
     return (
       <Field
@@ -487,7 +468,7 @@ function MovementForm({ student, kind, target, onDone, onCancel }: FormProps) {
         required
         value={values.toClass}
         onInput={set('toClass')}
-        error={errors.toClass}
+        error={errors.toClass ?? (classesError ? errorMessage(lang, classesError) : undefined)}
         options={[['', t('mv.f.chooseClass')] as [string, string]].concat(
           classes.map((c) => [
             String(c.id),

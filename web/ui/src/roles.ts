@@ -4,7 +4,8 @@ import type { MessageKey } from './i18n';
 export type SectionId =
   | 'journal' | 'schedule' | 'myClass' | 'diary' | 'accounts' | 'registry'
   | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements'
-  | 'imports';
+  | 'imports'
+  | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing';
 
 export interface Section {
   id: SectionId;
@@ -19,12 +20,17 @@ export interface Section {
 const SECTIONS: Section[] = [
   { id: 'journal', path: '/journal', label: 'nav.journal', ready: false },
   { id: 'schedule', path: '/schedule', label: 'nav.schedule', ready: false },
+  { id: 'myLoad', path: '/my-load', label: 'nav.myLoad', ready: true },
   { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: false },
   { id: 'diary', path: '/diary', label: 'nav.diary', ready: false },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
   { id: 'movements', path: '/movements', label: 'nav.movements', ready: true },
   { id: 'reports', path: '/reports', label: 'nav.reports', ready: true, nested: true },
+  { id: 'classes', path: '/classes', label: 'nav.classes', ready: true },
+  { id: 'academic', path: '/academic', label: 'nav.academic', ready: true, nested: true },
+  { id: 'calendar', path: '/calendar', label: 'nav.calendar', ready: true },
+  { id: 'yearClosing', path: '/year-closing', label: 'nav.yearClosing', ready: true },
   { id: 'summaryReports', path: '/summary-reports', label: 'nav.summaryReports', ready: false },
   { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: false },
   { id: 'updates', path: '/updates', label: 'nav.updates', ready: false },
@@ -43,6 +49,11 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   browse_register: ['reports'],
   read_audit: ['audit'],
   import_people: ['imports'],
+  read_academic: ['academic'],
+  read_classes: ['classes'],
+  read_calendar: ['calendar'],
+  read_own_load: ['myLoad'],
+  preview_year_closing: ['yearClosing'],
 };
 
 // Sections not built yet have no permissions yet: they stay keyed by role
