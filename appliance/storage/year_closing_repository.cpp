@@ -17,61 +17,8 @@ namespace {
 using core::ErrorCode;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
-using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
-using Row = std::vector<Value>;
-
-constexpr std::size_t kBatchRows = 250;
 
 std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
-
-// Rolls back and restores autocommit unless committed (as in
-// register_repository.cpp).
-class Transaction {
- public:
-  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
-  ~Transaction() {
-    try {
-      if (!done_) c_.rollback();
-      c_.setAutoCommit(true);
-    } catch (const sql::SQLException&) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-  void commit() {
-    c_.commit();
-    done_ = true;
-  }
-
- private:
-  sql::Connection& c_;
-  bool done_ = false;
-};
-
-// INSERT of many rows per statement; the SQL text has only placeholders.
-void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows) {
-  std::string one = "(";
-  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
-  one += ")";
-  for (std::size_t start = 0; start < rows.size(); start += kBatchRows) {
-    const std::size_t n = std::min(kBatchRows, rows.size() - start);
-    std::string text = head + " VALUES ";
-    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
-    Statement s(c.prepareStatement(text));
-    unsigned index = 1;
-    for (std::size_t r = start; r < start + n; ++r) {
-      for (const auto& v : rows[r]) {
-        if (const auto* str = std::get_if<std::string>(&v)) {
-          s->setString(index++, *str);
-        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
-          s->setUInt64(index++, *num);
-        } else {
-          s->setNull(index++, sql::DataType::VARCHAR);
-        }
-      }
-    }
-    s->executeUpdate();
-  }
-}
 
 std::uint64_t u64(int v) { return static_cast<std::uint64_t>(v); }
 
@@ -230,11 +177,11 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
                                "the school year " + yearName(next) + " already has classes; year closing creates them");
     }
 
-    std::vector<Row> rows;
+    std::vector<SqlRow> rows;
     for (const auto& k : plan.classes)
-      rows.push_back(Row{u64(next), u64(k.grade), k.letter, u64(k.shift), k.profile,
-                         k.classTeacher ? Value(*k.classTeacher) : Value(nullptr),
-                         k.capacity ? Value(u64(*k.capacity)) : Value(nullptr)});
+      rows.push_back(SqlRow{u64(next), u64(k.grade), k.letter, u64(k.shift), k.profile,
+                            k.classTeacher ? SqlValue(*k.classTeacher) : SqlValue(nullptr),
+                            k.capacity ? SqlValue(u64(*k.capacity)) : SqlValue(nullptr)});
     insertRows(c, "INSERT INTO classes (academic_year, grade, letter, shift, profile, class_teacher_id, capacity)", 7,
                rows);
     std::map<std::string, std::uint64_t> newId;
@@ -255,24 +202,24 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
       s->setInt(1, plan.year);
       s->executeUpdate();
     }
-    std::vector<Row> members, outcomes;
+    std::vector<SqlRow> members, outcomes;
     for (const auto& k : plan.classes) {
       const auto id = newId.at(k.name());
       for (const auto* list : {&k.promoted, &k.repeating}) {
         const std::string outcome = list == &k.promoted ? "promoted" : "kept_back";
         for (const auto& s : *list) {
-          members.push_back(Row{id, s.id});
-          outcomes.push_back(Row{fromOf.at(s.id), s.id, outcome, id});
+          members.push_back(SqlRow{id, s.id});
+          outcomes.push_back(SqlRow{fromOf.at(s.id), s.id, outcome, id});
         }
       }
     }
     insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, members);
 
-    std::vector<Row> graduations;
+    std::vector<SqlRow> graduations;
     for (const auto& g : plan.graduates) {
-      graduations.push_back(Row{g.student.id, std::string("graduation"), plan.orderDate, plan.orderNumber,
-                                plan.orderDate, g.fromClass, who, when});
-      outcomes.push_back(Row{g.fromClass, g.student.id, std::string("graduated"), nullptr});
+      graduations.push_back(SqlRow{g.student.id, std::string("graduation"), plan.orderDate, plan.orderNumber,
+                                   plan.orderDate, g.fromClass, who, when});
+      outcomes.push_back(SqlRow{g.fromClass, g.student.id, std::string("graduated"), nullptr});
     }
     insertRows(c,
                "INSERT INTO movements (student_id, kind, occurred_on, order_number, order_date, from_class_id, "
@@ -282,11 +229,11 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
 
     rows.clear();
     for (const auto& l : plan.curriculum)
-      rows.push_back(Row{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
+      rows.push_back(SqlRow{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
     insertRows(c, "INSERT INTO curriculum (academic_year, grade, profile, subject_code, period, hours_per_week)", 6,
                rows);
     rows.clear();
-    for (const auto& a : plan.assignments) rows.push_back(Row{newId.at(a.toClassName), a.subject, a.staff, a.hours});
+    for (const auto& a : plan.assignments) rows.push_back(SqlRow{newId.at(a.toClassName), a.subject, a.staff, a.hours});
     insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
 
     {
@@ -301,17 +248,7 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
       s->executeUpdate();
     }
     // In the same transaction: no closing without its audit record.
-    {
-      Statement s(c.prepareStatement(
-          "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-      s->setString(1, formatUtc(audit.at));
-      s->setString(2, audit.actor);
-      s->setString(3, audit.action);
-      s->setString(4, audit.subjectType);
-      s->setUInt64(5, audit.subjectId);
-      s->setString(6, audit.detail.substr(0, 1000));
-      s->executeUpdate();
-    }
+    insertAudit(c, audit);
     tx.commit();
     return {};
   });
@@ -319,15 +256,7 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
 
 core::Result<void> MariaDbYearClosingRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "yearClosing.audit", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-    s->setString(1, formatUtc(r.at));
-    s->setString(2, r.actor);
-    s->setString(3, r.action);
-    s->setString(4, r.subjectType);
-    s->setUInt64(5, r.subjectId);
-    s->setString(6, r.detail.substr(0, 1000));
-    s->executeUpdate();
+    insertAudit(c, r);
     return {};
   });
 }
