@@ -22,6 +22,53 @@ std::string yearName(int year) { return std::to_string(year) + "/" + std::to_str
 
 std::uint64_t u64(int v) { return static_cast<std::uint64_t>(v); }
 
+// The teaching assignments of the classes of `year`, by id.
+std::vector<core::TeachingAssignment> readAssignments(sql::Connection& c, int year) {
+  std::vector<core::TeachingAssignment> out;
+  Statement s(c.prepareStatement(
+      "SELECT t.class_id, t.subject_code, t.staff_id, CAST(t.hours_per_week AS CHAR), COALESCE(t.group_id, 0) "
+      "FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? ORDER BY t.id"));
+  s->setInt(1, year);
+  Rows r(s->executeQuery());
+  while (r->next()) {
+    core::TeachingAssignment a{r->getUInt64(1), r->getString(2).asStdString(), r->getUInt64(3),
+                               r->getString(4).asStdString(), std::nullopt};
+    if (const auto group = r->getUInt64(5); group != 0) a.group = group;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// The groups of the classes of `year`, by id, with their members by id.
+std::vector<core::YearGroup> readGroups(sql::Connection& c, int year) {
+  std::vector<core::YearGroup> out;
+  std::map<std::uint64_t, std::size_t> index;
+  {
+    Statement s(c.prepareStatement(
+        "SELECT g.id, g.class_id, g.name, COALESCE(g.subject_code, ''), COALESCE(g.parent_group_id, 0) "
+        "FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE c.academic_year = ? ORDER BY g.id"));
+    s->setInt(1, year);
+    Rows r(s->executeQuery());
+    while (r->next()) {
+      core::YearGroup g;
+      g.id = r->getUInt64(1);
+      g.classId = r->getUInt64(2);
+      g.name = r->getString(3).asStdString();
+      g.subject = r->getString(4).asStdString();
+      if (const auto parent = r->getUInt64(5); parent != 0) g.parent = parent;
+      index[g.id] = out.size();
+      out.push_back(std::move(g));
+    }
+  }
+  Statement s(c.prepareStatement(
+      "SELECT gm.group_id, gm.student_id FROM group_members gm JOIN class_groups g ON g.id = gm.group_id "
+      "JOIN classes c ON c.id = g.class_id WHERE c.academic_year = ? ORDER BY gm.group_id, gm.student_id"));
+  s->setInt(1, year);
+  Rows r(s->executeQuery());
+  while (r->next()) out[index.at(r->getUInt64(1))].members.push_back(r->getUInt64(2));
+  return out;
+}
+
 }  // namespace
 
 core::Result<core::YearSnapshot> MariaDbYearClosingRepository::snapshot(int year) {
@@ -97,19 +144,8 @@ core::Result<core::YearSnapshot> MariaDbYearClosingRepository::snapshot(int year
           snap.nextCurriculum.emplace(line.grade, line.profile, line.subject, line.period);
       }
     }
-    {
-      Statement s(c.prepareStatement(
-          "SELECT t.class_id, t.subject_code, t.staff_id, CAST(t.hours_per_week AS CHAR), COALESCE(t.group_id, 0) "
-          "FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? ORDER BY t.id"));
-      s->setInt(1, year);
-      Rows r(s->executeQuery());
-      while (r->next()) {
-        core::TeachingAssignment a{r->getUInt64(1), r->getString(2).asStdString(), r->getUInt64(3),
-                                   r->getString(4).asStdString(), std::nullopt};
-        if (const auto group = r->getUInt64(5); group != 0) a.group = group;
-        snap.assignments.push_back(std::move(a));
-      }
-    }
+    snap.assignments = readAssignments(c, year);
+    snap.groups = readGroups(c, year);
     return snap;
   });
 }
@@ -153,6 +189,12 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
         return core::makeError(ErrorCode::conflict, "the classes of " + yearName(plan.year) +
                                                         " changed since the plan was made; preview it again");
     }
+    // Their groups and assignments are written only under a shared lock of
+    // the year's row, which this transaction holds now: what is read here
+    // stays so until the commit.
+    if (readGroups(c, plan.year) != plan.sourceGroups || readAssignments(c, plan.year) != plan.sourceAssignments)
+      return core::makeError(ErrorCode::conflict, "the groups or teaching assignments of " + yearName(plan.year) +
+                                                      " changed since the plan was made; preview it again");
     const int next = plan.nextYear;
     if (plan.createNextYear) {
       Statement s(c.prepareStatement("INSERT INTO academic_years (start_year, starts_on, ends_on) VALUES (?, ?, ?)"));
@@ -232,9 +274,49 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
       rows.push_back(SqlRow{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
     insertRows(c, "INSERT INTO curriculum (academic_year, grade, profile, subject_code, period, hours_per_week)", 6,
                rows);
+    // The groups of the promoted classes: made without parents, then each
+    // subgroup pointed at its parent of the same class; promoted members
+    // follow.
     rows.clear();
-    for (const auto& a : plan.assignments) rows.push_back(SqlRow{newId.at(a.toClassName), a.subject, a.staff, a.hours});
-    insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
+    for (const auto& k : plan.classes)
+      for (const auto& g : k.groups)
+        rows.push_back(SqlRow{newId.at(k.name()), g.name, g.subject.empty() ? SqlValue(nullptr) : SqlValue(g.subject)});
+    insertRows(c, "INSERT INTO class_groups (class_id, name, subject_code)", 3, rows);
+    std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> newGroup;  // (new class, name) → id
+    if (!rows.empty()) {
+      Statement s(
+          c.prepareStatement("SELECT g.class_id, g.name, g.id FROM class_groups g JOIN classes c ON c.id = g.class_id "
+                             "WHERE c.academic_year = ?"));
+      s->setInt(1, next);
+      Rows r(s->executeQuery());
+      while (r->next()) newGroup[{r->getUInt64(1), r->getString(2).asStdString()}] = r->getUInt64(3);
+    }
+    {
+      Statement parent(c.prepareStatement("UPDATE class_groups SET parent_group_id = ? WHERE id = ?"));
+      rows.clear();
+      for (const auto& k : plan.classes) {
+        const auto cls = newId.at(k.name());
+        for (const auto& g : k.groups) {
+          const auto id = newGroup.at({cls, g.name});
+          if (!g.parentName.empty()) {
+            parent->setUInt64(1, newGroup.at({cls, g.parentName}));
+            parent->setUInt64(2, id);
+            parent->executeUpdate();
+          }
+          for (const auto student : g.members) rows.push_back(SqlRow{id, student});
+        }
+      }
+    }
+    insertRows(c, "INSERT INTO group_members (group_id, student_id)", 2, rows);
+
+    rows.clear();
+    for (const auto& a : plan.assignments) {
+      const auto cls = newId.at(a.toClassName);
+      rows.push_back(SqlRow{cls, a.groupName.empty() ? SqlValue(nullptr) : SqlValue(newGroup.at({cls, a.groupName})),
+                            a.subject, a.staff, a.hours});
+    }
+    insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
+               rows);
 
     {
       Statement s(c.prepareStatement(
