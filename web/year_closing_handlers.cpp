@@ -39,6 +39,12 @@ json studentsJson(const std::vector<core::StudentRef>& list) {
 json planJson(const core::YearClosingPlan& plan) {
   json classes = json::array(), staysBack = json::array();
   for (const auto& k : plan.classes) {
+    json groups = json::array();
+    for (const auto& g : k.groups)
+      groups.push_back(json{{"name", g.name},
+                            {"subject", g.subject.empty() ? json(nullptr) : json(g.subject)},
+                            {"parent", g.parentName.empty() ? json(nullptr) : json(g.parentName)},
+                            {"members", g.members.size()}});
     classes.push_back(json{
         {"name", k.name()},
         {"grade", k.grade},
@@ -49,7 +55,8 @@ json planJson(const core::YearClosingPlan& plan) {
         {"classTeacher", k.classTeacher ? json{{"id", *k.classTeacher}, {"name", k.classTeacherName}} : json(nullptr)},
         {"from", k.fromClass ? json(k.fromClassName) : json(nullptr)},
         {"promoted", studentsJson(k.promoted)},
-        {"staysBack", studentsJson(k.repeating)}});
+        {"staysBack", studentsJson(k.repeating)},
+        {"groups", groups}});
     for (const auto& s : k.repeating)
       staysBack.push_back(json{{"student", studentJson(s)}, {"from", k.name()}, {"to", k.name()}});
   }
@@ -72,7 +79,8 @@ json planJson(const core::YearClosingPlan& plan) {
                                {"to", a.toClassName},
                                {"subject", a.subject},
                                {"staff", a.staff},
-                               {"hours", a.hours}});
+                               {"hours", a.hours},
+                               {"group", a.groupName.empty() ? json(nullptr) : json(a.groupName)}});
   return json{
       {"year", plan.year},
       {"nextYear", plan.nextYear},
@@ -85,7 +93,10 @@ json planJson(const core::YearClosingPlan& plan) {
         {"graduates", plan.graduates.size()},
         {"staysBack", plan.repeatingCount()},
         {"curriculumLines", plan.curriculum.size()},
-        {"assignments", plan.assignments.size()}}},
+        {"assignments", plan.assignments.size()},
+        {"groups", plan.groupCount()},
+        {"groupMembers", plan.groupMemberCount()},
+        {"groupAssignments", plan.groupAssignmentCount()}}},
       {"classes", classes},
       {"graduates", {{"count", plan.graduates.size()}, {"classes", byClass}}},
       {"staysBack", staysBack},
@@ -93,6 +104,7 @@ json planJson(const core::YearClosingPlan& plan) {
        {{"count", plan.curriculum.size()}, {"alreadyThere", plan.curriculumAlreadyThere}, {"lines", curriculum}}},
       {"assignments",
        {{"count", plan.assignments.size()},
+        {"toGroups", plan.groupAssignmentCount()},
         {"groupAssignmentsNotCarried", plan.groupAssignmentsLeft},
         {"lines", assignments}}}};
 }

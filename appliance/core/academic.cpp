@@ -284,14 +284,18 @@ std::vector<TeacherLoad> summarizeLoad(const std::vector<Assignment>& assignment
 Result<AcademicYear> AcademicService::knownYear(int year) {
   auto y = repository_.year(year);
   if (!y) return y.error();
-  if (!y->has_value()) return makeError(ErrorCode::not_found, "year: no such school year");
+  if (!y->has_value())
+    return makeError(ErrorCode::not_found,
+                     "year: no such school year " + std::to_string(year) + "/" + std::to_string(year + 1));
   return **y;
 }
 
 Result<AcademicYear> AcademicService::openYear(int year) {
   auto y = knownYear(year);
   if (!y) return y;
-  if (y->closed) return makeError(ErrorCode::failed_precondition, "year: the school year is closed and read-only");
+  if (y->closed)
+    return makeError(ErrorCode::failed_precondition, "year: the school year " + std::to_string(year) + "/" +
+                                                         std::to_string(year + 1) + " is closed and read-only");
   return y;
 }
 

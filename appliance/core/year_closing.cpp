@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "appliance/core/movement.hpp"
 #include "appliance/core/validation.hpp"
@@ -51,6 +53,12 @@ std::string fingerprintOf(const YearClosingPlan& plan) {
     for (const auto& s : c.promoted) f.add(s.id);
     f.add("|");
     for (const auto& s : c.repeating) f.add(s.id);
+    f.add("groups");
+    for (const auto& g : c.groups) {
+      f.add(g.fromGroup).add(g.name).add(g.subject).add(g.parentName);
+      for (const auto id : g.members) f.add(id);
+      f.add("|");
+    }
   }
   f.add("graduates");
   for (const auto& g : plan.graduates) f.add(g.student.id).add(g.fromClass);
@@ -62,8 +70,44 @@ std::string fingerprintOf(const YearClosingPlan& plan) {
         .add(static_cast<std::uint64_t>(l.period))
         .add(l.hours);
   f.add("assignments");
-  for (const auto& a : plan.assignments) f.add(a.fromClass).add(a.toClassName).add(a.subject).add(a.staff).add(a.hours);
+  for (const auto& a : plan.assignments)
+    f.add(a.fromClass).add(a.toClassName).add(a.subject).add(a.staff).add(a.hours).add(a.groupName);
   return f.hex();
+}
+
+// The groups of `from` as they go into `to`: parents before subgroups (by
+// depth, then name), members only those promoted into `to`.
+std::vector<PlannedGroup> carriedGroups(const std::vector<YearGroup>& groups, std::uint64_t from,
+                                        const PlannedClass& to) {
+  std::map<std::uint64_t, const YearGroup*> byId;
+  for (const auto& g : groups)
+    if (g.classId == from) byId[g.id] = &g;
+  auto depthOf = [&](const YearGroup& g) {
+    int depth = 0;
+    for (auto parent = g.parent; parent && byId.count(*parent) && depth <= static_cast<int>(byId.size());
+         parent = byId.at(*parent)->parent)
+      ++depth;
+    return depth;
+  };
+  std::set<PersonId> promoted;
+  for (const auto& s : to.promoted) promoted.insert(s.id);
+  std::vector<std::pair<int, PlannedGroup>> out;
+  for (const auto& [id, g] : byId) {
+    PlannedGroup p;
+    p.fromGroup = id;
+    p.name = g->name;
+    p.subject = g->subject;
+    if (g->parent && byId.count(*g->parent)) p.parentName = byId.at(*g->parent)->name;
+    for (const auto member : g->members)
+      if (promoted.count(member)) p.members.push_back(member);
+    out.emplace_back(depthOf(*g), std::move(p));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.name) < std::tie(b.first, b.second.name);
+  });
+  std::vector<PlannedGroup> result;
+  for (auto& [depth, g] : out) result.push_back(std::move(g));
+  return result;
 }
 
 }  // namespace
@@ -77,6 +121,26 @@ std::size_t YearClosingPlan::promotedCount() const {
 std::size_t YearClosingPlan::repeatingCount() const {
   std::size_t n = 0;
   for (const auto& c : classes) n += c.repeating.size();
+  return n;
+}
+
+std::size_t YearClosingPlan::groupCount() const {
+  std::size_t n = 0;
+  for (const auto& c : classes) n += c.groups.size();
+  return n;
+}
+
+std::size_t YearClosingPlan::groupMemberCount() const {
+  std::size_t n = 0;
+  for (const auto& c : classes)
+    for (const auto& g : c.groups) n += g.members.size();
+  return n;
+}
+
+std::size_t YearClosingPlan::groupAssignmentCount() const {
+  std::size_t n = 0;
+  for (const auto& a : assignments)
+    if (!a.groupName.empty()) ++n;
   return n;
 }
 
@@ -201,6 +265,7 @@ Result<YearClosingPlan> planYearClosing(const YearSnapshot& snap, const YearClos
     if (c.capacity && size > static_cast<std::size_t>(*c.capacity))
       return precondition("class " + c.name() + " of " + yearName(year + 1) + " would have " + std::to_string(size) +
                           " students, over its capacity of " + std::to_string(*c.capacity));
+    if (c.fromClass) c.groups = carriedGroups(snap.groups, *c.fromClass, c);
     plan.classes.push_back(std::move(c));
   }
 
@@ -210,16 +275,26 @@ Result<YearClosingPlan> planYearClosing(const YearSnapshot& snap, const YearClos
     else
       plan.curriculum.push_back(line);
   }
+  std::map<std::uint64_t, const YearGroup*> groupById;
+  for (const auto& g : snap.groups) groupById[g.id] = &g;
   for (const auto& a : snap.assignments) {
+    std::string groupName;
     if (a.group) {
-      ++plan.groupAssignmentsLeft;
-      continue;
+      auto g = groupById.find(*a.group);
+      if (g == groupById.end() || g->second->classId != a.classId) {
+        ++plan.groupAssignmentsLeft;
+        continue;
+      }
+      groupName = g->second->name;
     }
     for (const auto& c : plan.classes) {
       if (c.fromClass != a.classId) continue;
-      plan.assignments.push_back(PlannedAssignment{a.classId, c.fromClassName, c.name(), a.subject, a.staff, a.hours});
+      plan.assignments.push_back(
+          PlannedAssignment{a.classId, c.fromClassName, c.name(), a.subject, a.staff, a.hours, groupName});
     }
   }
+  plan.sourceGroups = snap.groups;
+  plan.sourceAssignments = snap.assignments;
   plan.fingerprint = fingerprintOf(plan);
   return plan;
 }
@@ -263,7 +338,9 @@ Result<YearClosingPlan> YearClosingService::close(const Principal& actor, YearCl
                       ", promoted " + std::to_string(plan->promotedCount()) + ", graduated " +
                       std::to_string(plan->graduates.size()) + ", kept back " + std::to_string(plan->repeatingCount()) +
                       ", curriculum lines " + std::to_string(plan->curriculum.size()) + ", assignments " +
-                      std::to_string(plan->assignments.size());
+                      std::to_string(plan->assignments.size()) + " (to groups " +
+                      std::to_string(plan->groupAssignmentCount()) + "), groups " + std::to_string(plan->groupCount()) +
+                      ", group members " + std::to_string(plan->groupMemberCount());
   const auto now = clock_.now();
   if (auto applied = repository_.applyClosing(
           *plan, actor.userId, now,

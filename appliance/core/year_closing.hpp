@@ -59,6 +59,19 @@ struct TeachingAssignment {
   PersonId staff = 0;
   std::string hours;                   // as CurriculumLine::hours
   std::optional<std::uint64_t> group;  // a group of the class, for split subjects
+  bool operator==(const TeachingAssignment&) const = default;
+};
+
+// A group of a class of the year being closed (a language split, a
+// subgroup of one), with its members now.
+struct YearGroup {
+  std::uint64_t id = 0;
+  std::uint64_t classId = 0;
+  std::string name;
+  std::string subject;  // empty: not tied to one subject
+  std::optional<std::uint64_t> parent;
+  std::vector<PersonId> members;
+  bool operator==(const YearGroup&) const = default;
 };
 
 // What the register holds about the year to close and the one after it.
@@ -71,6 +84,7 @@ struct YearSnapshot {
   std::vector<CurriculumLine> curriculum;                                   // of `year`
   std::set<std::tuple<int, std::string, std::string, int>> nextCurriculum;  // (grade, profile, subject, period)
   std::vector<TeachingAssignment> assignments;                              // of the classes of `year`
+  std::vector<YearGroup> groups;                                            // of the classes of `year`
 };
 
 // The coordinator's decisions, as the wizard sends them.
@@ -95,6 +109,16 @@ struct ClosingRules {
   std::set<int> leavingGrades = {9};
 };
 
+// A group carried into a class of the new year: the same name, subject and
+// parent, with those of its members who were promoted with the class.
+struct PlannedGroup {
+  std::uint64_t fromGroup = 0;
+  std::string name;
+  std::string subject;
+  std::string parentName;  // the parent group's name in the same class; empty: none
+  std::vector<PersonId> members;
+};
+
 // A class of the new year.
 struct PlannedClass {
   int grade = 0;
@@ -108,6 +132,9 @@ struct PlannedClass {
   std::string fromClassName;
   std::vector<StudentRef> promoted;   // moved up with the class (or continuing after grade 9)
   std::vector<StudentRef> repeating;  // kept back, repeating this grade
+  // The groups of `fromClass`, parents before their subgroups. Students
+  // kept back or graduating drop out; those kept back into this class join none.
+  std::vector<PlannedGroup> groups;
   std::string name() const { return std::to_string(grade) + letter; }
 };
 
@@ -123,6 +150,7 @@ struct PlannedAssignment {
   std::string subject;
   PersonId staff = 0;
   std::string hours;
+  std::string groupName;  // of the class `toClassName`; empty: the whole class
 };
 
 struct YearClosingPlan {
@@ -134,16 +162,26 @@ struct YearClosingPlan {
   std::vector<CurriculumLine> curriculum;  // lines copied into the next year
   int curriculumAlreadyThere = 0;          // lines the next year already had (kept as they are)
   std::vector<PlannedAssignment> assignments;
-  int groupAssignmentsLeft = 0;  // assignments to groups: not carried (groups are made anew)
+  // Assignments to a group the snapshot does not know (the register should
+  // never hold one): not carried. Group assignments of carried classes are
+  // in `assignments`.
+  int groupAssignmentsLeft = 0;
   // Every student of the year, in the class they are in now: storage
   // checks under lock that this is still so.
   std::vector<std::pair<std::uint64_t, PersonId>> members;
+  // The year's groups (by id, members by id) and assignments (by id) the
+  // plan was made from: storage checks under lock that they are still so.
+  std::vector<YearGroup> sourceGroups;
+  std::vector<TeachingAssignment> sourceAssignments;
   // 16 hex digits over everything the plan does (FNV-1a 64, not a
   // security measure: it only tells two plans apart).
   std::string fingerprint;
 
   std::size_t promotedCount() const;
   std::size_t repeatingCount() const;
+  std::size_t groupCount() const;
+  std::size_t groupMemberCount() const;
+  std::size_t groupAssignmentCount() const;
 };
 
 // A closed year as it was closed: the order, and what became of every
@@ -173,10 +211,13 @@ class YearClosingRepository {
   virtual Result<YearSnapshot> snapshot(int year) = 0;
   // One transaction: locks the year's row (FOR UPDATE), re-checks that it
   // is open, that the next year has no classes and that every student is
-  // still in the class the plan was made from (else conflict); creates the
+  // still in the class the plan was made from, and the groups and
+  // assignments are those it was made from (else conflict); creates the
   // next year and its classes, moves the students, writes a graduation
-  // entry with the order for every graduate, copies curriculum and
-  // assignments, closes the year and writes `audit`. All or nothing.
+  // entry with the order for every graduate, copies curriculum, the
+  // classes' groups with their promoted members, and assignments (to the
+  // class or to a carried group), closes the year and writes `audit`. All
+  // or nothing.
   virtual Result<void> applyClosing(const YearClosingPlan& plan, std::string_view actor, TimePoint at,
                                     const AuditRecord& audit) = 0;
   virtual Result<void> appendAudit(const AuditRecord& record) = 0;

@@ -16,30 +16,6 @@ using core::ErrorCode;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-// Rolls back and restores autocommit unless committed.
-class Transaction {
- public:
-  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
-  ~Transaction() {
-    try {
-      if (!done_) c_.rollback();
-      c_.setAutoCommit(true);
-    } catch (const sql::SQLException&) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    c_.commit();
-    done_ = true;
-  }
-
- private:
-  sql::Connection& c_;
-  bool done_ = false;
-};
-
 std::uint64_t lastInsertId(sql::Connection& c) {
   std::unique_ptr<sql::Statement> q(c.createStatement());
   Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
@@ -48,6 +24,38 @@ std::uint64_t lastInsertId(sql::Connection& c) {
 }
 
 std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
+
+std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
+
+// Inside a transaction: the year's row locked (shared) and open, else the
+// error the core gives. A year closing holds the row exclusively while it
+// runs, so a write here is either done before it or finds the year closed.
+core::Result<void> lockOpenYear(sql::Connection& c, int year) {
+  Statement s(c.prepareStatement("SELECT status FROM academic_years WHERE start_year = ? LOCK IN SHARE MODE"));
+  s->setInt(1, year);
+  Rows r(s->executeQuery());
+  if (!r->next()) return core::makeError(ErrorCode::not_found, "year: no such school year " + yearName(year));
+  if (text(*r, 1) == "closed")
+    return core::makeError(ErrorCode::failed_precondition,
+                           "year: the school year " + yearName(year) + " is closed and read-only");
+  return {};
+}
+
+// The same for the year of the class that `query` (one bound id) names;
+// not_found when it names none.
+core::Result<void> lockOpenYearOf(sql::Connection& c, const char* query, std::uint64_t id, const char* what) {
+  Statement s(c.prepareStatement(query));
+  s->setUInt64(1, id);
+  Rows r(s->executeQuery());
+  if (!r->next()) return core::makeError(ErrorCode::not_found, std::string("no such ") + what);
+  return lockOpenYear(c, r->getInt(1));
+}
+
+constexpr const char* kYearOfClass = "SELECT academic_year FROM classes WHERE id = ?";
+constexpr const char* kYearOfGroup =
+    "SELECT c.academic_year FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE g.id = ?";
+constexpr const char* kYearOfAssignment =
+    "SELECT c.academic_year FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE t.id = ?";
 
 std::optional<std::uint64_t> optionalId(std::uint64_t v) {
   return v == 0 ? std::nullopt : std::optional<std::uint64_t>(v);
@@ -217,9 +225,10 @@ core::Result<void> MariaDbAcademicRepository::replaceCalendar(const core::School
     Statement lock(c.prepareStatement("SELECT status FROM academic_years WHERE start_year = ? FOR UPDATE"));
     lock->setInt(1, cal.year);
     Rows y(lock->executeQuery());
-    if (!y->next()) return core::makeError(ErrorCode::not_found, "year: no such school year");
+    if (!y->next()) return core::makeError(ErrorCode::not_found, "year: no such school year " + yearName(cal.year));
     if (text(*y, 1) == "closed")
-      return core::makeError(ErrorCode::failed_precondition, "year: the school year is closed and read-only");
+      return core::makeError(ErrorCode::failed_precondition,
+                             "year: the school year " + yearName(cal.year) + " is closed and read-only");
     for (const char* table :
          {"DELETE FROM grade_period_schemes WHERE academic_year = ?", "DELETE FROM periods WHERE academic_year = ?",
           "DELETE FROM holidays WHERE academic_year = ?"}) {
@@ -355,6 +364,7 @@ core::Result<std::optional<core::ClassGroup>> MariaDbAcademicRepository::group(s
 core::Result<std::uint64_t> MariaDbAcademicRepository::createGroup(std::uint64_t classId, const core::NewGroup& g) {
   return withConnection(pool_, "academic.createGroup", [&](sql::Connection& c) -> core::Result<std::uint64_t> {
     Transaction tx(c);
+    if (auto open = lockOpenYearOf(c, kYearOfClass, classId, "class"); !open) return open.error();
     Statement s(c.prepareStatement(
         "INSERT INTO class_groups (class_id, name, subject_code, parent_group_id) VALUES (?, ?, ?, ?)"));
     s->setUInt64(1, classId);
@@ -377,6 +387,7 @@ core::Result<std::uint64_t> MariaDbAcademicRepository::createGroup(std::uint64_t
 core::Result<void> MariaDbAcademicRepository::updateGroup(std::uint64_t id, const core::GroupChange& change) {
   return withConnection(pool_, "academic.updateGroup", [&](sql::Connection& c) -> core::Result<void> {
     Transaction tx(c);
+    if (auto open = lockOpenYearOf(c, kYearOfGroup, id, "group"); !open) return open;
     if (change.name) {
       Statement s(c.prepareStatement("UPDATE class_groups SET name = ? WHERE id = ?"));
       s->setString(1, *change.name);
@@ -482,6 +493,7 @@ core::Result<void> MariaDbAcademicRepository::replaceCurriculum(const core::Plan
                                                                 const std::vector<core::PlanLine>& lines) {
   return withConnection(pool_, "academic.replaceCurriculum", [&](sql::Connection& c) -> core::Result<void> {
     Transaction tx(c);
+    if (auto open = lockOpenYear(c, key.year); !open) return open;
     Statement d(c.prepareStatement("DELETE FROM curriculum WHERE academic_year = ? AND grade = ? AND profile = ?"));
     d->setInt(1, key.year);
     d->setInt(2, key.grade);
@@ -549,6 +561,8 @@ core::Result<std::optional<core::Assignment>> MariaDbAcademicRepository::assignm
 
 core::Result<std::uint64_t> MariaDbAcademicRepository::createAssignment(const core::NewAssignment& a) {
   return withConnection(pool_, "academic.createAssignment", [&](sql::Connection& c) -> core::Result<std::uint64_t> {
+    Transaction tx(c);
+    if (auto open = lockOpenYearOf(c, kYearOfClass, a.classId, "class"); !open) return open.error();
     Statement s(c.prepareStatement(
         "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week) VALUES (?, ?, "
         "?, ?, ? / 10)"));
@@ -558,15 +572,20 @@ core::Result<std::uint64_t> MariaDbAcademicRepository::createAssignment(const co
     s->setUInt64(4, a.staffId);
     s->setInt(5, a.tenths);
     s->executeUpdate();
-    return lastInsertId(c);
+    const auto id = lastInsertId(c);
+    tx.commit();
+    return id;
   });
 }
 
 core::Result<void> MariaDbAcademicRepository::deleteAssignment(std::uint64_t id) {
   return withConnection(pool_, "academic.deleteAssignment", [&](sql::Connection& c) -> core::Result<void> {
+    Transaction tx(c);
+    if (auto open = lockOpenYearOf(c, kYearOfAssignment, id, "assignment"); !open) return open;
     Statement s(c.prepareStatement("DELETE FROM teaching_assignments WHERE id = ?"));
     s->setUInt64(1, id);
     if (s->executeUpdate() == 0) return core::makeError(ErrorCode::not_found, "no such assignment");
+    tx.commit();
     return {};
   });
 }
@@ -595,15 +614,7 @@ core::Result<std::optional<core::PersonId>> MariaDbAcademicRepository::personOfA
 
 core::Result<void> MariaDbAcademicRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "academic.audit", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-    s->setString(1, formatUtc(r.at));
-    s->setString(2, r.actor);
-    s->setString(3, r.action);
-    s->setString(4, r.subjectType);
-    s->setUInt64(5, r.subjectId);
-    s->setString(6, r.detail.substr(0, 1000));
-    s->executeUpdate();
+    insertAudit(c, r);
     return {};
   });
 }

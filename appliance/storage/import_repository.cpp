@@ -15,65 +15,8 @@ namespace {
 using core::ErrorCode;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
-using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
-using Row = std::vector<Value>;
 
 constexpr std::size_t kBatch = 250;
-
-// "(?,?,…),(?,?,…)" for `rows` rows of `columns` placeholders.
-std::string placeholders(std::size_t rows, std::size_t columns) {
-  std::string one = "(";
-  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
-  one += ")";
-  std::string out;
-  for (std::size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ",") + one;
-  return out;
-}
-
-void bind(sql::PreparedStatement& s, unsigned& index, const Value& v) {
-  if (const auto* str = std::get_if<std::string>(&v)) {
-    s.setString(index++, *str);
-  } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
-    s.setUInt64(index++, *num);
-  } else {
-    s.setNull(index++, sql::DataType::VARCHAR);
-  }
-}
-
-// Multi-row INSERT in batches; the SQL text holds only placeholders.
-void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows,
-                const std::string& tail = {}) {
-  for (std::size_t start = 0; start < rows.size(); start += kBatch) {
-    const std::size_t n = std::min(kBatch, rows.size() - start);
-    Statement s(c.prepareStatement(head + " VALUES " + placeholders(n, columns) + tail));
-    unsigned index = 1;
-    for (std::size_t r = start; r < start + n; ++r)
-      for (const auto& v : rows[r]) bind(*s, index, v);
-    s->executeUpdate();
-  }
-}
-
-// Rolls back and restores autocommit unless committed.
-class Transaction {
- public:
-  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
-  ~Transaction() {
-    try {
-      if (!done_) c_.rollback();
-      c_.setAutoCommit(true);
-    } catch (const sql::SQLException&) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-  void commit() {
-    c_.commit();
-    done_ = true;
-  }
-
- private:
-  sql::Connection& c_;
-  bool done_ = false;
-};
 
 // The current school year: the newest open one, else the newest with classes.
 constexpr const char* kCurrentYear =
@@ -218,7 +161,7 @@ const char* columnUpdate(const std::string& key) {
   return nullptr;
 }
 
-Value orNull(std::string v) { return v.empty() ? Value(nullptr) : Value(std::move(v)); }
+SqlValue orNull(std::string v) { return v.empty() ? SqlValue(nullptr) : SqlValue(std::move(v)); }
 
 std::string valueOf(const core::PlannedRow& row, const char* key) {
   for (const auto& c : row.changes)
@@ -276,14 +219,14 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
     std::map<std::string, std::uint64_t> ids = plan.knownIds;
 
     // New cards. A ref taken meanwhile fails the unique key: already_exists.
-    std::vector<Row> rows;
+    std::vector<SqlRow> rows;
     std::vector<const core::PlannedRow*> created;
     for (const auto& row : plan.rows) {
       if (row.action != core::ImportAction::create) continue;
       created.push_back(&row);
-      rows.push_back(Row{std::string(core::toString(row.kind)), row.ref, valueOf(row, "surname"),
-                         valueOf(row, "first_name"), valueOf(row, "patronymic"), orNull(valueOf(row, "birth_date")),
-                         orNull(valueOf(row, "sex")), when, when});
+      rows.push_back(SqlRow{std::string(core::toString(row.kind)), row.ref, valueOf(row, "surname"),
+                            valueOf(row, "first_name"), valueOf(row, "patronymic"), orNull(valueOf(row, "birth_date")),
+                            orNull(valueOf(row, "sex")), when, when});
     }
     insertRows(c,
                "INSERT INTO people (kind, external_ref, surname, first_name, patronymic, birth_date, sex, created_at, "
@@ -302,12 +245,12 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
       while (r->next()) ids[r->getString(1).asStdString()] = r->getUInt64(2);
     }
 
-    std::vector<Row> fields, history, upserts;
+    std::vector<SqlRow> fields, history, upserts;
     for (const auto& row : plan.rows) {
       if (row.action == core::ImportAction::create) {
         const auto id = ids.at(row.ref);
         for (const auto& change : row.changes)
-          if (columnUpdate(change.field) == nullptr) fields.push_back(Row{id, change.field, change.newValue});
+          if (columnUpdate(change.field) == nullptr) fields.push_back(SqlRow{id, change.field, change.newValue});
         continue;
       }
       if (row.action != core::ImportAction::update) continue;
@@ -334,24 +277,25 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
           erase->setString(2, change.field);
           erase->executeUpdate();
         } else {
-          upserts.push_back(Row{id, change.field, change.newValue});
+          upserts.push_back(SqlRow{id, change.field, change.newValue});
         }
-        history.push_back(Row{id, change.field, change.oldValue.empty() ? Value(nullptr) : Value(change.oldValue),
-                              change.newValue.empty() ? Value(nullptr) : Value(change.newValue), who, when});
+        history.push_back(SqlRow{id, change.field,
+                                 change.oldValue.empty() ? SqlValue(nullptr) : SqlValue(change.oldValue),
+                                 change.newValue.empty() ? SqlValue(nullptr) : SqlValue(change.newValue), who, when});
       }
       if (!row.links.empty()) {
         auto after = row.linksBefore;
         for (const auto& [child, relationship] : row.links) after[child] = relationship;
-        history.push_back(Row{id, std::string("parent_of"),
-                              row.linksBefore.empty() ? Value(nullptr) : Value(linksText(row.linksBefore)),
-                              Value(linksText(after)), who, when});
+        history.push_back(SqlRow{id, std::string("parent_of"),
+                                 row.linksBefore.empty() ? SqlValue(nullptr) : SqlValue(linksText(row.linksBefore)),
+                                 SqlValue(linksText(after)), who, when});
       }
     }
-    std::vector<Row> consents;
+    std::vector<SqlRow> consents;
     for (const auto& row : plan.rows)
       if (row.consent && (row.action == core::ImportAction::create || row.action == core::ImportAction::update))
         consents.push_back(
-            Row{ids.at(row.ref), row.consent->purpose, row.consent->givenOn, row.consent->documentRef, who, when});
+            SqlRow{ids.at(row.ref), row.consent->purpose, row.consent->givenOn, row.consent->documentRef, who, when});
     insertRows(c, "INSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at)", 6,
                consents);
     insertRows(c, "INSERT INTO person_fields (person_id, field, value)", 3, fields);
@@ -361,15 +305,15 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
                history);
 
     // Admissions of new students: the movement book entry and membership.
-    std::vector<Row> members, movements;
+    std::vector<SqlRow> members, movements;
     std::map<std::uint64_t, std::uint64_t> joining;
     for (const auto& row : plan.rows) {
       if (!row.joinClass || row.action != core::ImportAction::create) continue;
       const auto id = ids.at(row.ref);
       ++joining[*row.joinClass];
-      members.push_back(Row{*row.joinClass, id});
-      movements.push_back(Row{id, std::string("admission"), plan.order->date, plan.order->orderNumber,
-                              plan.order->orderDate, *row.joinClass, who, when});
+      members.push_back(SqlRow{*row.joinClass, id});
+      movements.push_back(SqlRow{id, std::string("admission"), plan.order->date, plan.order->orderNumber,
+                                 plan.order->orderDate, *row.joinClass, who, when});
     }
     for (const auto& [classId, count] : joining) {
       // Locked, so concurrent admissions cannot both take the last places.
@@ -388,23 +332,16 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
                "recorded_by, recorded_at)",
                8, movements);
 
-    std::vector<Row> links;
+    std::vector<SqlRow> links;
     for (const auto& row : plan.rows) {
       if (row.action != core::ImportAction::create && row.action != core::ImportAction::update) continue;
       for (const auto& [child, relationship] : row.links)
-        links.push_back(Row{ids.at(row.ref), ids.at(child), relationship});
+        links.push_back(SqlRow{ids.at(row.ref), ids.at(child), relationship});
     }
     insertRows(c, "INSERT INTO guardianships (parent_id, child_id, relationship)", 3, links,
                " ON DUPLICATE KEY UPDATE relationship = VALUES(relationship)");
 
-    Statement log(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, NULL, ?)"));
-    log->setString(1, formatUtc(audit.at));
-    log->setString(2, audit.actor);
-    log->setString(3, audit.action);
-    log->setString(4, audit.subjectType);
-    log->setString(5, audit.detail.substr(0, 1000));
-    log->executeUpdate();
+    insertAudit(c, audit, AuditSubject::none);
     tx.commit();
     return {};
   });
@@ -412,14 +349,7 @@ core::Result<void> MariaDbImportRepository::applyImport(const core::ImportPlan& 
 
 core::Result<void> MariaDbImportRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "import.audit", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, NULL, ?)"));
-    s->setString(1, formatUtc(r.at));
-    s->setString(2, r.actor);
-    s->setString(3, r.action);
-    s->setString(4, r.subjectType);
-    s->setString(5, r.detail.substr(0, 1000));
-    s->executeUpdate();
+    insertAudit(c, r, AuditSubject::none);
     return {};
   });
 }

@@ -56,28 +56,6 @@ const char* columnUpdate(const std::string& key) {
   return nullptr;
 }
 
-// Rolls back and restores autocommit unless committed.
-class Transaction {
- public:
-  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
-  ~Transaction() {
-    try {
-      if (!done_) c_.rollback();
-      c_.setAutoCommit(true);
-    } catch (const sql::SQLException&) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-  void commit() {
-    c_.commit();
-    done_ = true;
-  }
-
- private:
-  sql::Connection& c_;
-  bool done_ = false;
-};
-
 constexpr const char* kClassColumns =
     "c.id, c.academic_year, c.grade, c.letter, COALESCE(c.capacity, 0), c.capacity IS NOT NULL, "
     "(SELECT COUNT(*) FROM class_members m2 WHERE m2.class_id = c.id), "
@@ -556,15 +534,7 @@ core::Result<std::vector<core::BookLine>> MariaDbRegisterRepository::movementBoo
 
 core::Result<void> MariaDbRegisterRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "register.audit", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-    s->setString(1, formatUtc(r.at));
-    s->setString(2, r.actor);
-    s->setString(3, r.action);
-    s->setString(4, r.subjectType);
-    s->setUInt64(5, r.subjectId);
-    s->setString(6, r.detail.substr(0, 1000));
-    s->executeUpdate();
+    insertAudit(c, r);
     return {};
   });
 }

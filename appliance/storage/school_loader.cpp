@@ -19,37 +19,6 @@ namespace parta::storage {
 namespace {
 
 using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
-using Row = std::vector<Value>;
-
-constexpr std::size_t kBatchRows = 250;
-
-// INSERT of many rows per statement: the SQL text has only placeholders,
-// every value is bound.
-void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows) {
-  std::string one = "(";
-  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
-  one += ")";
-  for (std::size_t start = 0; start < rows.size(); start += kBatchRows) {
-    const std::size_t n = std::min(kBatchRows, rows.size() - start);
-    std::string text = head + " VALUES ";
-    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
-    Statement s(c.prepareStatement(text));
-    unsigned index = 1;
-    for (std::size_t r = start; r < start + n; ++r) {
-      for (const auto& v : rows[r]) {
-        if (const auto* str = std::get_if<std::string>(&v)) {
-          s->setString(index++, *str);
-        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
-          s->setUInt64(index++, *num);
-        } else {
-          s->setNull(index++, sql::DataType::VARCHAR);
-        }
-      }
-    }
-    s->executeUpdate();
-  }
-}
 
 const char* kindName(char kind) {
   switch (kind) {
@@ -65,19 +34,21 @@ const char* kindName(char kind) {
 // The calendar of the year (academic.hpp's default Russian calendar).
 void writeCalendar(sql::Connection& c, const core::SchoolCalendar& calendar) {
   const auto year = static_cast<std::uint64_t>(calendar.year);
-  std::vector<Row> rows;
+  std::vector<SqlRow> rows;
   for (const auto& [grade, scheme] : calendar.schemes)
-    rows.push_back(Row{year, static_cast<std::uint64_t>(grade), std::string(core::toString(scheme))});
+    rows.push_back(SqlRow{year, static_cast<std::uint64_t>(grade), std::string(core::toString(scheme))});
   insertRows(c, "INSERT INTO grade_period_schemes (academic_year, grade, scheme)", 3, rows);
   rows.clear();
   for (const auto& p : calendar.periods)
-    rows.push_back(
-        Row{year, std::string(core::toString(p.scheme)), static_cast<std::uint64_t>(p.number), p.startsOn, p.endsOn});
+    rows.push_back(SqlRow{year, std::string(core::toString(p.scheme)), static_cast<std::uint64_t>(p.number), p.startsOn,
+                          p.endsOn});
   insertRows(c, "INSERT INTO periods (academic_year, scheme, number, starts_on, ends_on)", 5, rows);
   rows.clear();
-  auto grade = [](const std::optional<int>& g) { return g ? Value(static_cast<std::uint64_t>(*g)) : Value(nullptr); };
+  auto grade = [](const std::optional<int>& g) {
+    return g ? SqlValue(static_cast<std::uint64_t>(*g)) : SqlValue(nullptr);
+  };
   for (const auto& h : calendar.holidays)
-    rows.push_back(Row{year, h.name, h.startsOn, h.endsOn, grade(h.gradeFrom), grade(h.gradeTo)});
+    rows.push_back(SqlRow{year, h.name, h.startsOn, h.endsOn, grade(h.gradeFrom), grade(h.gradeTo)});
   insertRows(c, "INSERT INTO holidays (academic_year, name, starts_on, ends_on, grade_from, grade_to)", 6, rows);
 }
 
@@ -107,13 +78,13 @@ void writeRooms(sql::Connection& c) {
       {"304", "Лингафонный кабинет № 4", 15, "foreign_language"},
       {"305", "Кабинет ОБЗР", 30, "obzr"},
   };
-  std::vector<Row> rows;
+  std::vector<SqlRow> rows;
   for (int floor = 1; floor <= 3; ++floor) {
     for (int n = 1; n <= 15; ++n) {
       const std::string number = std::to_string(floor * 100 + n);
-      Row row{number, "Учебный кабинет " + number, std::uint64_t{30}, nullptr};
+      SqlRow row{number, "Учебный кабинет " + number, std::uint64_t{30}, nullptr};
       for (const auto& e : kEquipped)
-        if (number == e.number) row = Row{number, std::string(e.name), e.capacity, std::string(e.subject)};
+        if (number == e.number) row = SqlRow{number, std::string(e.name), e.capacity, std::string(e.subject)};
       rows.push_back(std::move(row));
     }
   }
@@ -147,9 +118,9 @@ void writeLanguageGroups(sql::Connection& c, const core::GeneratedSchool& school
     if (splitsIntoGroups(school, a)) split.push_back(&a);
   if (split.empty()) return;
   const char* kNames[] = {"1 группа", "2 группа"};
-  std::vector<Row> rows;
+  std::vector<SqlRow> rows;
   for (const auto* a : split)
-    for (const char* name : kNames) rows.push_back(Row{classId.at(a->classRef), std::string(name), a->subjectCode});
+    for (const char* name : kNames) rows.push_back(SqlRow{classId.at(a->classRef), std::string(name), a->subjectCode});
   insertRows(c, "INSERT INTO class_groups (class_id, name, subject_code)", 3, rows);
   std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> groupId;
   {
@@ -157,7 +128,7 @@ void writeLanguageGroups(sql::Connection& c, const core::GeneratedSchool& school
     std::unique_ptr<sql::ResultSet> r(s->executeQuery("SELECT class_id, name, id FROM class_groups"));
     while (r->next()) groupId[{r->getUInt64(1), r->getString(2).asStdString()}] = r->getUInt64(3);
   }
-  std::vector<Row> members, assignments;
+  std::vector<SqlRow> members, assignments;
   for (const auto* a : split) {
     const auto cls = classId.at(a->classRef);
     const auto first = groupId.at({cls, kNames[0]});
@@ -166,13 +137,13 @@ void writeLanguageGroups(sql::Connection& c, const core::GeneratedSchool& school
       if (cl.ref != a->classRef) continue;
       const std::size_t half = (cl.studentRefs.size() + 1) / 2;
       for (std::size_t i = 0; i < cl.studentRefs.size(); ++i)
-        members.push_back(Row{i < half ? first : second, personId.at(cl.studentRefs[i])});
+        members.push_back(SqlRow{i < half ? first : second, personId.at(cl.studentRefs[i])});
     }
     const auto own = std::find(teachers.begin(), teachers.end(), a->staffRef);
     const auto& other = teachers[(static_cast<std::size_t>(own - teachers.begin()) + 1) % teachers.size()];
     const auto hours = static_cast<std::uint64_t>(a->hoursPerWeek);
-    assignments.push_back(Row{cls, first, a->subjectCode, personId.at(a->staffRef), hours});
-    assignments.push_back(Row{cls, second, a->subjectCode, personId.at(other), hours});
+    assignments.push_back(SqlRow{cls, first, a->subjectCode, personId.at(a->staffRef), hours});
+    assignments.push_back(SqlRow{cls, second, a->subjectCode, personId.at(other), hours});
   }
   insertRows(c, "INSERT INTO group_members (group_id, student_id)", 2, members);
   insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
@@ -208,16 +179,16 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
       if (!a.personRef.empty()) loginOf[a.personRef] = a.login;
 
     const std::string now = formatUtc(core::Clock::now());
-    std::vector<Row> rows;
-    for (const auto& s : school.subjects) rows.push_back(Row{s.code, s.name});
+    std::vector<SqlRow> rows;
+    for (const auto& s : school.subjects) rows.push_back(SqlRow{s.code, s.name});
     insertRows(c, "INSERT INTO subjects (code, name)", 2, rows);
 
     rows.clear();
     for (const auto& p : school.people) {
       auto login = loginOf.find(p.ref);
-      rows.push_back(Row{std::string(kindName(p.kind)), p.ref,
-                         login == loginOf.end() ? Value(nullptr) : Value(login->second), p.surname, p.firstName,
-                         p.patronymic, p.birthDate, p.sex, now, now});
+      rows.push_back(SqlRow{std::string(kindName(p.kind)), p.ref,
+                            login == loginOf.end() ? SqlValue(nullptr) : SqlValue(login->second), p.surname,
+                            p.firstName, p.patronymic, p.birthDate, p.sex, now, now});
     }
     insertRows(c,
                "INSERT INTO people (kind, external_ref, account_uid, surname, first_name, patronymic, birth_date, "
@@ -232,7 +203,7 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     }
 
     rows.clear();
-    std::vector<Row> consents;
+    std::vector<SqlRow> consents;
     std::size_t n = 0;
     for (const auto& p : school.people) {
       // The generated data must be what the register would accept by hand.
@@ -244,13 +215,13 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
                                  p.ref + ": " + k + " is not a field of a " + kindName(p.kind) + " card");
         auto value = core::validateFieldValue(*spec, v);
         if (!value) return core::makeError(core::ErrorCode::invalid_argument, p.ref + ": " + value.error().message);
-        rows.push_back(Row{id.at(p.ref), k, *value});
+        rows.push_back(SqlRow{id.at(p.ref), k, *value});
       }
       // Most families gave consent; a few have not yet (the consent report
       // has something to show).
       if (++n % 40 != 0)
-        consents.push_back(Row{id.at(p.ref), std::string("personal_data"), std::to_string(academicYear) + "-09-01",
-                               "Согласие № " + std::to_string(n), std::string("loader")});
+        consents.push_back(SqlRow{id.at(p.ref), std::string("personal_data"), std::to_string(academicYear) + "-09-01",
+                                  "Согласие № " + std::to_string(n), std::string("loader")});
     }
     insertRows(c, "INSERT INTO person_fields (person_id, field, value)", 3, rows);
     report.fields = rows.size();
@@ -261,20 +232,20 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     // The school year and its curriculum: what every class of a grade is taught.
     const auto year = static_cast<std::uint64_t>(academicYear);
     insertRows(c, "INSERT INTO academic_years (start_year, starts_on, ends_on)", 3,
-               {Row{year, std::to_string(academicYear) + "-09-01", std::to_string(academicYear + 1) + "-08-31"}});
+               {SqlRow{year, std::to_string(academicYear) + "-09-01", std::to_string(academicYear + 1) + "-08-31"}});
     writeCalendar(c, core::defaultRussianCalendar(academicYear));
     writeRooms(c);
     rows.clear();
     for (const auto& line : school.curriculum)
-      rows.push_back(Row{year, static_cast<std::uint64_t>(line.grade), line.subjectCode,
-                         static_cast<std::uint64_t>(line.hoursPerWeek)});
+      rows.push_back(SqlRow{year, static_cast<std::uint64_t>(line.grade), line.subjectCode,
+                            static_cast<std::uint64_t>(line.hoursPerWeek)});
     insertRows(c, "INSERT INTO curriculum (academic_year, grade, subject_code, hours_per_week)", 4, rows);
 
     rows.clear();
     for (const auto& cl : school.classes)
-      rows.push_back(Row{static_cast<std::uint64_t>(academicYear), static_cast<std::uint64_t>(cl.grade), cl.letter,
-                         static_cast<std::uint64_t>(cl.shift),
-                         cl.classTeacherRef.empty() ? Value(nullptr) : Value(id.at(cl.classTeacherRef))});
+      rows.push_back(SqlRow{static_cast<std::uint64_t>(academicYear), static_cast<std::uint64_t>(cl.grade), cl.letter,
+                            static_cast<std::uint64_t>(cl.shift),
+                            cl.classTeacherRef.empty() ? SqlValue(nullptr) : SqlValue(id.at(cl.classTeacherRef))});
     insertRows(c, "INSERT INTO classes (academic_year, grade, letter, shift, class_teacher_id)", 5, rows);
     report.classes = rows.size();
     std::map<std::string, std::uint64_t> classId;
@@ -287,14 +258,14 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
 
     rows.clear();
     for (const auto& cl : school.classes)
-      for (const auto& s : cl.studentRefs) rows.push_back(Row{classId.at(cl.ref), id.at(s)});
+      for (const auto& s : cl.studentRefs) rows.push_back(SqlRow{classId.at(cl.ref), id.at(s)});
     insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, rows);
 
     rows.clear();
     for (const auto& a : school.assignments) {
       if (splitsIntoGroups(school, a)) continue;  // the groups get it below
-      rows.push_back(Row{classId.at(a.classRef), nullptr, a.subjectCode, id.at(a.staffRef),
-                         static_cast<std::uint64_t>(a.hoursPerWeek)});
+      rows.push_back(SqlRow{classId.at(a.classRef), nullptr, a.subjectCode, id.at(a.staffRef),
+                            static_cast<std::uint64_t>(a.hoursPerWeek)});
     }
     insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
                rows);
@@ -302,7 +273,7 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
 
     rows.clear();
     for (const auto& g : school.guardianships)
-      rows.push_back(Row{id.at(g.parentRef), id.at(g.childRef), g.relationship});
+      rows.push_back(SqlRow{id.at(g.parentRef), id.at(g.childRef), g.relationship});
     insertRows(c, "INSERT INTO guardianships (parent_id, child_id, relationship)", 3, rows);
 
     c.commit();

@@ -1,8 +1,12 @@
 #include "appliance/storage/sql_support.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
+
+#include <cppconn/prepared_statement.h>
 
 namespace parta::storage {
 
@@ -63,6 +67,64 @@ std::optional<core::TimePoint> parseUtc(std::string_view text) {
   const auto time = chrono::sys_days{date} + chrono::hours{hour} + chrono::minutes{minute} + chrono::seconds{second} +
                     chrono::microseconds{micros};
   return chrono::time_point_cast<core::Clock::duration>(time);
+}
+
+Transaction::Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
+
+Transaction::~Transaction() {
+  try {
+    if (!done_) c_.rollback();
+    c_.setAutoCommit(true);
+  } catch (const sql::SQLException&) {
+    // The connection is broken; the pool discards it.
+  }
+}
+
+void Transaction::commit() {
+  c_.commit();
+  done_ = true;
+}
+
+void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<SqlRow>& rows,
+                const std::string& tail) {
+  std::string one = "(";
+  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
+  one += ")";
+  for (std::size_t start = 0; start < rows.size(); start += kInsertBatchRows) {
+    const std::size_t n = std::min(kInsertBatchRows, rows.size() - start);
+    std::string text = head + " VALUES ";
+    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
+    text += tail;
+    std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(text));
+    unsigned index = 1;
+    for (std::size_t r = start; r < start + n; ++r) {
+      for (const auto& v : rows[r]) {
+        if (const auto* str = std::get_if<std::string>(&v)) {
+          s->setString(index++, *str);
+        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
+          s->setUInt64(index++, *num);
+        } else {
+          s->setNull(index++, sql::DataType::VARCHAR);
+        }
+      }
+    }
+    s->executeUpdate();
+  }
+}
+
+void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubject subject) {
+  std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(
+      "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+  s->setString(1, formatUtc(record.at));
+  s->setString(2, record.actor);
+  s->setString(3, record.action);
+  s->setString(4, record.subjectType);
+  if (subject == AuditSubject::id)
+    s->setUInt64(5, record.subjectId);
+  else
+    s->setNull(5, sql::DataType::BIGINT);
+  s->setString(6, record.detail.substr(0, 1000));
+  s->executeUpdate();
 }
 
 }  // namespace parta::storage

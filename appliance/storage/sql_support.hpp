@@ -2,15 +2,20 @@
 // Helpers shared by the adapter's repositories; internal to
 // appliance/storage (it pulls in Connector/C++ headers).
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <variant>
+#include <vector>
 
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 
 #include "appliance/core/ports.hpp"
+#include "appliance/core/register.hpp"
 #include "appliance/core/result.hpp"
 #include "appliance/storage/errors.hpp"
 #include "appliance/storage/pool.hpp"
@@ -41,5 +46,39 @@ auto withConnection(ConnectionPool& pool, std::string_view what, Body&& body)
     return pool.report(translateWithDetail(e, what));
   }
 }
+
+// One transaction on a leased connection: autocommit off while it lives;
+// rolled back (and autocommit restored) unless commit() was called, so an
+// early return or an exception leaves nothing half-written.
+class Transaction {
+ public:
+  explicit Transaction(sql::Connection& c);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  sql::Connection& c_;
+  bool done_ = false;
+};
+
+// A bound value of a multi-row INSERT: text, an unsigned number or NULL.
+using SqlValue = std::variant<std::string, std::uint64_t, std::nullptr_t>;
+using SqlRow = std::vector<SqlValue>;
+
+// `head` VALUES (?,…),(?,…)… `tail` for every row, in batches of at most
+// kInsertBatchRows rows a statement. The SQL text holds only placeholders;
+// every value is bound. Each row has `columns` values. Nothing is sent for
+// no rows. Runs inside the caller's transaction, if any.
+inline constexpr std::size_t kInsertBatchRows = 250;
+void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<SqlRow>& rows,
+                const std::string& tail = {});
+
+// One audit_log row for `record` (its detail cut to the column's 1,000
+// bytes), on the caller's connection and so in its transaction, if any.
+// AuditSubject::none stores no subject id (a whole import has none).
+enum class AuditSubject { id, none };
+void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubject subject = AuditSubject::id);
 
 }  // namespace parta::storage

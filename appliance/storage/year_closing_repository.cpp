@@ -17,63 +17,57 @@ namespace {
 using core::ErrorCode;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
-using Value = std::variant<std::string, std::uint64_t, std::nullptr_t>;
-using Row = std::vector<Value>;
-
-constexpr std::size_t kBatchRows = 250;
 
 std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
 
-// Rolls back and restores autocommit unless committed (as in
-// register_repository.cpp).
-class Transaction {
- public:
-  explicit Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }
-  ~Transaction() {
-    try {
-      if (!done_) c_.rollback();
-      c_.setAutoCommit(true);
-    } catch (const sql::SQLException&) {
-      // The connection is broken; the pool discards it.
-    }
-  }
-  void commit() {
-    c_.commit();
-    done_ = true;
-  }
+std::uint64_t u64(int v) { return static_cast<std::uint64_t>(v); }
 
- private:
-  sql::Connection& c_;
-  bool done_ = false;
-};
-
-// INSERT of many rows per statement; the SQL text has only placeholders.
-void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<Row>& rows) {
-  std::string one = "(";
-  for (std::size_t i = 0; i < columns; ++i) one += i == 0 ? "?" : ",?";
-  one += ")";
-  for (std::size_t start = 0; start < rows.size(); start += kBatchRows) {
-    const std::size_t n = std::min(kBatchRows, rows.size() - start);
-    std::string text = head + " VALUES ";
-    for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
-    Statement s(c.prepareStatement(text));
-    unsigned index = 1;
-    for (std::size_t r = start; r < start + n; ++r) {
-      for (const auto& v : rows[r]) {
-        if (const auto* str = std::get_if<std::string>(&v)) {
-          s->setString(index++, *str);
-        } else if (const auto* num = std::get_if<std::uint64_t>(&v)) {
-          s->setUInt64(index++, *num);
-        } else {
-          s->setNull(index++, sql::DataType::VARCHAR);
-        }
-      }
-    }
-    s->executeUpdate();
+// The teaching assignments of the classes of `year`, by id.
+std::vector<core::TeachingAssignment> readAssignments(sql::Connection& c, int year) {
+  std::vector<core::TeachingAssignment> out;
+  Statement s(c.prepareStatement(
+      "SELECT t.class_id, t.subject_code, t.staff_id, CAST(t.hours_per_week AS CHAR), COALESCE(t.group_id, 0) "
+      "FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? ORDER BY t.id"));
+  s->setInt(1, year);
+  Rows r(s->executeQuery());
+  while (r->next()) {
+    core::TeachingAssignment a{r->getUInt64(1), r->getString(2).asStdString(), r->getUInt64(3),
+                               r->getString(4).asStdString(), std::nullopt};
+    if (const auto group = r->getUInt64(5); group != 0) a.group = group;
+    out.push_back(std::move(a));
   }
+  return out;
 }
 
-std::uint64_t u64(int v) { return static_cast<std::uint64_t>(v); }
+// The groups of the classes of `year`, by id, with their members by id.
+std::vector<core::YearGroup> readGroups(sql::Connection& c, int year) {
+  std::vector<core::YearGroup> out;
+  std::map<std::uint64_t, std::size_t> index;
+  {
+    Statement s(c.prepareStatement(
+        "SELECT g.id, g.class_id, g.name, COALESCE(g.subject_code, ''), COALESCE(g.parent_group_id, 0) "
+        "FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE c.academic_year = ? ORDER BY g.id"));
+    s->setInt(1, year);
+    Rows r(s->executeQuery());
+    while (r->next()) {
+      core::YearGroup g;
+      g.id = r->getUInt64(1);
+      g.classId = r->getUInt64(2);
+      g.name = r->getString(3).asStdString();
+      g.subject = r->getString(4).asStdString();
+      if (const auto parent = r->getUInt64(5); parent != 0) g.parent = parent;
+      index[g.id] = out.size();
+      out.push_back(std::move(g));
+    }
+  }
+  Statement s(c.prepareStatement(
+      "SELECT gm.group_id, gm.student_id FROM group_members gm JOIN class_groups g ON g.id = gm.group_id "
+      "JOIN classes c ON c.id = g.class_id WHERE c.academic_year = ? ORDER BY gm.group_id, gm.student_id"));
+  s->setInt(1, year);
+  Rows r(s->executeQuery());
+  while (r->next()) out[index.at(r->getUInt64(1))].members.push_back(r->getUInt64(2));
+  return out;
+}
 
 }  // namespace
 
@@ -150,19 +144,8 @@ core::Result<core::YearSnapshot> MariaDbYearClosingRepository::snapshot(int year
           snap.nextCurriculum.emplace(line.grade, line.profile, line.subject, line.period);
       }
     }
-    {
-      Statement s(c.prepareStatement(
-          "SELECT t.class_id, t.subject_code, t.staff_id, CAST(t.hours_per_week AS CHAR), COALESCE(t.group_id, 0) "
-          "FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? ORDER BY t.id"));
-      s->setInt(1, year);
-      Rows r(s->executeQuery());
-      while (r->next()) {
-        core::TeachingAssignment a{r->getUInt64(1), r->getString(2).asStdString(), r->getUInt64(3),
-                                   r->getString(4).asStdString(), std::nullopt};
-        if (const auto group = r->getUInt64(5); group != 0) a.group = group;
-        snap.assignments.push_back(std::move(a));
-      }
-    }
+    snap.assignments = readAssignments(c, year);
+    snap.groups = readGroups(c, year);
     return snap;
   });
 }
@@ -206,6 +189,12 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
         return core::makeError(ErrorCode::conflict, "the classes of " + yearName(plan.year) +
                                                         " changed since the plan was made; preview it again");
     }
+    // Their groups and assignments are written only under a shared lock of
+    // the year's row, which this transaction holds now: what is read here
+    // stays so until the commit.
+    if (readGroups(c, plan.year) != plan.sourceGroups || readAssignments(c, plan.year) != plan.sourceAssignments)
+      return core::makeError(ErrorCode::conflict, "the groups or teaching assignments of " + yearName(plan.year) +
+                                                      " changed since the plan was made; preview it again");
     const int next = plan.nextYear;
     if (plan.createNextYear) {
       Statement s(c.prepareStatement("INSERT INTO academic_years (start_year, starts_on, ends_on) VALUES (?, ?, ?)"));
@@ -230,11 +219,11 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
                                "the school year " + yearName(next) + " already has classes; year closing creates them");
     }
 
-    std::vector<Row> rows;
+    std::vector<SqlRow> rows;
     for (const auto& k : plan.classes)
-      rows.push_back(Row{u64(next), u64(k.grade), k.letter, u64(k.shift), k.profile,
-                         k.classTeacher ? Value(*k.classTeacher) : Value(nullptr),
-                         k.capacity ? Value(u64(*k.capacity)) : Value(nullptr)});
+      rows.push_back(SqlRow{u64(next), u64(k.grade), k.letter, u64(k.shift), k.profile,
+                            k.classTeacher ? SqlValue(*k.classTeacher) : SqlValue(nullptr),
+                            k.capacity ? SqlValue(u64(*k.capacity)) : SqlValue(nullptr)});
     insertRows(c, "INSERT INTO classes (academic_year, grade, letter, shift, profile, class_teacher_id, capacity)", 7,
                rows);
     std::map<std::string, std::uint64_t> newId;
@@ -255,24 +244,24 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
       s->setInt(1, plan.year);
       s->executeUpdate();
     }
-    std::vector<Row> members, outcomes;
+    std::vector<SqlRow> members, outcomes;
     for (const auto& k : plan.classes) {
       const auto id = newId.at(k.name());
       for (const auto* list : {&k.promoted, &k.repeating}) {
         const std::string outcome = list == &k.promoted ? "promoted" : "kept_back";
         for (const auto& s : *list) {
-          members.push_back(Row{id, s.id});
-          outcomes.push_back(Row{fromOf.at(s.id), s.id, outcome, id});
+          members.push_back(SqlRow{id, s.id});
+          outcomes.push_back(SqlRow{fromOf.at(s.id), s.id, outcome, id});
         }
       }
     }
     insertRows(c, "INSERT INTO class_members (class_id, student_id)", 2, members);
 
-    std::vector<Row> graduations;
+    std::vector<SqlRow> graduations;
     for (const auto& g : plan.graduates) {
-      graduations.push_back(Row{g.student.id, std::string("graduation"), plan.orderDate, plan.orderNumber,
-                                plan.orderDate, g.fromClass, who, when});
-      outcomes.push_back(Row{g.fromClass, g.student.id, std::string("graduated"), nullptr});
+      graduations.push_back(SqlRow{g.student.id, std::string("graduation"), plan.orderDate, plan.orderNumber,
+                                   plan.orderDate, g.fromClass, who, when});
+      outcomes.push_back(SqlRow{g.fromClass, g.student.id, std::string("graduated"), nullptr});
     }
     insertRows(c,
                "INSERT INTO movements (student_id, kind, occurred_on, order_number, order_date, from_class_id, "
@@ -282,12 +271,52 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
 
     rows.clear();
     for (const auto& l : plan.curriculum)
-      rows.push_back(Row{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
+      rows.push_back(SqlRow{u64(next), u64(l.grade), l.profile, l.subject, u64(l.period), l.hours});
     insertRows(c, "INSERT INTO curriculum (academic_year, grade, profile, subject_code, period, hours_per_week)", 6,
                rows);
+    // The groups of the promoted classes: made without parents, then each
+    // subgroup pointed at its parent of the same class; promoted members
+    // follow.
     rows.clear();
-    for (const auto& a : plan.assignments) rows.push_back(Row{newId.at(a.toClassName), a.subject, a.staff, a.hours});
-    insertRows(c, "INSERT INTO teaching_assignments (class_id, subject_code, staff_id, hours_per_week)", 4, rows);
+    for (const auto& k : plan.classes)
+      for (const auto& g : k.groups)
+        rows.push_back(SqlRow{newId.at(k.name()), g.name, g.subject.empty() ? SqlValue(nullptr) : SqlValue(g.subject)});
+    insertRows(c, "INSERT INTO class_groups (class_id, name, subject_code)", 3, rows);
+    std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> newGroup;  // (new class, name) → id
+    if (!rows.empty()) {
+      Statement s(
+          c.prepareStatement("SELECT g.class_id, g.name, g.id FROM class_groups g JOIN classes c ON c.id = g.class_id "
+                             "WHERE c.academic_year = ?"));
+      s->setInt(1, next);
+      Rows r(s->executeQuery());
+      while (r->next()) newGroup[{r->getUInt64(1), r->getString(2).asStdString()}] = r->getUInt64(3);
+    }
+    {
+      Statement parent(c.prepareStatement("UPDATE class_groups SET parent_group_id = ? WHERE id = ?"));
+      rows.clear();
+      for (const auto& k : plan.classes) {
+        const auto cls = newId.at(k.name());
+        for (const auto& g : k.groups) {
+          const auto id = newGroup.at({cls, g.name});
+          if (!g.parentName.empty()) {
+            parent->setUInt64(1, newGroup.at({cls, g.parentName}));
+            parent->setUInt64(2, id);
+            parent->executeUpdate();
+          }
+          for (const auto student : g.members) rows.push_back(SqlRow{id, student});
+        }
+      }
+    }
+    insertRows(c, "INSERT INTO group_members (group_id, student_id)", 2, rows);
+
+    rows.clear();
+    for (const auto& a : plan.assignments) {
+      const auto cls = newId.at(a.toClassName);
+      rows.push_back(SqlRow{cls, a.groupName.empty() ? SqlValue(nullptr) : SqlValue(newGroup.at({cls, a.groupName})),
+                            a.subject, a.staff, a.hours});
+    }
+    insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
+               rows);
 
     {
       Statement s(c.prepareStatement(
@@ -301,17 +330,7 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
       s->executeUpdate();
     }
     // In the same transaction: no closing without its audit record.
-    {
-      Statement s(c.prepareStatement(
-          "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-      s->setString(1, formatUtc(audit.at));
-      s->setString(2, audit.actor);
-      s->setString(3, audit.action);
-      s->setString(4, audit.subjectType);
-      s->setUInt64(5, audit.subjectId);
-      s->setString(6, audit.detail.substr(0, 1000));
-      s->executeUpdate();
-    }
+    insertAudit(c, audit);
     tx.commit();
     return {};
   });
@@ -319,15 +338,7 @@ core::Result<void> MariaDbYearClosingRepository::applyClosing(const core::YearCl
 
 core::Result<void> MariaDbYearClosingRepository::appendAudit(const core::AuditRecord& r) {
   return withConnection(pool_, "yearClosing.audit", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
-    s->setString(1, formatUtc(r.at));
-    s->setString(2, r.actor);
-    s->setString(3, r.action);
-    s->setString(4, r.subjectType);
-    s->setUInt64(5, r.subjectId);
-    s->setString(6, r.detail.substr(0, 1000));
-    s->executeUpdate();
+    insertAudit(c, r);
     return {};
   });
 }

@@ -1,14 +1,17 @@
 // Year closing over HTTP on the generated school (1,000 students in 33
 // classes of grades 1-11) against a real partad and MariaDB: the preview
 // matches the school, only the coordinator applies, the apply moves
-// everyone, graduates with the order, carries curriculum and assignments,
-// closes the old year (which stays readable and refuses movements), and a
-// failed apply leaves nothing changed.
+// everyone, graduates with the order, carries curriculum, the classes'
+// groups with their promoted members and the assignments (to classes and to
+// groups), closes the old year (which stays readable and refuses movements
+// and every change of its academic structure), and a failed apply leaves
+// nothing changed.
 
 #include <map>
 #include <sstream>
 
 #include <cppunit/extensions/HelperMacros.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/http_client.hpp"
@@ -85,6 +88,7 @@ class YearClosingTest : public CppUnit::TestFixture {
         "(SELECT COUNT(*) FROM classes), (SELECT SUM(class_id * 1000003 + student_id) FROM class_members), "
         "(SELECT COUNT(*) FROM class_members), (SELECT COUNT(*) FROM movements), (SELECT COUNT(*) FROM curriculum), "
         "(SELECT COUNT(*) FROM teaching_assignments), (SELECT COUNT(*) FROM year_closing_outcomes), "
+        "(SELECT COUNT(*) FROM class_groups), (SELECT COUNT(*) FROM group_members), "
         "(SELECT COUNT(*) FROM audit_log WHERE action = 'year.close'))");
   }
 
@@ -96,10 +100,20 @@ class YearClosingTest : public CppUnit::TestFixture {
     const int classesCarried =
         count("SELECT COUNT(*) FROM classes WHERE academic_year = 2026 AND grade NOT IN (9, 11)");
     const int curriculum = count("SELECT COUNT(*) FROM curriculum WHERE academic_year = 2026");
-    // Class-wide assignments are carried; group ones are not (groups are not carried yet).
+    // Assignments to the class and to its groups are carried, and so are the groups with their members.
     const int assignments = count(
         "SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = 2026 "
-        "AND c.grade NOT IN (9, 11) AND t.group_id IS NULL");
+        "AND c.grade NOT IN (9, 11)");
+    const int groupAssignments = count(
+        "SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = 2026 "
+        "AND c.grade NOT IN (9, 11) AND t.group_id IS NOT NULL");
+    const int groups = count(
+        "SELECT COUNT(*) FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE c.academic_year = 2026 "
+        "AND c.grade NOT IN (9, 11)");
+    const int groupMembers = count(
+        "SELECT COUNT(*) FROM group_members m JOIN class_groups g ON g.id = m.group_id JOIN classes c ON "
+        "c.id = g.class_id WHERE c.academic_year = 2026 AND c.grade NOT IN (9, 11)");
+    CPPUNIT_ASSERT(groups > 0 && groupMembers > 0 && groupAssignments > 0);  // the generated school splits from 5
     const auto before = state();
 
     auto r = as("coordinator").send("POST", "/api/v1/years/2026/closing/preview", "{" + kOrder + "}");
@@ -107,12 +121,22 @@ class YearClosingTest : public CppUnit::TestFixture {
     // (JSON object keys come sorted.)
     const auto totals = R"("totals":{"assignments":)" + std::to_string(assignments) + R"(,"classes":)" +
                         std::to_string(classesCarried) + R"(,"curriculumLines":)" + std::to_string(curriculum) +
-                        R"(,"graduates":)" + std::to_string(graduates) + R"(,"promoted":)" + std::to_string(promoted) +
+                        R"(,"graduates":)" + std::to_string(graduates) + R"(,"groupAssignments":)" +
+                        std::to_string(groupAssignments) + R"(,"groupMembers":)" + std::to_string(groupMembers) +
+                        R"(,"groups":)" + std::to_string(groups) + R"(,"promoted":)" + std::to_string(promoted) +
                         R"(,"staysBack":0})";
     CPPUNIT_ASSERT_MESSAGE(totals + "\n" + r.body.substr(r.body.find("\"totals\"")), contains(r.body, totals));
     CPPUNIT_ASSERT(contains(r.body, R"("order":{"date":"2027-05-28","number":"45-о/Ё"})"));
     // 5А becomes 6А with its class teacher; 11А's students are listed as graduates.
-    CPPUNIT_ASSERT(contains(r.body, R"("from":"5А","grade":6,"letter":"А","name":"6А")"));
+    // It takes 5А's language groups with it; 5А of the new year (from 4А, not split yet) has none.
+    const auto sixth = r.body.find(R"("from":"5А","grade":6,"groups":[{"members":)");
+    CPPUNIT_ASSERT(sixth != std::string::npos);
+    const auto sixthClass = r.body.substr(sixth, r.body.find("\"from\":", sixth + 1) - sixth);
+    CPPUNIT_ASSERT_MESSAGE(sixthClass, contains(sixthClass, R"(,"name":"1 группа","parent":null,"subject":")"));
+    CPPUNIT_ASSERT_MESSAGE(sixthClass, contains(sixthClass, R"(,"name":"2 группа","parent":null,"subject":")"));
+    CPPUNIT_ASSERT_MESSAGE(sixthClass, contains(sixthClass, R"("letter":"А","name":"6А")"));
+    CPPUNIT_ASSERT(contains(r.body, R"("from":"4А","grade":5,"groups":[],"letter":"А","name":"5А")"));
+    CPPUNIT_ASSERT(contains(r.body, R"(,"group":"2 группа","hours":")"));
     const auto elevenA = count(
         "SELECT COUNT(*) FROM class_members cm JOIN classes c ON c.id = cm.class_id WHERE c.academic_year = 2026 AND "
         "c.grade = 11 AND c.letter = 'А'");
@@ -169,6 +193,40 @@ class YearClosingTest : public CppUnit::TestFixture {
     const int classes = count("SELECT COUNT(*) FROM classes WHERE academic_year = 2026 AND grade NOT IN (9, 11)") + 1;
     const auto back = studentOf(5), goesOn = studentOf(9), graduate = studentOf(11);
     const auto oldClassOfGraduate = sql("SELECT class_id FROM class_members WHERE student_id = " + graduate);
+    // The classes whose groups go on: all but 9 and 11, and the 9th of the one going on (it becomes a 10th).
+    const auto carried =
+        "(c.grade NOT IN (9, 11) OR c.id = (SELECT class_id FROM class_members WHERE student_id = " + goesOn + "))";
+    const int groups = count(
+        "SELECT COUNT(*) FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE c.academic_year = 2026 "
+        "AND " +
+        carried);
+    const int subgroups = count(
+        "SELECT COUNT(*) FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE c.academic_year = 2026 AND "
+        "g.parent_group_id IS NOT NULL AND " +
+        carried);
+    // Members stay in their groups, but for the one kept back and the 9th graders who leave.
+    const int groupMembers = count(
+        "SELECT COUNT(*) FROM group_members m JOIN class_groups g ON g.id = m.group_id JOIN classes c ON c.id = "
+        "g.class_id WHERE c.academic_year = 2026 AND ((c.grade NOT IN (9, 11) AND m.student_id <> " +
+        back + ") OR m.student_id = " + goesOn + ")");
+    const int groupAssignments = count(
+        "SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE "
+        "c.academic_year = 2026 AND t.group_id IS NOT NULL AND " +
+        carried);
+    CPPUNIT_ASSERT(groups > 0 && groupMembers > 0 && groupAssignments > 0);
+    const auto oldGroups = count("SELECT COUNT(*) FROM class_groups");
+    // Groups no one teaches, per the plan check; the closing must not add any.
+    auto unstaffedGroups = [&](int year) {
+      auto r = as("coordinator").get("/api/v1/curriculum/check?year=" + std::to_string(year));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200u, r.status);
+      int n = 0;
+      for (const auto& issue : nlohmann::json::parse(r.body).at("issues"))
+        if (!issue.at("groupName").get<std::string>().empty() && issue.at("kind") == "shortfall" &&
+            issue.at("assignedHours").get<double>() == 0)
+          ++n;
+      return n;
+    };
+    const int unstaffedBefore = unstaffedGroups(2026);
     const auto body = "{" + kOrder + R"(,"staysBack":[)" + back + R"(],"continuing":[{"student":)" + goesOn + "}]}";
     CPPUNIT_ASSERT_EQUAL(403u, as("principal").send("POST", "/api/v1/years/2026/closing", body).status);
     CPPUNIT_ASSERT_EQUAL(403u, as("secretary").send("POST", "/api/v1/years/2026/closing", body).status);
@@ -221,16 +279,49 @@ class YearClosingTest : public CppUnit::TestFixture {
                          sql("SELECT COUNT(*) FROM curriculum a LEFT JOIN curriculum b ON b.academic_year = 2027 AND "
                              "b.grade = a.grade AND b.subject_code = a.subject_code AND b.hours_per_week = "
                              "a.hours_per_week WHERE a.academic_year = 2026 AND b.grade IS NULL"));
+    CPPUNIT_ASSERT_EQUAL(count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE "
+                               "c.academic_year = 2026 AND c.grade NOT IN (9, 11)") +
+                             count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id "
+                                   "WHERE c.academic_year = 2026 AND c.grade = 9 AND c.id = (SELECT class_id FROM "
+                                   "year_closing_outcomes WHERE student_id = " +
+                                   goesOn + ")"),
+                         count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id "
+                               "WHERE c.academic_year = 2027"));
+    // The groups went with their classes: name, subject, parent, promoted members, assignments.
+    CPPUNIT_ASSERT_EQUAL(oldGroups + groups, count("SELECT COUNT(*) FROM class_groups"));
+    CPPUNIT_ASSERT_EQUAL(groups, count("SELECT COUNT(*) FROM class_groups g JOIN classes c ON c.id = g.class_id "
+                                       "WHERE c.academic_year = 2027"));
+    CPPUNIT_ASSERT_EQUAL(subgroups, count("SELECT COUNT(*) FROM class_groups g JOIN classes c ON c.id = g.class_id "
+                                          "JOIN class_groups p ON p.id = g.parent_group_id AND p.class_id = g.class_id "
+                                          "WHERE c.academic_year = 2027"));
+    CPPUNIT_ASSERT_EQUAL(groupMembers, count("SELECT COUNT(*) FROM group_members m JOIN class_groups g ON g.id = "
+                                             "m.group_id JOIN classes c ON c.id = g.class_id WHERE c.academic_year = "
+                                             "2027"));
+    // Every promoted member is in the group of the same name and subject of the class their class became.
     CPPUNIT_ASSERT_EQUAL(
-        count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE "
-              "c.academic_year = 2026 AND c.grade NOT IN (9, 11) AND t.group_id IS NULL") +
-            count(
-                "SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id "
-                "WHERE t.group_id IS NULL AND c.academic_year = 2026 AND c.grade = 9 AND c.id = (SELECT class_id FROM "
-                "year_closing_outcomes WHERE student_id = " +
-                goesOn + ")"),
-        count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id "
-              "WHERE c.academic_year = 2027"));
+        0, count("SELECT COUNT(*) FROM group_members m JOIN class_groups g ON g.id = m.group_id JOIN classes c ON "
+                 "c.id = g.class_id WHERE c.academic_year = 2026 AND c.grade NOT IN (9, 11) AND m.student_id <> " +
+                 back +
+                 " AND NOT EXISTS (SELECT 1 FROM group_members nm JOIN class_groups ng ON ng.id = nm.group_id "
+                 "JOIN classes nc ON nc.id = ng.class_id WHERE nc.academic_year = 2027 AND nc.grade = c.grade + 1 "
+                 "AND nc.letter = c.letter AND ng.name = g.name AND ng.subject_code <=> g.subject_code AND "
+                 "nm.student_id = m.student_id)"));
+    CPPUNIT_ASSERT_EQUAL(0, count("SELECT COUNT(*) FROM group_members m JOIN class_groups g ON g.id = m.group_id "
+                                  "JOIN classes c ON c.id = g.class_id WHERE c.academic_year = 2027 AND "
+                                  "m.student_id = " +
+                                  back));
+    CPPUNIT_ASSERT_EQUAL(groupAssignments,
+                         count("SELECT COUNT(*) FROM teaching_assignments t JOIN class_groups g ON g.id = t.group_id "
+                               "AND g.class_id = t.class_id JOIN classes c ON c.id = t.class_id WHERE "
+                               "c.academic_year = 2027"));
+    CPPUNIT_ASSERT_EQUAL(
+        0, count("SELECT COUNT(*) FROM teaching_assignments t JOIN class_groups g ON g.id = t.group_id JOIN classes c "
+                 "ON c.id = t.class_id WHERE c.academic_year = 2026 AND c.grade NOT IN (9, 11) AND NOT EXISTS "
+                 "(SELECT 1 FROM teaching_assignments nt JOIN class_groups ng ON ng.id = nt.group_id JOIN classes nc "
+                 "ON nc.id = nt.class_id WHERE nc.academic_year = 2027 AND nc.grade = c.grade + 1 AND nc.letter = "
+                 "c.letter AND ng.name = g.name AND nt.subject_code = t.subject_code AND nt.staff_id = t.staff_id AND "
+                 "nt.hours_per_week = t.hours_per_week)"));
+    CPPUNIT_ASSERT_EQUAL(unstaffedBefore, unstaffedGroups(2027));
     CPPUNIT_ASSERT_EQUAL(33, count("SELECT COUNT(*) FROM classes WHERE academic_year = 2026"));
     // The old year's class lists stay readable: every student's outcome.
     CPPUNIT_ASSERT_EQUAL(std::string("promoted\t" + std::to_string(promoted) + "\ngraduated\t" +
@@ -295,6 +386,38 @@ class YearClosingTest : public CppUnit::TestFixture {
                            R"("toClass":)" +
                                newClass.substr(0, newClass.size() - 1) + "}");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(admitted.body, 201u, admitted.status);
+
+    // Its academic structure is read-only too: 422 naming the year, nothing written.
+    const auto frozen =
+        state() + sql("SELECT CONCAT_WS('|', (SELECT GROUP_CONCAT(name ORDER BY id) FROM class_groups), "
+                      "(SELECT SUM(hours_per_week) FROM curriculum), (SELECT COUNT(*) FROM audit_log))");
+    auto refused = [&](const std::string& method, const std::string& path, const std::string& body) {
+      auto r = as("coordinator").send(method, path, body);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path + ": " + r.body, 422u, r.status);
+      CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "\"code\":\"failed_precondition\""));
+      CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "year: the school year 2026/2027 is closed and read-only"));
+    };
+    auto first = [&](const std::string& query) {
+      auto v = sql(query);
+      return v.substr(0, v.find('\n'));
+    };
+    const auto fifth = first("SELECT MIN(id) FROM classes WHERE academic_year = 2026 AND grade = 5");
+    const auto group = first(
+        "SELECT MIN(g.id) FROM class_groups g JOIN classes c ON c.id = g.class_id WHERE "
+        "c.academic_year = 2026");
+    const auto assignment = first(
+        "SELECT MIN(t.id) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id "
+        "WHERE c.academic_year = 2026");
+    const auto staff = first("SELECT MIN(staff_id) FROM teaching_assignments");
+    refused("PUT", "/api/v1/curriculum?year=2026&grade=5", R"({"lines":[{"subjectCode":"math","hours":5}]})");
+    refused("POST", "/api/v1/assignments",
+            R"({"classId":)" + fifth + R"(,"staffId":)" + staff + R"(,"subjectCode":"math","hours":1})");
+    refused("DELETE", "/api/v1/assignments/" + assignment, "");
+    refused("PATCH", "/api/v1/groups/" + group, R"({"name":"Группа Ёлкиной-Д'Арк"})");
+    refused("POST", "/api/v1/classes/" + fifth + "/groups", R"({"name":"Группа Ё","subjectCode":"foreign_language"})");
+    CPPUNIT_ASSERT_EQUAL(frozen, state() + sql("SELECT CONCAT_WS('|', (SELECT GROUP_CONCAT(name ORDER BY id) FROM "
+                                               "class_groups), (SELECT SUM(hours_per_week) FROM curriculum), (SELECT "
+                                               "COUNT(*) FROM audit_log))"));
 
     // Closing again is refused, and so is previewing a closed year.
     auto again = as("coordinator").send("POST", "/api/v1/years/2026/closing", body);

@@ -259,19 +259,47 @@ class AcademicTest : public CppUnit::TestFixture {
   }
 
   void closedYearCannotBeChanged() {
+    // What the closed year holds: a group of 5А and an assignment to it.
+    repo_.groups_ = {ClassGroup{7, 1, "1 группа", "foreign_language", std::nullopt, {10, 11}}};
+    repo_.assignments_ = {assigned(3, 1, "foreign_language", 2, 30, 7)};
     repo_.year_.closed = true;
     AcademicService service(repo_, clock_);
-    auto r = service.setCalendar(kCoordinator, defaultRussianCalendar(2026));
-    CPPUNIT_ASSERT(!r.ok());
-    CPPUNIT_ASSERT(r.error().code == ErrorCode::failed_precondition);
-    auto a = service.assign(kCoordinator, NewAssignment{1, std::nullopt, "math", 2, 50});
-    CPPUNIT_ASSERT(!a.ok() && a.error().code == ErrorCode::failed_precondition);
-    auto g = service.createGroup(kCoordinator, 1, NewGroup{"1 группа", "foreign_language", std::nullopt, {10}});
-    CPPUNIT_ASSERT(!g.ok() && g.error().code == ErrorCode::failed_precondition);
+    // Every write of the structure is refused, naming the year, before anything is written or audited.
+    auto refused = [](const auto& r, const char* what) {
+      CPPUNIT_ASSERT_MESSAGE(what, !r.ok());
+      CPPUNIT_ASSERT_MESSAGE(what, r.error().code == ErrorCode::failed_precondition);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("year: the school year 2026/2027 is closed and read-only"),
+                                   r.error().message);
+    };
+    refused(service.setCalendar(kCoordinator, defaultRussianCalendar(2026)), "calendar");
+    refused(service.createGroup(kCoordinator, 1, NewGroup{"2 группа", "foreign_language", std::nullopt, {12}}),
+            "new group");
+    refused(service.updateGroup(kCoordinator, 7, GroupChange{std::string("Группа Ёлкиной-Д'Арк"), {}, {}}),
+            "group name");
+    refused(service.updateGroup(kCoordinator, 7, GroupChange{std::nullopt, {12}, {10}}), "group members");
+    refused(service.setCurriculum(kCoordinator, PlanKey{2026, 5, ""}, {{"math", 0, 60}}), "curriculum");
+    refused(service.assign(kCoordinator, NewAssignment{1, std::nullopt, "math", 2, 50}), "assignment");
+    refused(service.assign(kSecretary, NewAssignment{1, std::uint64_t{7}, "foreign_language", 3, 30}),
+            "group assignment");
+    refused(service.unassign(kCoordinator, 3), "unassignment");
     CPPUNIT_ASSERT_EQUAL(0, repo_.writes);
+    CPPUNIT_ASSERT(repo_.audits.empty());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, repo_.assignments_.size());
+    CPPUNIT_ASSERT(repo_.groups_.at(0).members == (std::vector<PersonId>{10, 11}));
+    // Those without the right are told so first: the year's state is no business of theirs.
+    auto teacher = service.setCurriculum(kTeacher, PlanKey{2026, 5, ""}, {{"math", 0, 60}});
+    CPPUNIT_ASSERT(teacher.error().code == ErrorCode::permission_denied);
+    // Rooms are not of a year: they still change.
+    CPPUNIT_ASSERT(service.createRoom(kCoordinator, Room{0, "101", "Кабинет Ёлкиной", 30, ""}).ok());
     // Still readable.
     CPPUNIT_ASSERT(service.calendar(kParent, 2026).ok());
     CPPUNIT_ASSERT(service.checkPlan(kPrincipal, 2026).ok());
+    CPPUNIT_ASSERT(service.curriculum(kPrincipal, PlanKey{2026, 5, ""}).ok());
+    CPPUNIT_ASSERT(service.groups(kCoordinator, 1).ok());
+    // An unknown year is named too.
+    auto unknown = service.setCurriculum(kCoordinator, PlanKey{2031, 5, ""}, {{"math", 0, 60}});
+    CPPUNIT_ASSERT(unknown.error().code == ErrorCode::not_found);
+    CPPUNIT_ASSERT_EQUAL(std::string("year: no such school year 2031/2032"), unknown.error().message);
   }
 
   void weeklyHoursAreHalfHourSteps() {

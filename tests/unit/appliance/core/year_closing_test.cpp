@@ -42,6 +42,11 @@ YearSnapshot school() {
   s.assignments = {{2, "math", 600, "5.0", std::nullopt},
                    {2, "english", 601, "1.5", std::uint64_t{77}},  // a language group of 5А
                    {6, "math", 602, "4.0", std::nullopt}};
+  // 5А is split for English, the first group once more; 9А (leaving) has groups too.
+  s.groups = {{77, 2, "1 группа", "english", std::nullopt, {50, 51}},
+              {78, 2, "2 группа", "english", std::nullopt, {52}},
+              {79, 2, "1 группа, подгруппа Ё", "english", std::uint64_t{77}, {51}},
+              {90, 3, "1 группа", "english", std::nullopt, {90, 91}}};
   return s;
 }
 
@@ -110,6 +115,7 @@ class YearClosingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(continuingNinthGradersGoToATenthClass);
   CPPUNIT_TEST(keptBackStudentsRepeatTheirGrade);
   CPPUNIT_TEST(curriculumAndAssignmentsAreCarried);
+  CPPUNIT_TEST(groupsGoWithThePromotedClass);
   CPPUNIT_TEST(yearMustBeOpenAndTheNextOneEmpty);
   CPPUNIT_TEST(decisionsAreCheckedAndNamed);
   CPPUNIT_TEST(orderIsRequired);
@@ -200,12 +206,57 @@ class YearClosingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t{2}, plan->curriculum.size());
     CPPUNIT_ASSERT_EQUAL(1, plan->curriculumAlreadyThere);
     CPPUNIT_ASSERT_EQUAL(std::string("6.0"), plan->curriculum.at(1).hours);
-    // 5А's class-wide math goes with it to 6А; 11А's ends; 5А's group lesson is not carried.
-    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, plan->assignments.size());
-    const auto& a = plan->assignments.at(0);
-    CPPUNIT_ASSERT_EQUAL(std::string("5А→6А math 600 5.0"), a.fromClassName + "→" + a.toClassName + " " + a.subject +
-                                                                " " + std::to_string(a.staff) + " " + a.hours);
-    CPPUNIT_ASSERT_EQUAL(1, plan->groupAssignmentsLeft);
+    // 5А's class-wide math and its group lesson go with it to 6А; 11А's ends.
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, plan->assignments.size());
+    auto text = [](const PlannedAssignment& a) {
+      return a.fromClassName + "→" + a.toClassName + " " + a.subject + " " + std::to_string(a.staff) + " " + a.hours +
+             " [" + a.groupName + "]";
+    };
+    CPPUNIT_ASSERT_EQUAL(std::string("5А→6А math 600 5.0 []"), text(plan->assignments.at(0)));
+    CPPUNIT_ASSERT_EQUAL(std::string("5А→6А english 601 1.5 [1 группа]"), text(plan->assignments.at(1)));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, plan->groupAssignmentCount());
+    CPPUNIT_ASSERT_EQUAL(0, plan->groupAssignmentsLeft);
+    // An assignment to a group the register does not know is left out and counted.
+    snap.assignments.push_back({2, "english", 603, "1.5", std::uint64_t{4242}});
+    auto odd = planYearClosing(snap, order());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, odd->assignments.size());
+    CPPUNIT_ASSERT_EQUAL(1, odd->groupAssignmentsLeft);
+  }
+
+  void groupsGoWithThePromotedClass() {
+    auto r = order();
+    r.staysBack = {50};  // of 5А and its first group: repeats grade 5, in no group
+    auto plan = planYearClosing(school(), r);
+    CPPUNIT_ASSERT_MESSAGE(message(plan), plan.ok());
+    const auto* sixth = find(*plan, "6А");
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, sixth->groups.size());
+    // Parents before their subgroups, each with its promoted members only.
+    CPPUNIT_ASSERT_EQUAL(std::string("1 группа"), sixth->groups[0].name);
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t{77}, sixth->groups[0].fromGroup);
+    CPPUNIT_ASSERT(sixth->groups[0].members == std::vector<PersonId>{51});
+    CPPUNIT_ASSERT_EQUAL(std::string("english"), sixth->groups[0].subject);
+    CPPUNIT_ASSERT(sixth->groups[0].parentName.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("2 группа"), sixth->groups[1].name);
+    CPPUNIT_ASSERT(sixth->groups[1].members == std::vector<PersonId>{52});
+    CPPUNIT_ASSERT_EQUAL(std::string("1 группа, подгруппа Ё"), sixth->groups[2].name);
+    CPPUNIT_ASSERT_EQUAL(std::string("1 группа"), sixth->groups[2].parentName);
+    CPPUNIT_ASSERT(sixth->groups[2].members == std::vector<PersonId>{51});
+    // The 5А that 50 repeats in continues 4А, which had no groups.
+    CPPUNIT_ASSERT(find(*plan, "5А")->groups.empty());
+    // 9А leaves: its group ends with it.
+    for (const auto& c : plan->classes)
+      for (const auto& g : c.groups) CPPUNIT_ASSERT(g.fromGroup != 90);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, plan->groupCount());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, plan->groupMemberCount());
+    // A subgroup is listed after its parent whatever the names.
+    auto snap = school();
+    snap.groups[2].name = "0 подгруппа";
+    auto renamed = planYearClosing(snap, r);
+    CPPUNIT_ASSERT_EQUAL(std::string("0 подгруппа"), find(*renamed, "6А")->groups[2].name);
+    // Group membership is part of what the coordinator approves.
+    snap = school();
+    snap.groups[1].members = {51, 52};
+    CPPUNIT_ASSERT(planYearClosing(snap, r)->fingerprint != plan->fingerprint);
   }
 
   void yearMustBeOpenAndTheNextOneEmpty() {
@@ -320,7 +371,7 @@ class YearClosingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("year.close"), audit.action);
     CPPUNIT_ASSERT_EQUAL(PersonId{2026}, audit.subjectId);
     CPPUNIT_ASSERT_EQUAL(std::string("order 45-о; classes 3, promoted 5, graduated 5, kept back 0, curriculum lines 3, "
-                                     "assignments 1"),
+                                     "assignments 2 (to groups 1), groups 3, group members 4"),
                          audit.detail);  // counts, never names
     r.orderDate = "31.02.2027";
     CPPUNIT_ASSERT(message(service.close(who({"coordinator"}), r)).rfind("order.date:", 0) == 0);
