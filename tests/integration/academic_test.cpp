@@ -8,8 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/fixtures.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/school_node.hpp"
 
 namespace parta::test {
 
@@ -27,7 +26,7 @@ json parse(const HttpResponse& r) {
 
 }  // namespace
 
-class AcademicTest : public CppUnit::TestFixture {
+class AcademicTest : public SchoolNodeTest {
   CPPUNIT_TEST_SUITE(AcademicTest);
   CPPUNIT_TEST(accessMatrix);
   CPPUNIT_TEST(calendarIsReadChangedAndChecked);
@@ -37,39 +36,11 @@ class AcademicTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void setUp() override {
-    node_ = makeNodeFixture();
-    partad_ = std::make_unique<Partad>(node_.options());
-    // The demo logins are real people of the generated school.
-    std::istringstream lines(partad_->loadDemoSchool());
-    for (std::string line; std::getline(lines, line);) {
-      const auto a = line.find('\t');
-      const auto b = line.find('\t', a + 1);
-      const auto login = line.substr(0, a);
-      std::vector<std::string> roles;
-      std::istringstream r(line.substr(b + 1));
-      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
-      names_[login] = line.substr(a + 1, b - a - 1);
-      sharedSlapd().addUser(node_.base, login, names_[login], kPassword, roles);
-    }
-    partad_->start();
-  }
-  void tearDown() override {
-    clients_.clear();
-    partad_.reset();
-  }
+  AcademicTest() : SchoolNodeTest(kPassword) {}
+  // The demo logins are real people of the generated school.
+  void setUp() override { names_ = startWithGeneratedSchool(); }
 
-  std::string sql(const std::string& statements) { return sharedMariaDb().sql(statements, node_.databaseName); }
   std::uint64_t number(const std::string& statements) { return std::stoull(sql(statements)); }
-
-  ApiClient& as(const std::string& uid) {
-    auto it = clients_.find(uid);
-    if (it != clients_.end()) return it->second;
-    auto& c = clients_.emplace(uid, ApiClient(partad_->port())).first->second;
-    auto r = c.login(uid, kPassword);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
-    return c;
-  }
 
   // Every route × every demo role: allowed or refused, and a refusal names
   // nobody. Keepers: coordinator, secretary; "r" reads, "w" also writes.
@@ -395,9 +366,6 @@ class AcademicTest : public CppUnit::TestFixture {
   }
 
  private:
-  NodeFixture node_;
-  std::unique_ptr<Partad> partad_;
-  std::map<std::string, ApiClient> clients_;
   std::map<std::string, std::string> names_;
 };
 

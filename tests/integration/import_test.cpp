@@ -9,8 +9,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/fixtures.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/school_node.hpp"
 
 namespace parta::test {
 
@@ -38,7 +37,7 @@ const std::string kOrder = "&orderNumber=%E2%84%96%2015-%D1%83&orderDate=2026-09
 
 }  // namespace
 
-class ImportTest : public CppUnit::TestFixture {
+class ImportTest : public SchoolNodeTest {
   CPPUNIT_TEST_SUITE(ImportTest);
   CPPUNIT_TEST(dryRunNamesTheBadRowAndWritesNothing);
   CPPUNIT_TEST(applyIsAllOrNothingAndReRunIsUnchanged);
@@ -50,11 +49,9 @@ class ImportTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  ImportTest() : SchoolNodeTest(kPassword) {}
   void setUp() override {
-    node_ = makeNodeFixture();
-    for (const auto& [uid, roles] : kRoles) sharedSlapd().addUser(node_.base, uid, uid, kPassword, roles);
-    partad_ = std::make_unique<Partad>(node_.options());
-    partad_->start();
+    startWithAccounts(kRoles);
     // One student already in the register, with consent; one without.
     sql("INSERT INTO academic_years (start_year, starts_on, ends_on) VALUES (2026, '2026-09-01', '2027-08-31');"
         "INSERT INTO classes (id, academic_year, grade, letter) VALUES (1, 2026, 5, 'А'), (2, 2026, 6, 'Б');"
@@ -66,24 +63,14 @@ class ImportTest : public CppUnit::TestFixture {
         "INSERT INTO consents (person_id, purpose, given_on, document_ref, recorded_by, recorded_at) "
         "VALUES (1, 'personal_data', '2026-09-01', 'Заявление № 1', 'secretary', NOW(6));");
   }
-  void tearDown() override { partad_.reset(); }
 
   // One value (or nothing) from the batch-mode client, without its line break.
   std::string sql(const std::string& statements) {
-    auto out = sharedMariaDb().sql(statements, node_.databaseName);
+    auto out = SchoolNodeTest::sql(statements);
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   }
   int count(const std::string& query) { return std::stoi(sql(query)); }
-
-  ApiClient& as(const std::string& uid) {
-    auto it = clients_.find(uid);
-    if (it != clients_.end()) return it->second;
-    auto& c = clients_.emplace(uid, ApiClient(partad_->port())).first->second;
-    auto r = c.login(uid, kPassword);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
-    return c;
-  }
 
   HttpResponse upload(const std::string& uid, const std::string& csv, bool dryRun, const std::string& extra = {},
                       const std::string& contentType = "text/csv; charset=utf-8") {
@@ -287,11 +274,6 @@ class ImportTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(refused("PATCH /api/v1/people/1", 1536 * 1024));
     CPPUNIT_ASSERT(refused("POST /api/v1/imports/people?dryRun=true", 17 * 1024 * 1024));
   }
-
- private:
-  NodeFixture node_;
-  std::unique_ptr<Partad> partad_;
-  std::map<std::string, ApiClient> clients_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(ImportTest);

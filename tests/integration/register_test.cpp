@@ -6,8 +6,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "tests/support/fixtures.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/school_node.hpp"
 
 namespace parta::test {
 
@@ -47,7 +46,7 @@ std::string secretOf(int id) { return "Секрет-" + std::to_string(id); }
 
 }  // namespace
 
-class RegisterTest : public CppUnit::TestFixture {
+class RegisterTest : public SchoolNodeTest {
   CPPUNIT_TEST_SUITE(RegisterTest);
   CPPUNIT_TEST(accessMatrix);
   CPPUNIT_TEST(searchIsLimitedToRelations);
@@ -62,11 +61,9 @@ class RegisterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  RegisterTest() : SchoolNodeTest(kPassword) {}
   void setUp() override {
-    node_ = makeNodeFixture();
-    for (const auto& [uid, roles] : kRoles) sharedSlapd().addUser(node_.base, uid, uid, kPassword, roles);
-    partad_ = std::make_unique<Partad>(node_.options());
-    partad_->start();  // migrations create the register
+    startWithAccounts(kRoles);  // migrations create the register
     std::string sql = "INSERT INTO people (id, kind, account_uid, surname, first_name, created_at, updated_at) VALUES ";
     for (const auto& p : kPeople) {
       sql += std::string(p.id == 1 ? "" : ",") + "(" + std::to_string(p.id) + ",'" + p.kind + "'," +
@@ -91,21 +88,11 @@ class RegisterTest : public CppUnit::TestFixture {
     sql += "\nINSERT INTO guardianships VALUES (20, 10, 'mother'), (21, 11, 'mother');";
     sharedMariaDb().sql(sql, node_.databaseName);
   }
-  void tearDown() override { partad_.reset(); }
 
   static std::string escape(const std::string& s) {
     std::string o;
     for (char c : s) o += c == '\'' ? std::string("''") : std::string(1, c);
     return o;
-  }
-
-  ApiClient& as(const std::string& uid) {
-    auto it = clients_.find(uid);
-    if (it != clients_.end()) return it->second;
-    auto& c = clients_.emplace(uid, ApiClient(partad_->port())).first->second;
-    auto r = c.login(uid, kPassword);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
-    return c;
   }
 
   int version(int id) {
@@ -441,11 +428,6 @@ class RegisterTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(contains(csv.body, ",secretary,card.update,person,20,\"phone,surname\"\r\n"));  // quoted
     CPPUNIT_ASSERT_EQUAL(403u, as("coord").get("/api/v1/audit/export").status);
   }
-
- private:
-  NodeFixture node_;
-  std::unique_ptr<Partad> partad_;
-  std::map<std::string, ApiClient> clients_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(RegisterTest);

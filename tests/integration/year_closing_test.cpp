@@ -7,14 +7,10 @@
 // and every change of its academic structure), and a failed apply leaves
 // nothing changed.
 
-#include <map>
-#include <sstream>
-
 #include <cppunit/extensions/HelperMacros.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/fixtures.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/school_node.hpp"
 
 namespace parta::test {
 
@@ -25,7 +21,7 @@ const std::string kOrder = R"("order":{"number":"45-о/Ё","date":"28.05.2027"})
 
 }  // namespace
 
-class YearClosingTest : public CppUnit::TestFixture {
+class YearClosingTest : public SchoolNodeTest {
   CPPUNIT_TEST_SUITE(YearClosingTest);
   CPPUNIT_TEST(previewMatchesTheGeneratedSchool);
   CPPUNIT_TEST(applyClosesTheYearAndLocksIt);
@@ -33,37 +29,9 @@ class YearClosingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void setUp() override {
-    node_ = makeNodeFixture();
-    partad_ = std::make_unique<Partad>(node_.options());
-    std::istringstream lines(partad_->loadDemoSchool());
-    for (std::string line; std::getline(lines, line);) {
-      const auto a = line.find('\t');
-      const auto b = line.find('\t', a + 1);
-      const auto login = line.substr(0, a);
-      std::vector<std::string> roles;
-      std::istringstream r(line.substr(b + 1));
-      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
-      if (login == "coordinator" || login == "secretary" || login == "principal" || login == "teacher")
-        sharedSlapd().addUser(node_.base, login, line.substr(a + 1, b - a - 1), kPassword, roles);
-    }
-    partad_->start();
-  }
-  void tearDown() override {
-    clients_.clear();
-    partad_.reset();
-  }
+  YearClosingTest() : SchoolNodeTest(kPassword) {}
+  void setUp() override { startWithGeneratedSchool({"coordinator", "secretary", "principal", "teacher"}); }
 
-  ApiClient& as(const std::string& uid) {
-    auto it = clients_.find(uid);
-    if (it != clients_.end()) return it->second;
-    auto& c = clients_.emplace(uid, ApiClient(partad_->port())).first->second;
-    auto r = c.login(uid, kPassword);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(uid + ": " + r.body, 200u, r.status);
-    return c;
-  }
-
-  std::string sql(const std::string& text) { return sharedMariaDb().sql(text, node_.databaseName); }
   int count(const std::string& text) { return std::stoi(sql(text)); }
 
   // Students of the generated school in these grades (of 2026).
@@ -451,11 +419,6 @@ class YearClosingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(ok.body, 200u, ok.status);
     CPPUNIT_ASSERT(before != state());
   }
-
- private:
-  NodeFixture node_;
-  std::unique_ptr<Partad> partad_;
-  std::map<std::string, ApiClient> clients_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(YearClosingTest);
