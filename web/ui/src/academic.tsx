@@ -11,7 +11,7 @@ import {
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
 import { Field, FormAlert } from './forms';
-import { useI18n, type MessageKey } from './i18n';
+import { useI18n, type Lang, type MessageKey } from './i18n';
 import { NotFoundPage, PageTitle } from './pages';
 import { ErrorBox, PrintButton } from './registry';
 import { linkClick, usePath } from './router';
@@ -101,6 +101,57 @@ function Status({ loading, text }: { loading: boolean; text: string }) {
   );
 }
 
+// A page's year: the years' error, none yet, the picker (unless `picker` is
+// false) and the year's caption for print.
+function YearChoice({ y, picker = true }: { y: ReturnType<typeof useYear>; picker?: boolean }) {
+  return (
+    <>
+      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="academic-error" /> : null}
+      {y.years && y.years.length === 0 ? <NoYears /> : null}
+      {y.years && y.years.length > 0 && picker ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
+      {y.year !== null ? <p class="print-only print-caption">{yearName(y.year)}</p> : null}
+    </>
+  );
+}
+
+// An editor's line: the button that removes it, named after the line.
+function RemoveLine({ name, onClick }: { name: string | number; onClick: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="field line-remove">
+      <button type="button" class="btn btn-secondary" onClick={onClick} aria-label={`${t('ac.remove')}: ${name}`}>
+        {t('ac.remove')}
+      </button>
+    </div>
+  );
+}
+
+// The button under an editor's lines that adds one.
+function AddLine({ text, onClick, testId }: { text: string; onClick: () => void; testId: string }) {
+  return (
+    <p>
+      <button type="button" class="btn btn-secondary" onClick={onClick} data-testid={testId}>
+        {text}
+      </button>
+    </p>
+  );
+}
+
+// An editor's save and cancel (test ids `<prefix>-save`, `<prefix>-cancel`).
+function SaveCancel({ saving, onCancel, prefix }: { saving: boolean; onCancel: () => void; prefix: string }) {
+  const { t } = useI18n();
+  return (
+    <div class="filter-actions">
+      <button type="submit" class="btn btn-primary" disabled={saving} data-testid={`${prefix}-save`}>
+        {saving ? t('mv.saving') : t('card.save')}
+      </button>
+      <button type="button" class="btn btn-secondary" onClick={onCancel} disabled={saving} data-testid={`${prefix}-cancel`}>
+        {t('card.cancel')}
+      </button>
+    </div>
+  );
+}
+
 function NoYears() {
   const { t } = useI18n();
   return (
@@ -160,10 +211,7 @@ function PlanCheckPage() {
         <PrintButton />
       </div>
       <AcademicTabs />
-      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="academic-error" /> : null}
-      {y.years && y.years.length === 0 ? <NoYears /> : null}
-      {y.years && y.years.length > 0 ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
-      {y.year !== null ? <p class="print-only print-caption">{yearName(y.year)}</p> : null}
+      <YearChoice y={y} />
       <div aria-busy={loading}>
         {error ? <ErrorBox error={error} onRetry={reload} testId="academic-error" /> : null}
         {data && data.length === 0 ? (
@@ -225,10 +273,7 @@ export function LoadPage({ own }: { own: boolean }) {
         <PrintButton />
       </div>
       {own ? null : <AcademicTabs />}
-      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="academic-error" /> : null}
-      {y.years && y.years.length === 0 ? <NoYears /> : null}
-      {y.years && y.years.length > 0 ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
-      {y.year !== null ? <p class="print-only print-caption">{yearName(y.year)}</p> : null}
+      <YearChoice y={y} />
       <div aria-busy={loading}>
         {error ? <ErrorBox error={error} onRetry={reload} testId="academic-error" /> : null}
         {data && data.length === 0 ? (
@@ -278,6 +323,25 @@ export function LoadPage({ own }: { own: boolean }) {
 // ---------------------------------------------------------------- field errors
 
 /** "lines[2].hours: …" → the id of that input (prefix-lines-2-hours) and a translated text. */
+// A refused save: the field the server names, when the form shows it, gets
+// the message and the focus; anything else is the form's alert.
+function showRefusal(
+  lang: Lang,
+  t: (k: MessageKey) => string,
+  err: unknown,
+  prefix: string,
+  setErrors: (e: Record<string, string>) => void,
+  setFormError: (m: string) => void,
+) {
+  const p = pathProblem(t, err, prefix);
+  if (p?.id && document.getElementById(p.id)) {
+    setErrors({ [p.id]: p.text });
+    setFormError(t('card.fixErrors'));
+    const id = p.id;
+    setTimeout(() => document.getElementById(id)?.focus(), 0);
+  } else setFormError(p?.text ?? errorMessage(lang, err));
+}
+
 export function pathProblem(t: (k: MessageKey) => string, err: unknown, prefix: string): { id?: string; text: string } | null {
   if (!(err instanceof ApiError) || (err.code !== 'invalid_argument' && err.status !== 400)) return null;
   const m = /^([A-Za-z]\w*)(?:\[(\d+)\])?(?:\.(\w+))?:\s*(.*)$/.exec(err.message);
@@ -355,13 +419,7 @@ function CurriculumPage({ editor }: { editor: boolean }) {
       setDraft(null);
       setSaved(true);
     } catch (err) {
-      const p = pathProblem(t, err, 'cur');
-      if (p?.id && document.getElementById(p.id)) {
-        setErrors({ [p.id]: p.text });
-        setFormError(t('card.fixErrors'));
-        const id = p.id;
-        setTimeout(() => document.getElementById(id)?.focus(), 0);
-      } else setFormError(p?.text ?? errorMessage(lang, err));
+      showRefusal(lang, t, err, 'cur', setErrors, setFormError);
     } finally {
       setSaving(false);
     }
@@ -490,36 +548,18 @@ function CurriculumPage({ editor }: { editor: boolean }) {
                   error={errors[`cur-lines-${i}-hours`]}
                   maxLength={5}
                 />
-                <div class="field line-remove">
-                  <button
-                    type="button"
-                    class="btn btn-secondary"
-                    onClick={() => setDraft((d) => (d ? d.filter((_, j) => j !== i) : d))}
-                    aria-label={`${t('ac.remove')}: ${subjectName(lang, l.subjectCode) || i + 1}`}
-                  >
-                    {t('ac.remove')}
-                  </button>
-                </div>
+                <RemoveLine
+                  name={subjectName(lang, l.subjectCode) || i + 1}
+                  onClick={() => setDraft((d) => (d ? d.filter((_, j) => j !== i) : d))}
+                />
               </div>
             ))}
-            <p>
-              <button
-                type="button"
-                class="btn btn-secondary"
-                onClick={() => setDraft((d) => [...(d ?? []), { subjectCode: '', period: '0', hours: '' }])}
-                data-testid="cur-add"
-              >
-                {t('ac.cur.add')}
-              </button>
-            </p>
-            <div class="filter-actions">
-              <button type="submit" class="btn btn-primary" disabled={saving} data-testid="cur-save">
-                {saving ? t('mv.saving') : t('card.save')}
-              </button>
-              <button type="button" class="btn btn-secondary" onClick={() => setDraft(null)} disabled={saving} data-testid="cur-cancel">
-                {t('card.cancel')}
-              </button>
-            </div>
+            <AddLine
+              text={t('ac.cur.add')}
+              onClick={() => setDraft((d) => [...(d ?? []), { subjectCode: '', period: '0', hours: '' }])}
+              testId="cur-add"
+            />
+            <SaveCancel saving={saving} onCancel={() => setDraft(null)} prefix="cur" />
           </fieldset>
         </form>
       ) : null}
@@ -540,10 +580,7 @@ export function ClassesPage() {
         <PageTitle text={t('nav.classes')} />
         <PrintButton />
       </div>
-      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="academic-error" /> : null}
-      {y.years && y.years.length === 0 ? <NoYears /> : null}
-      {y.years && y.years.length > 0 ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
-      {y.year !== null ? <p class="print-only print-caption">{yearName(y.year)}</p> : null}
+      <YearChoice y={y} />
       <div aria-busy={loading}>
         {error ? <ErrorBox error={error} onRetry={reload} testId="academic-error" /> : null}
         {data && data.length === 0 ? (
@@ -590,6 +627,43 @@ const SCHEMES: PeriodScheme[] = ['quarter', 'trimester', 'half_year', 'semester'
 
 type Draft = SchoolCalendar;
 
+// A period's or a holiday's dates, from and to (ids `cal-<list>-<i>-startsOn`, `-endsOn`).
+function DateRangeFields({
+  list,
+  i,
+  line,
+  errors,
+  change,
+}: {
+  list: 'periods' | 'holidays';
+  i: number;
+  line: { startsOn: string; endsOn: string };
+  errors: Record<string, string>;
+  change: (fn: (d: Draft) => void) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field
+        id={`cal-${list}-${i}-startsOn`}
+        label={t('ac.cal.from')}
+        type="date"
+        value={line.startsOn}
+        onInput={(v) => change((d) => void ((d[list][i] as { startsOn: string }).startsOn = v))}
+        error={errors[`cal-${list}-${i}-startsOn`]}
+      />
+      <Field
+        id={`cal-${list}-${i}-endsOn`}
+        label={t('ac.cal.to')}
+        type="date"
+        value={line.endsOn}
+        onInput={(v) => change((d) => void ((d[list][i] as { endsOn: string }).endsOn = v))}
+        error={errors[`cal-${list}-${i}-endsOn`]}
+      />
+    </>
+  );
+}
+
 export function CalendarPage({ editor }: { editor: boolean }) {
   const { lang, t } = useI18n();
   const y = useYear();
@@ -633,13 +707,7 @@ export function CalendarPage({ editor }: { editor: boolean }) {
       setDraft(null);
       setSaved(true);
     } catch (err) {
-      const p = pathProblem(t, err, 'cal');
-      if (p?.id && document.getElementById(p.id)) {
-        setErrors({ [p.id]: p.text });
-        setFormError(t('card.fixErrors'));
-        const id = p.id;
-        setTimeout(() => document.getElementById(id)?.focus(), 0);
-      } else setFormError(p?.text ?? errorMessage(lang, err));
+      showRefusal(lang, t, err, 'cal', setErrors, setFormError);
     } finally {
       setSaving(false);
     }
@@ -654,10 +722,7 @@ export function CalendarPage({ editor }: { editor: boolean }) {
         <PageTitle text={t('nav.calendar')} />
         <PrintButton />
       </div>
-      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="academic-error" /> : null}
-      {y.years && y.years.length === 0 ? <NoYears /> : null}
-      {y.years && y.years.length > 0 && !draft ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
-      {y.year !== null ? <p class="print-only print-caption">{yearName(y.year)}</p> : null}
+      <YearChoice y={y} picker={!draft} />
       {error ? <ErrorBox error={error} onRetry={reload} testId="academic-error" /> : null}
       {saved ? (
         <p class="alert alert-ok no-print" role="status" data-testid="cal-saved">
@@ -756,22 +821,7 @@ export function CalendarPage({ editor }: { editor: boolean }) {
                   error={errors[`cal-periods-${i}-number`]}
                   options={[1, 2, 3, 4].map((n) => [String(n), String(n)] as [string, string])}
                 />
-                <Field
-                  id={`cal-periods-${i}-startsOn`}
-                  label={t('ac.cal.from')}
-                  type="date"
-                  value={p.startsOn}
-                  onInput={(v) => change((d) => void ((d.periods[i] as { startsOn: string }).startsOn = v))}
-                  error={errors[`cal-periods-${i}-startsOn`]}
-                />
-                <Field
-                  id={`cal-periods-${i}-endsOn`}
-                  label={t('ac.cal.to')}
-                  type="date"
-                  value={p.endsOn}
-                  onInput={(v) => change((d) => void ((d.periods[i] as { endsOn: string }).endsOn = v))}
-                  error={errors[`cal-periods-${i}-endsOn`]}
-                />
+                <DateRangeFields list="periods" i={i} line={p} errors={errors} change={change} />
               </div>
             ))}
             <h3 class="sub-title">{t('ac.cal.holidays')}</h3>
@@ -785,52 +835,16 @@ export function CalendarPage({ editor }: { editor: boolean }) {
                   onInput={(v) => change((d) => void ((d.holidays[i] as { name: string }).name = v))}
                   error={errors[`cal-holidays-${i}-name`]}
                 />
-                <Field
-                  id={`cal-holidays-${i}-startsOn`}
-                  label={t('ac.cal.from')}
-                  type="date"
-                  value={h.startsOn}
-                  onInput={(v) => change((d) => void ((d.holidays[i] as { startsOn: string }).startsOn = v))}
-                  error={errors[`cal-holidays-${i}-startsOn`]}
-                />
-                <Field
-                  id={`cal-holidays-${i}-endsOn`}
-                  label={t('ac.cal.to')}
-                  type="date"
-                  value={h.endsOn}
-                  onInput={(v) => change((d) => void ((d.holidays[i] as { endsOn: string }).endsOn = v))}
-                  error={errors[`cal-holidays-${i}-endsOn`]}
-                />
-                <div class="field line-remove">
-                  <button
-                    type="button"
-                    class="btn btn-secondary"
-                    onClick={() => change((d) => void d.holidays.splice(i, 1))}
-                    aria-label={`${t('ac.remove')}: ${h.name || i + 1}`}
-                  >
-                    {t('ac.remove')}
-                  </button>
-                </div>
+                <DateRangeFields list="holidays" i={i} line={h} errors={errors} change={change} />
+                <RemoveLine name={h.name || i + 1} onClick={() => change((d) => void d.holidays.splice(i, 1))} />
               </div>
             ))}
-            <p>
-              <button
-                type="button"
-                class="btn btn-secondary"
-                onClick={() => change((d) => void d.holidays.push({ name: '', startsOn: '', endsOn: '', gradeFrom: null, gradeTo: null }))}
-                data-testid="cal-add-holiday"
-              >
-                {t('ac.cal.addHoliday')}
-              </button>
-            </p>
-            <div class="filter-actions">
-              <button type="submit" class="btn btn-primary" disabled={saving} data-testid="cal-save">
-                {saving ? t('mv.saving') : t('card.save')}
-              </button>
-              <button type="button" class="btn btn-secondary" onClick={() => setDraft(null)} disabled={saving} data-testid="cal-cancel">
-                {t('card.cancel')}
-              </button>
-            </div>
+            <AddLine
+              text={t('ac.cal.addHoliday')}
+              onClick={() => change((d) => void d.holidays.push({ name: '', startsOn: '', endsOn: '', gradeFrom: null, gradeTo: null }))}
+              testId="cal-add-holiday"
+            />
+            <SaveCancel saving={saving} onCancel={() => setDraft(null)} prefix="cal" />
           </fieldset>
         </form>
       ) : null}
