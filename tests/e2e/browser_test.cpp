@@ -77,21 +77,8 @@ class BrowserTest : public CppUnit::TestFixture {
     auto o = node.options();
     o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
     Partad partad(o);
-    const auto accounts = partad.loadDemoSchool();
-    std::map<std::string, std::string> nameOf;
-    std::istringstream lines(accounts);
-    for (std::string line; std::getline(lines, line);) {
-      const auto a = line.find('\t');
-      const auto b = line.find('\t', a + 1);
-      const auto login = line.substr(0, a);
-      const auto name = line.substr(a + 1, b - a - 1);
-      std::vector<std::string> roles;
-      std::istringstream r(line.substr(b + 1));
-      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
-      nameOf[login] = name;
-      if (login == "classteacher" || login == "parent" || login == "secretary" || login == "principal")
-        sharedSlapd().addUser(node.base, login, name, "Пароль-Ё'1", roles);
-    }
+    auto nameOf =
+        loadDemoSchoolWithLogins(partad, node, "Пароль-Ё'1", {"classteacher", "parent", "secretary", "principal"});
     CPPUNIT_ASSERT(nameOf.count("classteacher") && nameOf.count("parent") && nameOf.count("secretary") &&
                    nameOf.count("principal"));
     // The class teacher's class: its id (typed when the server offers no list
@@ -146,20 +133,7 @@ class BrowserTest : public CppUnit::TestFixture {
     auto o = node.options();
     o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
     Partad partad(o);
-    const auto accounts = partad.loadDemoSchool();
-    std::map<std::string, std::string> nameOf;
-    std::istringstream lines(accounts);
-    for (std::string line; std::getline(lines, line);) {
-      const auto a = line.find('\t');
-      const auto b = line.find('\t', a + 1);
-      const auto login = line.substr(0, a);
-      nameOf[login] = line.substr(a + 1, b - a - 1);
-      std::vector<std::string> roles;
-      std::istringstream r(line.substr(b + 1));
-      for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
-      if (login == "coordinator" || login == "teacher")
-        sharedSlapd().addUser(node.base, login, nameOf[login], "Пароль-Ё'1", roles);
-    }
+    auto nameOf = loadDemoSchoolWithLogins(partad, node, "Пароль-Ё'1", {"coordinator", "teacher"});
     CPPUNIT_ASSERT(nameOf.count("coordinator") && nameOf.count("teacher"));
     // The student kept back: the demo student (5А), "id\tsurname\tyear\tgrade\n".
     std::istringstream who(sharedMariaDb().sql(

@@ -405,4 +405,24 @@ NodeFixture makeNodeFixture() {
   return f;
 }
 
+std::map<std::string, std::string> loadDemoSchoolWithLogins(Partad& partad, const NodeFixture& node,
+                                                            const std::string& password,
+                                                            const std::set<std::string>& accounts) {
+  // One line per demo login: login, display name, roles (comma-separated).
+  std::map<std::string, std::string> names;
+  std::istringstream lines(partad.loadDemoSchool());
+  for (std::string line; std::getline(lines, line);) {
+    const auto a = line.find('\t');
+    const auto b = line.find('\t', a + 1);
+    const auto login = line.substr(0, a);
+    std::vector<std::string> roles;
+    std::istringstream r(line.substr(b + 1));
+    for (std::string role; std::getline(r, role, ',');) roles.push_back(role);
+    names[login] = line.substr(a + 1, b - a - 1);
+    if (accounts.empty() || accounts.count(login) > 0)
+      sharedSlapd().addUser(node.base, login, names[login], password, roles);
+  }
+  return names;
+}
+
 }  // namespace parta::test

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -154,5 +155,12 @@ struct NodeFixture {
   PartadOptions options() const;
 };
 NodeFixture makeNodeFixture();
+
+// Loads the generated school into `partad`'s node (before it starts) and adds
+// its demo logins to the node's directory with `password`: those in
+// `accounts`, or all when it is empty. Returns every demo login's display name.
+std::map<std::string, std::string> loadDemoSchoolWithLogins(Partad& partad, const NodeFixture& node,
+                                                            const std::string& password,
+                                                            const std::set<std::string>& accounts = {});
 
 }  // namespace parta::test
