@@ -136,10 +136,18 @@ pids+=("$!")
 for _ in $(seq 1 100); do [ -s "$work/hello.port" ] && break; sleep 0.05; done
 hello_port="$(cat "$work/hello.port")"
 
-cookie="$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-  --data-binary @- "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"bench\",\"password\":\"$password\"}" |
-  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
-[ -n "$cookie" ] || { echo "login failed" >&2; cat "$work/partad.log" >&2; exit 1; }
+# login PORT USER -> "cookie csrf-token" on one line; exits the bench when refused.
+login() {
+  local body headers cookie csrf
+  headers="$(mktemp "$work/login-XXXXXX")"
+  body="$(curl -s -D "$headers" -H 'Content-Type: application/json' --data-binary @- \
+    "http://127.0.0.1:$1/api/v1/session" <<<"{\"login\":\"$2\",\"password\":\"$password\"}")"
+  cookie="$(tr -d '\r' <"$headers" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+  csrf="$(sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' <<<"$body")"
+  [ -n "$cookie" ] && [ -n "$csrf" ] || { echo "login as $2 failed: $body" >&2; exit 1; }
+  echo "$cookie $csrf"
+}
+read -r cookie _ < <(login "$partad_port" bench) || { cat "$work/partad.log" >&2; exit 1; }
 curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$partad_port/api/v1/me" >/dev/null
 
 rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
@@ -164,9 +172,7 @@ read -r h_rps h_p50 h_p99 h_bad < <(run hello "http://127.0.0.1:$hello_port/")
 read -r z_rps z_p50 z_p99 z_bad < <(run healthz "http://127.0.0.1:$partad_port/healthz")
 read -r m_rps m_p50 m_p99 m_bad < <(run me "http://127.0.0.1:$partad_port/api/v1/me" "Cookie: $cookie")
 # The register at 32 connections, as the secretary (sees everyone).
-sec_cookie="$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-  --data-binary @- "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"secretary\",\"password\":\"$password\"}" |
-  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+read -r sec_cookie _ < <(login "$partad_port" secretary)
 student_id="$(curl -fs -H "Cookie: $sec_cookie" "http://127.0.0.1:$partad_port/api/v1/people?kind=student&limit=1" |
   sed -n 's/.*"id":\([0-9]*\).*/\1/p')"
 conns_saved=$conns; conns=${BENCH_REGISTER_CONNECTIONS:-32}
@@ -224,10 +230,7 @@ mariadb --no-defaults -uroot -S "$work/mdb/mysqld.sock" parta_bench_import -e "
   INSERT INTO academic_years (start_year, starts_on, ends_on) SELECT start_year, starts_on, ends_on FROM parta_bench.academic_years;
   INSERT INTO classes (id, academic_year, grade, letter, shift, capacity, profile)
     SELECT id, academic_year, grade, letter, shift, capacity, profile FROM parta_bench.classes;"
-curl -s -D "$work/login2.h" -o "$work/login2.json" -H 'Content-Type: application/json' --data-binary @- \
-  "http://127.0.0.1:$import_port/api/v1/session" <<<"{\"login\":\"secretary\",\"password\":\"$password\"}"
-import_cookie="$(tr -d '\r' <"$work/login2.h" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
-import_csrf="$(sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' "$work/login2.json")"
+read -r import_cookie import_csrf < <(login "$import_port" secretary)
 import_idle_rss="$(rss "$import_pid")"
 # import_run NAME DRYRUN -> seconds; the JSON answer in $work/import-NAME.json
 import_run() {
@@ -258,11 +261,7 @@ printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
 # coordinator previews and then applies the closing of 2026/27 (every
 # student promoted or graduated, curriculum and assignments carried). Wall
 # time of each request as curl sees it, and partad's memory after.
-coord_login="$(curl -s -D "$work/coord.headers" -H 'Content-Type: application/json' --data-binary @- \
-  "http://127.0.0.1:$partad_port/api/v1/session" <<<"{\"login\":\"coordinator\",\"password\":\"$password\"}")"
-coord_cookie="$(tr -d '\r' <"$work/coord.headers" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
-coord_csrf="$(sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' <<<"$coord_login")"
-[ -n "$coord_cookie" ] && [ -n "$coord_csrf" ] || { echo "coordinator login failed" >&2; exit 1; }
+read -r coord_cookie coord_csrf < <(login "$partad_port" coordinator)
 closing_body='{"order":{"number":"45-о","date":"2027-05-28"}}'
 closing() { # path -> "status seconds bytes"
   curl -s -o "$work/closing.json" -w '%{http_code} %{time_total} %{size_download}\n' -X POST \
