@@ -5,11 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, peopleWithoutConsent, recordConsent, withdrawConsent, type PersonCard, type PersonKind, type PersonSummary } from './api';
 import { errorMessage } from './errors';
-import { formatDate } from './fields';
 import { Field, FormAlert, fieldOfError, today } from './forms';
 import { useI18n, type MessageKey } from './i18n';
 import { PageTitle } from './pages';
-import { ErrorBox, PrintButton, fullName } from './registry';
+import { ErrorBox, PeopleTable, PrintButton } from './registry';
 import { linkClick } from './router';
 
 type Mode = 'record' | 'withdraw';
@@ -147,7 +146,7 @@ export function ReportsPage() {
 const KINDS: PersonKind[] = ['student', 'staff', 'parent'];
 
 export function WithoutConsentPage() {
-  const { lang, t } = useI18n();
+  const { t } = useI18n();
   const [rows, setRows] = useState<PersonSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [kind, setKind] = useState('');
@@ -189,35 +188,7 @@ export function WithoutConsentPage() {
           {t('rep.none')}
         </div>
       ) : null}
-      {shown.length > 0 ? (
-        <table class="table stack" data-testid="report-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('reg.colName')}</th>
-              <th scope="col">{t('rep.colKind')}</th>
-              <th scope="col">{t('reg.colClass')}</th>
-              <th scope="col">{t('reg.colBirth')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((p) => {
-              const href = '/registry/' + p.id;
-              return (
-                <tr key={p.id} data-testid={'report-row-' + p.id}>
-                  <th scope="row" class="cell-name">
-                    <a href={href} onClick={(e) => linkClick(e, href)}>
-                      {fullName(p)}
-                    </a>
-                  </th>
-                  <td data-label={t('rep.colKind')}>{t(('reg.kindOne.' + p.kind) as MessageKey)}</td>
-                  <td data-label={t('reg.colClass')}>{p.className || '—'}</td>
-                  <td data-label={t('reg.colBirth')}>{p.birthDate ? formatDate(lang, p.birthDate) : '—'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : null}
+      {shown.length > 0 ? <PeopleTable people={shown} testId="report" rowTestId="report-row-" withKind /> : null}
       {rows ? (
         <p class="status-line" role="status" data-testid="report-status">
           {t('rep.count')}: {shown.length}

@@ -54,7 +54,7 @@ let lastKind: PersonKind = 'student';
 let lastQuery = '';
 
 export function RegistryPage({ title, permissions }: { title: MessageKey; permissions: string[] }) {
-  const { lang, t } = useI18n();
+  const { t } = useI18n();
   const [kind, setKind] = useState<PersonKind>(lastKind);
   const [text, setText] = useState(lastQuery);
   const [query, setQuery] = useState(lastQuery.trim());
@@ -176,41 +176,7 @@ export function RegistryPage({ title, permissions }: { title: MessageKey; permis
             {t('reg.empty')}
           </div>
         ) : null}
-        {people.length > 0 ? (
-          <table class="table stack" data-testid="registry-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('reg.colName')}</th>
-                <th scope="col">{t('reg.colClass')}</th>
-                <th scope="col">{t('reg.colBirth')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.map((p) => {
-                const href = '/registry/' + p.id;
-                return (
-                  <tr
-                    key={p.id}
-                    class="clickable"
-                    data-testid={'person-row-' + p.id}
-                    onClick={(e) => {
-                      if ((e.target as Element).closest('a')) return;
-                      navigate(href);
-                    }}
-                  >
-                    <th scope="row" class="cell-name">
-                      <a href={href} onClick={(e) => linkClick(e, href)} data-testid={'person-link-' + p.id}>
-                        {fullName(p)}
-                      </a>
-                    </th>
-                    <td data-label={t('reg.colClass')}>{p.className || '—'}</td>
-                    <td data-label={t('reg.colBirth')}>{p.birthDate ? formatDate(lang, p.birthDate) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ) : null}
+        {people.length > 0 ? <PeopleTable people={people} testId="registry" rowTestId="person-row-" clickable /> : null}
         <p class="status-line" role="status" data-testid="registry-status">
           {loading ? t('reg.loading') : people.length > 0 ? `${t('reg.shown')}: ${people.length}` : ''}
         </p>
@@ -221,6 +187,65 @@ export function RegistryPage({ title, permissions }: { title: MessageKey; permis
         ) : null}
       </div>
     </>
+  );
+}
+
+/** People as a table linking to their cards; the register list and the reports share it.
+ *  `withKind` adds the kind of person; `clickable` makes the whole row open the card. */
+export function PeopleTable({
+  people,
+  testId,
+  rowTestId,
+  withKind = false,
+  clickable = false,
+}: {
+  people: PersonSummary[];
+  testId: string;
+  rowTestId: string;
+  withKind?: boolean;
+  clickable?: boolean;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <table class="table stack" data-testid={testId + '-table'}>
+      <thead>
+        <tr>
+          <th scope="col">{t('reg.colName')}</th>
+          {withKind ? <th scope="col">{t('rep.colKind')}</th> : null}
+          <th scope="col">{t('reg.colClass')}</th>
+          <th scope="col">{t('reg.colBirth')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {people.map((p) => {
+          const href = '/registry/' + p.id;
+          return (
+            <tr
+              key={p.id}
+              class={clickable ? 'clickable' : undefined}
+              data-testid={rowTestId + p.id}
+              onClick={
+                clickable
+                  ? (e) => {
+                      if ((e.target as Element).closest('a')) return;
+                      navigate(href);
+                    }
+                  : undefined
+              }
+            >
+              <th scope="row" class="cell-name">
+                <a href={href} onClick={(e) => linkClick(e, href)} data-testid={'person-link-' + p.id}>
+                  {fullName(p)}
+                </a>
+              </th>
+              {withKind ? <td data-label={t('rep.colKind')}>{t(('reg.kindOne.' + p.kind) as MessageKey)}</td> : null}
+              <td data-label={t('reg.colClass')}>{p.className || '—'}</td>
+              <td data-label={t('reg.colBirth')}>{p.birthDate ? formatDate(lang, p.birthDate) : '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
