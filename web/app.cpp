@@ -81,6 +81,9 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
   add(Method::get, "/api/v1/fields", Access::session, Exec::inline_,
       [this](const Context& c) { return fieldCatalogue(c); });
   if (deps_.imports != nullptr) addImportRoutes();
+  if (deps_.timetable != nullptr) addTimetableRoutes();
+  if (deps_.journal != nullptr) addJournalRoutes();
+  if (deps_.schoolDay != nullptr) addSchoolDayRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

@@ -18,6 +18,12 @@
 #include "appliance/core/register.hpp"
 #include "appliance/core/session.hpp"
 #include "appliance/core/year_closing.hpp"
+
+namespace parta::core {
+class TimetableService;
+class JournalService;
+class SchoolDayService;
+}  // namespace parta::core
 #include "web/http.hpp"
 #include "web/metrics.hpp"
 #include "web/static_files.hpp"
@@ -50,6 +56,13 @@ struct AppDeps {
   // Year closing (year_closing_handlers.cpp); school nodes only.
   core::YearClosingService* yearClosing = nullptr;
   core::ImportService* imports = nullptr;  // school nodes only: import and export of the register
+  // Issue 4 (school nodes only): the timetable (timetable_handlers.cpp), the
+  // class journal and diary (journal_handlers.cpp), the school day:
+  // attendance by day, turnstiles, homework files, journal control
+  // (school_day_handlers.cpp).
+  core::TimetableService* timetable = nullptr;
+  core::JournalService* journal = nullptr;
+  core::SchoolDayService* schoolDay = nullptr;
 };
 
 class App {
@@ -140,6 +153,10 @@ class App {
   Response importPeople(const Context& c);
   Response exportPeople(const Context& c);
   Response exportOneRoster(const Context& c);
+  // Issue 4: each file registers its routes with lambdas (no declarations here).
+  void addTimetableRoutes();
+  void addJournalRoutes();
+  void addSchoolDayRoutes();
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -8,10 +8,13 @@ namespace parta::core {
 namespace {
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(Permission::count_)> kNames{
-    "edit_all_cards", "read_all_cards",       "read_all_cards_basic", "edit_own_class",     "read_taught",
-    "read_children",  "browse_register",      "keep_register",        "read_movement_book", "read_audit",
-    "keep_by_law",    "edit_academic",        "read_academic",        "read_classes",       "read_own_load",
-    "read_calendar",  "preview_year_closing", "close_year",           "import_people",      "export_register"};
+    "edit_all_cards",     "read_all_cards",       "read_all_cards_basic", "edit_own_class",     "read_taught",
+    "read_children",      "browse_register",      "keep_register",        "read_movement_book", "read_audit",
+    "keep_by_law",        "edit_academic",        "read_academic",        "read_classes",       "read_own_load",
+    "read_calendar",      "preview_year_closing", "close_year",           "import_people",      "export_register",
+    "edit_timetable",     "read_timetable",       "keep_journal",         "keep_any_journal",   "read_all_journals",
+    "read_class_journal", "read_own_diary",       "read_children_diary",  "edit_grading",       "lock_periods",
+    "control_journal",    "manage_turnstiles"};
 
 CardAccess merge(CardAccess a, CardAccess b) {
   return CardAccess{a.read || b.read, a.sensitive || b.sensitive, a.edit || b.edit};
@@ -33,18 +36,22 @@ RolePolicy makeDefaults() {
   const std::pair<const char*, const char*> roles[] = {
       {"coordinator",
        "edit_all_cards, browse_register, keep_register, read_movement_book, keep_by_law, edit_academic, "
-       "read_academic, read_classes, read_calendar, preview_year_closing, close_year, import_people, export_register"},
+       "read_academic, read_classes, read_calendar, preview_year_closing, close_year, import_people, export_register, "
+       "edit_timetable, read_timetable, keep_any_journal, read_all_journals, edit_grading, lock_periods, "
+       "control_journal"},
       {"secretary",
        "edit_all_cards, browse_register, keep_register, read_movement_book, keep_by_law, edit_academic, "
-       "read_academic, read_classes, read_calendar, preview_year_closing, import_people, export_register"},
+       "read_academic, read_classes, read_calendar, preview_year_closing, import_people, export_register, "
+       "read_timetable"},
       {"principal",
        "read_all_cards, browse_register, read_movement_book, read_audit, keep_by_law, read_academic, read_classes, "
-       "read_calendar, preview_year_closing, export_register"},
-      {"class_teacher", "edit_own_class, read_classes, read_own_load, read_calendar"},
-      {"teacher", "read_taught, read_classes, read_own_load, read_calendar"},
-      {"parent", "read_children, read_calendar"},
-      {"student", "read_calendar"},
-      {"sysadmin", "read_all_cards_basic, browse_register, read_calendar"},
+       "read_calendar, preview_year_closing, export_register, read_timetable, read_all_journals, control_journal"},
+      {"class_teacher",
+       "edit_own_class, read_classes, read_own_load, read_calendar, read_timetable, read_class_journal"},
+      {"teacher", "read_taught, read_classes, read_own_load, read_calendar, read_timetable, keep_journal"},
+      {"parent", "read_children, read_calendar, read_children_diary"},
+      {"student", "read_calendar, read_own_diary"},
+      {"sysadmin", "read_all_cards_basic, browse_register, read_calendar, read_timetable, manage_turnstiles"},
   };
   for (const auto& [role, list] : roles)
     if (!policy.define(role, list)) std::abort();  // a typo above; AccessTest shows which

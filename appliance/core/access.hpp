@@ -42,6 +42,19 @@ enum class Permission {
   close_year,            // apply the year closing
   import_people,         // CSV import of students, staff and parents
   export_register,       // the register as CSV and OneRoster
+  // The timetable and the class journal (timetable.hpp, journal.hpp).
+  edit_timetable,       // bells, the weekly timetable, changes and substitutions, lesson generation
+  read_timetable,       // every class's, teacher's and room's timetable
+  keep_journal,         // a teacher: lessons they teach or substitute in, and their lesson plans
+  keep_any_journal,     // the administration: enter any lesson (a teacher is ill)
+  read_all_journals,    // every class's journal and summaries
+  read_class_journal,   // a class teacher: their class's journal, summary and day attendance
+  read_own_diary,       // a student: their own diary and timetable
+  read_children_diary,  // a parent: their children's diaries and timetables
+  edit_grading,         // grading scales, their use, mark kinds and weights
+  lock_periods,         // lock a period's journal and final marks, and reopen it
+  control_journal,      // the deputy's weekly check, and remarks to teachers
+  manage_turnstiles,    // register access-control devices and their tokens
   count_
 };
 std::string_view toString(Permission permission);

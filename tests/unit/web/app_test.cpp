@@ -185,8 +185,8 @@ class AppTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(
         resp.body,
         resp.body.find(
-            R"("permissions":["edit_own_class","read_taught","read_classes","read_own_load","read_calendar"])") !=
-            std::string::npos);
+            R"("permissions":["edit_own_class","read_taught","read_classes","read_own_load","read_calendar",)"
+            R"("read_timetable","keep_journal","read_class_journal"])") != std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(R"("name":"Школа № 5")") != std::string::npos);
     CPPUNIT_ASSERT(resp.body.find(csrf) != std::string::npos);
   }

@@ -35,6 +35,7 @@ class AccessTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(aSchoolRedefinesARole);
   CPPUNIT_TEST(aSchoolAddsARole);
   CPPUNIT_TEST(unknownPermissionIsRefusedByName);
+  CPPUNIT_TEST(journalRights);
   CPPUNIT_TEST(permissionNamesRoundTrip);
   CPPUNIT_TEST_SUITE_END();
 
@@ -107,6 +108,21 @@ class AccessTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(reach.ownClass && reach.taught && !reach.children);
     CPPUNIT_ASSERT(reachOf({"parent"}).children);
     CPPUNIT_ASSERT(!reachOf({"student"}).children && !reachOf({"student"}).taught);
+  }
+
+  void journalRights() {
+    using P = Permission;
+    CPPUNIT_ASSERT(can({"teacher"}, P::keep_journal) && !can({"teacher"}, P::keep_any_journal));
+    CPPUNIT_ASSERT(!can({"teacher"}, P::read_all_journals) && !can({"teacher"}, P::edit_timetable));
+    CPPUNIT_ASSERT(can({"class_teacher"}, P::read_class_journal) && !can({"class_teacher"}, P::keep_journal));
+    CPPUNIT_ASSERT(can({"coordinator"}, P::edit_timetable) && can({"coordinator"}, P::keep_any_journal));
+    CPPUNIT_ASSERT(can({"coordinator"}, P::lock_periods) && !can({"principal"}, P::lock_periods));
+    CPPUNIT_ASSERT(can({"principal"}, P::control_journal) && can({"principal"}, P::read_all_journals));
+    CPPUNIT_ASSERT(!can({"secretary"}, P::read_all_journals) && !can({"sysadmin"}, P::read_all_journals));
+    CPPUNIT_ASSERT(can({"student"}, P::read_own_diary) && !can({"student"}, P::read_children_diary));
+    CPPUNIT_ASSERT(can({"parent"}, P::read_children_diary) && !can({"parent"}, P::read_own_diary));
+    CPPUNIT_ASSERT(!can({"parent", "student"}, P::read_timetable) && !can({"parent", "student"}, P::keep_journal));
+    CPPUNIT_ASSERT(can({"sysadmin"}, P::manage_turnstiles) && !can({"coordinator"}, P::manage_turnstiles));
   }
 
   void aSchoolRedefinesARole() {
