@@ -25,6 +25,7 @@
 #include "appliance/storage/migrations.hpp"
 #include "appliance/storage/pool.hpp"
 #include "appliance/storage/register_repository.hpp"
+#include "appliance/storage/school_day_repository.hpp"
 #include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
 #include "appliance/storage/year_closing_repository.hpp"
@@ -197,9 +198,14 @@ int run(const core::Config& config) {
   storage::MariaDbImportRepository importRepository(pool);
   core::ImportService imports(importRepository, clock, config.roles);
   const bool school = config.node.role == core::NodeRole::school;
+  // Issue 4, the school day (school_day.hpp): day attendance, turnstiles,
+  // homework files, journal control.
+  storage::MariaDbSchoolDayRepository schoolDayRepository(pool);
+  core::SchoolDayService schoolDay(schoolDayRepository, clock, random, hasher, config.roles);
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
-                            school ? &yearClosing : nullptr, school ? &imports : nullptr});
+                            school ? &yearClosing : nullptr, school ? &imports : nullptr,
+                            /*timetable*/ nullptr, /*journal*/ nullptr, school ? &schoolDay : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });
