@@ -71,6 +71,45 @@ std::string percentEncode(std::string_view s) {
   return out;
 }
 
+struct Upload {
+  std::string fileName;
+  std::string_view content;
+};
+
+// multipart/form-data (RFC 7578): the first part that carries a file, its
+// name from filename="…" (browsers send it as raw UTF-8). nullopt when the
+// body has no such part or is malformed.
+std::optional<Upload> firstFilePart(std::string_view contentType, std::string_view body) {
+  auto at = contentType.find("boundary=");
+  if (at == std::string_view::npos) return std::nullopt;
+  auto boundary = contentType.substr(at + 9);
+  boundary = boundary.substr(0, boundary.find(';'));
+  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"')
+    boundary = boundary.substr(1, boundary.size() - 2);
+  if (boundary.empty() || boundary.size() > 70) return std::nullopt;
+  const std::string delimiter = "--" + std::string(boundary);
+  const std::string next = "\r\n" + delimiter;
+  auto pos = body.find(delimiter);
+  while (pos != std::string_view::npos) {
+    pos += delimiter.size();
+    if (body.substr(pos, 2) != "\r\n") return std::nullopt;  // "--": the closing delimiter
+    const auto headersEnd = body.find("\r\n\r\n", pos);
+    if (headersEnd == std::string_view::npos) return std::nullopt;
+    const auto headers = body.substr(pos + 2, headersEnd - pos - 2);
+    const auto start = headersEnd + 4;
+    const auto end = body.find(next, start);
+    if (end == std::string_view::npos) return std::nullopt;
+    if (auto name = headers.find("filename=\""); name != std::string_view::npos) {
+      const auto from = name + 10;
+      const auto to = headers.find('"', from);
+      if (to == std::string_view::npos) return std::nullopt;
+      return Upload{std::string(headers.substr(from, to - from)), body.substr(start, end - start)};
+    }
+    pos = end + 2;
+  }
+  return std::nullopt;
+}
+
 json person(core::PersonId id, const std::string& name) { return json{{"id", id}, {"name", name}}; }
 
 json remarkJson(const core::Remark& r) {
@@ -255,9 +294,22 @@ void App::addSchoolDayRoutes() {
     if (!lessonId) return bad("id: expected a lesson id");
     if (c.request.body.size() > core::kMaxAttachmentBytes)
       return errorResponse(413, "payload_too_large", "file: larger than 2 MiB");
-    auto name = percentDecode(c.request.header("x-file-name"));
-    if (!name) return bad("x-file-name: malformed percent-encoding");
-    auto id = service.attach(*c.principal, *lessonId, *name, c.request.body);
+    // Either the raw file (its name in X-File-Name, percent-encoded UTF-8)
+    // or a multipart/form-data form with one file field.
+    std::string name;
+    std::string_view content = c.request.body;
+    const auto type = c.request.header("content-type");
+    if (type.substr(0, 20) == "multipart/form-data;") {
+      auto part = firstFilePart(type, c.request.body);
+      if (!part) return bad("file: a multipart/form-data body with one file part expected");
+      name = std::move(part->fileName);
+      content = part->content;
+    } else {
+      auto decoded = percentDecode(c.request.header("x-file-name"));
+      if (!decoded) return bad("x-file-name: malformed percent-encoding");
+      name = std::move(*decoded);
+    }
+    auto id = service.attach(*c.principal, *lessonId, name, content);
     if (!id) return errorResponse(id.error());
     return jsonResponse(201, dump(json{{"id", *id}}));
   });

@@ -362,6 +362,28 @@ class SchoolDayTest : public SchoolNodeTest {
         std::string("Задание Ёлкиной — стр. 12.pdf\tapplication/pdf"),
         sql("SELECT file_name, content_type FROM homework_attachments WHERE id = " + id(attachmentId)));
 
+    // The same as a browser form (multipart/form-data) works too.
+    const std::string boundary = "----parta-Ё-test";
+    HttpRequest form{"POST",
+                     "/api/v1/lessons/" + id(l) + "/attachments",
+                     "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nне файл\r\n--" +
+                         boundary +
+                         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Конспект д'Арка.txt\"\r\n"
+                         "Content-Type: application/octet-stream\r\n\r\nПараграф 5, вопросы 1–3.\r\n--" +
+                         boundary + "--\r\n",
+                     {}};
+    form.headers = {{"Content-Type", "multipart/form-data; boundary=\"" + boundary + "\""},
+                    {"Cookie", as("teacher").cookie()},
+                    {"X-CSRF-Token", as("teacher").csrf()}};
+    r = httpRequest(partad_->port(), form);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201u, r.status);
+    const auto formId = id(parse(r)["id"].get<std::uint64_t>());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("Конспект д'Арка.txt\ttext/plain; charset=utf-8\t") +
+            std::to_string(std::string("Параграф 5, вопросы 1–3.").size()),
+        sql("SELECT file_name, content_type, size_bytes FROM homework_attachments WHERE id = " + formId));
+    sql("DELETE FROM homework_attachments WHERE id = " + formId);
+
     // An executable renamed .pdf, declared as a PDF: refused, naming the file.
     const std::string exe("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00This program cannot be run", 42);
     r = upload("teacher", l, exe, "задание.pdf", "application/pdf");
@@ -423,7 +445,7 @@ class SchoolDayTest : public SchoolNodeTest {
     CPPUNIT_ASSERT_EQUAL(403u, as("parent").send("DELETE", "/api/v1/attachments/" + id(attachmentId)).status);
     CPPUNIT_ASSERT_EQUAL(204u, as("teacher").send("DELETE", "/api/v1/attachments/" + id(attachmentId)).status);
     CPPUNIT_ASSERT_EQUAL(404u, as("parent").get("/api/v1/attachments/" + id(attachmentId)).status);
-    CPPUNIT_ASSERT_EQUAL(std::string("3"), sql("SELECT COUNT(*) FROM audit_log WHERE action IN ('homework.attach', "
+    CPPUNIT_ASSERT_EQUAL(std::string("4"), sql("SELECT COUNT(*) FROM audit_log WHERE action IN ('homework.attach', "
                                                "'homework.detach')"));
   }
 
