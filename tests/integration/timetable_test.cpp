@@ -43,6 +43,7 @@ class TimetableIntegrationTest : public SchoolNodeTest {
   CPPUNIT_TEST(studentsAndParentsSeeOnlyTheirOwn);
   CPPUNIT_TEST(teacherIcalHasAnEventPerLesson);
   CPPUNIT_TEST(generationIsIdempotent);
+  CPPUNIT_TEST(roomChangesExtraLessonsAndBells);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -267,6 +268,73 @@ class TimetableIntegrationTest : public SchoolNodeTest {
                    .send("POST", "/api/v1/timetable/generate", json{{"year", 2026}, {"from", "2026-13-01"}}.dump());
     CPPUNIT_ASSERT_EQUAL(400u, bad.status);
     CPPUNIT_ASSERT(contains(bad.body, "from"));
+  }
+
+  void roomChangesExtraLessonsAndBells() {
+    // Two lessons of the same shift at the same time in different rooms.
+    const auto pair =
+        one("SELECT CONCAT_WS(',', l1.id, l2.room_id) FROM lessons l1 JOIN lessons l2 ON l2.held_on = l1.held_on AND "
+            "l2.lesson_number = l1.lesson_number AND l2.room_id <> l1.room_id JOIN classes c1 ON c1.id = l1.class_id "
+            "JOIN classes c2 ON c2.id = l2.class_id AND c2.shift = c1.shift WHERE l1.held_on = '2026-11-18' LIMIT 1");
+    const auto comma = pair.find(',');
+    const auto lesson = pair.substr(0, comma);
+    const auto takenRoom = pair.substr(comma + 1);
+    auto taken =
+        as("coordinator")
+            .send("POST", "/api/v1/lessons/" + lesson + "/room", json{{"roomId", std::stoull(takenRoom)}}.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(taken.body, 409u, taken.status);
+    CPPUNIT_ASSERT(contains(taken.body, "roomId"));
+    // A room nobody uses then is fine, and shows in the room's schedule.
+    const auto freeRoom =
+        one("SELECT r.id FROM rooms r WHERE NOT EXISTS (SELECT 1 FROM lessons l WHERE l.room_id = r.id AND l.held_on = "
+            "'2026-11-18') ORDER BY r.id LIMIT 1");
+    auto moved =
+        as("coordinator")
+            .send("POST", "/api/v1/lessons/" + lesson + "/room", json{{"roomId", std::stoull(freeRoom)}}.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(moved.body, 200u, moved.status);
+    auto ofRoom = lessonsOf(
+        parse(as("coordinator").get("/api/v1/schedule?kind=room&id=" + freeRoom + "&from=2026-11-18&to=2026-11-18")));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, ofRoom.size());
+    CPPUNIT_ASSERT_EQUAL(lesson, std::to_string(ofRoom[0]["lessonId"].get<std::uint64_t>()));
+
+    // An extra lesson on a Saturday; the same slot twice is 409; a Sunday is 400.
+    const auto cls = one("SELECT id FROM classes WHERE grade = 9 ORDER BY letter LIMIT 1");
+    const auto teacher = personOf("teacher");
+    json extra{{"classId", std::stoull(cls)},
+               {"subjectCode", "math"},
+               {"date", "2026-11-21"},
+               {"lessonNumber", 2},
+               {"staffId", std::stoull(teacher)}};
+    CPPUNIT_ASSERT_EQUAL(403u, as("teacher").send("POST", "/api/v1/lessons", extra.dump()).status);
+    auto added = as("coordinator").send("POST", "/api/v1/lessons", extra.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(added.body, 201u, added.status);
+    const auto id = std::to_string(parse(added)["id"].get<std::uint64_t>());
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-11-21"),
+                         one("SELECT DATE_FORMAT(held_on, '%Y-%m-%d') FROM lessons WHERE id = " + id));
+    auto twice = as("coordinator").send("POST", "/api/v1/lessons", extra.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(twice.body, 409u, twice.status);
+    extra["date"] = "2026-11-22";
+    auto sunday = as("coordinator").send("POST", "/api/v1/lessons", extra.dump());
+    CPPUNIT_ASSERT_EQUAL(400u, sunday.status);
+    CPPUNIT_ASSERT(contains(sunday.body, "date"));
+
+    // Bells: a shortened day is added; a bad one is refused naming the lesson.
+    json bells{{"name", "Сокращённый день"},
+               {"shift", nullptr},
+               {"lessons", json::array({json{{"number", 1}, {"startsAt", "08:30"}, {"endsAt", "09:00"}},
+                                        json{{"number", 2}, {"startsAt", "09:10"}, {"endsAt", "09:40"}}})}};
+    CPPUNIT_ASSERT_EQUAL(403u, as("teacher").send("POST", "/api/v1/bells", bells.dump()).status);
+    auto created = as("coordinator").send("POST", "/api/v1/bells", bells.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201u, created.status);
+    bells["lessons"][1]["startsAt"] = "08:50";
+    auto overlapping =
+        as("coordinator")
+            .send("PUT", "/api/v1/bells/" + std::to_string(parse(created)["id"].get<std::uint64_t>()), bells.dump());
+    CPPUNIT_ASSERT_EQUAL(400u, overlapping.status);
+    CPPUNIT_ASSERT(contains(overlapping.body, "lessons[1].startsAt"));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t{2}, number("SELECT COUNT(*) FROM bell_lessons WHERE schedule_id = " +
+                                                  std::to_string(parse(created)["id"].get<std::uint64_t>())));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, parse(as("coordinator").get("/api/v1/bells"))["schedules"].size());
   }
 };
 
