@@ -28,6 +28,7 @@
 #include "appliance/storage/school_day_repository.hpp"
 #include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
+#include "appliance/storage/timetable_repository.hpp"
 #include "appliance/storage/year_closing_repository.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
@@ -197,6 +198,9 @@ int run(const core::Config& config) {
   core::YearClosingService yearClosing(yearClosingRepository, clock, {}, config.roles);
   storage::MariaDbImportRepository importRepository(pool);
   core::ImportService imports(importRepository, clock, config.roles);
+  // The timetable and lessons (issue 4, items 1 and 2).
+  storage::MariaDbTimetableRepository timetableRepository(pool);
+  core::TimetableService timetable(timetableRepository, academicRepository, clock, config.roles);
   const bool school = config.node.role == core::NodeRole::school;
   // Issue 4, the school day (school_day.hpp): day attendance, turnstiles,
   // homework files, journal control.
@@ -205,7 +209,7 @@ int run(const core::Config& config) {
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
                             school ? &yearClosing : nullptr, school ? &imports : nullptr,
-                            /*timetable*/ nullptr, /*journal*/ nullptr, school ? &schoolDay : nullptr});
+                            school ? &timetable : nullptr, /*journal*/ nullptr, school ? &schoolDay : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });
