@@ -264,13 +264,31 @@ Result<JournalRelation> JournalService::relationTo(const Principal& actor, const
   return r;
 }
 
-Result<GradingScale> JournalService::scaleFor(int year, int grade, const std::string& subjectCode) {
-  auto uses = repository_.scaleUses();
-  if (!uses) return uses.error();
-  const auto code = resolveScale(*uses, year, grade, subjectCode);
+Result<JournalService::Grading> JournalService::gradingData() {
+  {
+    std::lock_guard lock(cacheMutex_);
+    if (grading_) return *grading_;
+  }
+  Grading g;
   auto scales = repository_.scales();
   if (!scales) return scales.error();
-  for (auto& s : *scales)
+  auto kinds = repository_.kinds();
+  if (!kinds) return kinds.error();
+  auto uses = repository_.scaleUses();
+  if (!uses) return uses.error();
+  g.scales = std::move(*scales);
+  g.kinds = std::move(*kinds);
+  g.uses = std::move(*uses);
+  std::lock_guard lock(cacheMutex_);
+  grading_ = g;
+  return g;
+}
+
+Result<GradingScale> JournalService::scaleFor(int year, int grade, const std::string& subjectCode) {
+  auto g = gradingData();
+  if (!g) return g.error();
+  const auto code = resolveScale(g->uses, year, grade, subjectCode);
+  for (auto& s : g->scales)
     if (s.code == code) return std::move(s);
   for (auto& s : defaultScales())
     if (s.code == code) return s;
@@ -283,17 +301,7 @@ Result<JournalService::Grading> JournalService::grading(const Principal& actor) 
       !p.has(Permission::read_all_journals) && !p.has(Permission::read_class_journal) &&
       !p.has(Permission::edit_grading) && !p.has(Permission::read_own_diary) && !p.has(Permission::read_children_diary))
     return denied("you may not see the grading scales");
-  Grading g;
-  auto scales = repository_.scales();
-  if (!scales) return scales.error();
-  auto kinds = repository_.kinds();
-  if (!kinds) return kinds.error();
-  auto uses = repository_.scaleUses();
-  if (!uses) return uses.error();
-  g.scales = std::move(*scales);
-  g.kinds = std::move(*kinds);
-  g.uses = std::move(*uses);
-  return g;
+  return gradingData();
 }
 
 Result<void> JournalService::setScaleUse(const Principal& actor, ScaleUse use) {
@@ -305,6 +313,10 @@ Result<void> JournalService::setScaleUse(const Principal& actor, ScaleUse use) {
   if (std::none_of(scales->begin(), scales->end(), [&](const auto& s) { return s.code == use.scaleCode; }))
     return invalid("scaleCode: no such grading scale");
   if (auto r = repository_.setScaleUse(use); !r) return r;
+  {
+    std::lock_guard lock(cacheMutex_);
+    grading_.reset();
+  }
   return repository_.appendAudit(
       {clock_.now(), actor.userId, "grading.use", "grading", 0, "year,grade,subjectCode,scaleCode"});
 }
@@ -315,6 +327,10 @@ Result<void> JournalService::setKind(const Principal& actor, MarkKind kind) {
   if (kind.name.empty() || kind.name.size() > 100 || !isValidUtf8(kind.name)) return invalid("name: required");
   if (!(kind.weight > 0 && kind.weight <= 10)) return invalid("weight: above 0, at most 10");
   if (auto r = repository_.setKind(kind); !r) return r;
+  {
+    std::lock_guard lock(cacheMutex_);
+    grading_.reset();
+  }
   return repository_.appendAudit({clock_.now(), actor.userId, "grading.kind", "mark_kind", 0, "name,weight"});
 }
 
@@ -339,9 +355,9 @@ Result<JournalGrid> JournalService::grid(const Principal& actor, JournalKey key,
   auto scale = scaleFor(g.klass.year, g.klass.grade, key.subjectCode);
   if (!scale) return scale.error();
   g.scale = std::move(*scale);
-  auto kinds = repository_.kinds();
-  if (!kinds) return kinds.error();
-  g.kinds = std::move(*kinds);
+  auto grading = gradingData();
+  if (!grading) return grading.error();
+  g.kinds = grading->kinds;
   auto students = repository_.students(key);
   if (!students) return students.error();
   g.students = std::move(*students);
@@ -436,8 +452,9 @@ Result<SaveOutcome> JournalService::saveLesson(const Principal& actor, std::uint
 
   auto scale = scaleFor(info.year, info.grade, info.subjectCode);
   if (!scale) return scale.error();
-  auto kinds = repository_.kinds();
-  if (!kinds) return kinds.error();
+  auto grading = gradingData();
+  if (!grading) return grading.error();
+  const auto* kinds = &grading->kinds;
   auto students = repository_.students(key);
   if (!students) return students.error();
   std::set<PersonId> members;
@@ -532,8 +549,9 @@ Result<JournalService::FinalsView> JournalService::finals(const Principal& actor
   view.students = *students;
   std::map<PersonId, std::vector<WeightedMark>> marksOf;
   if (period != 0) {
-    auto kinds = repository_.kinds();
-    if (!kinds) return kinds.error();
+    auto grading = gradingData();
+    if (!grading) return grading.error();
+    const auto* kinds = &grading->kinds;
     std::map<std::string, double> weights;
     for (const auto& k : *kinds) weights[k.code] = k.weight;
     auto marks = repository_.gridMarks(key, target->startsOn, target->endsOn);
@@ -694,12 +712,31 @@ void JournalService::lessonChanged(std::string_view date) {
 Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student, std::string date) {
   auto monday = mondayOf(date);
   if (!monday) return invalid("week: expected a date YYYY-MM-DD");
-  auto relation = repository_.diaryRelation(actor.userId, student);
-  if (!relation) return relation.error();
-  if (!*relation) return denied("you may not see this diary");
-  bool staffRead = false;
   const auto p = permissions(actor);
-  if (!mayReadDiary(p, **relation, staffRead)) return denied("you may not see this diary");
+  const auto now = clock_.now();
+  std::optional<CachedRelation> cached;
+  {
+    std::lock_guard lock(cacheMutex_);
+    if (auto it = relations_.find(std::make_pair(actor.userId, student));
+        it != relations_.end() && it->second.until > now)
+      cached = it->second;
+  }
+  if (!cached) {
+    auto relation = repository_.diaryRelation(actor.userId, student);
+    if (!relation) return relation.error();
+    if (!*relation) return denied("you may not see this diary");
+    cached = CachedRelation{**relation, {}, now + kDiaryRelationTtl};
+    if (p.has(Permission::read_children_diary)) {
+      auto children = repository_.children(actor.userId);
+      if (!children) return children.error();
+      cached->children = std::move(*children);
+    }
+    std::lock_guard lock(cacheMutex_);
+    if (relations_.size() >= kMaxCachedWeeks) relations_.clear();
+    relations_[std::make_pair(actor.userId, student)] = *cached;
+  }
+  bool staffRead = false;
+  if (!mayReadDiary(p, cached->relation, staffRead)) return denied("you may not see this diary");
 
   // The read model: a week is read from the database once and kept until a
   // lesson of that week changes. The generation is taken before the read,
@@ -722,11 +759,7 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
     if (diaryCache_.size() >= kMaxCachedWeeks) diaryCache_.clear();
     diaryCache_[key] = CachedWeek{generation, *week};
   }
-  if (p.has(Permission::read_children_diary)) {
-    auto children = repository_.children(actor.userId);
-    if (!children) return children.error();
-    week->children = std::move(*children);
-  }
+  week->children = std::move(cached->children);
   // The student's own read, or their parent's (legal representative's), is
   // the data subject's own access and is not audited; a staff read is.
   if (staffRead)

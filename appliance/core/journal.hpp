@@ -466,6 +466,14 @@ class JournalService {
     DiaryWeek week;
   };
   std::uint64_t weekGeneration(const std::string& monday);
+  // Scales, kinds and their uses change only through this service: kept in
+  // memory, dropped on every change.
+  Result<Grading> gradingData();
+  struct CachedRelation {
+    DiaryRelation relation;
+    std::vector<DiaryStudent> children;
+    TimePoint until;
+  };
   Result<JournalRelation> relationTo(const Principal& actor, const JournalKey& key, const ClassBasics& klass);
   Result<GradingScale> scaleFor(int year, int grade, const std::string& subjectCode);
   Permissions permissions(const Principal& actor) const { return policy_.of(actor.roles); }
@@ -477,7 +485,14 @@ class JournalService {
   std::map<std::string, std::uint64_t, std::less<>> generations_;  // Monday → bumped on every change in the week
   std::uint64_t nextGeneration_ = 1;
   std::map<std::pair<PersonId, std::string>, CachedWeek> diaryCache_;
+  std::optional<Grading> grading_;
+  // Who may read whose diary (self, guardianship, class teacher) is kept
+  // for kDiaryRelationTtl: those facts change in the register, not here,
+  // so a change there reaches diary access within that time.
+  std::map<std::pair<std::string, PersonId>, CachedRelation, std::less<>> relations_;
 };
+
+inline constexpr std::chrono::seconds kDiaryRelationTtl{5};
 
 // Monday of the ISO week of a YYYY-MM-DD date, and that date plus n days;
 // nullopt for a malformed date.

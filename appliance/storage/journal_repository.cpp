@@ -304,10 +304,8 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
     const std::string when = formatUtc(at);
     const std::string who(actor);
     std::vector<SqlRow> markHistory;
-    Statement upsert(c.prepareStatement(
-        "INSERT INTO marks (lesson_id, student_id, kind_code, value, comment, created_by, created_at, updated_by, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value), "
-        "comment = VALUES(comment), updated_by = VALUES(updated_by), updated_at = VALUES(updated_at)"));
+    // Upserts go in one multi-row statement (every value bound); deletes one by one.
+    std::vector<SqlRow> upserts;
     Statement remove(c.prepareStatement("DELETE FROM marks WHERE lesson_id = ? AND student_id = ? AND kind_code = ?"));
     for (const auto& cell : save.marks) {
       const core::StoredMark* old = nullptr;
@@ -321,20 +319,17 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
         remove->executeUpdate();
       } else {
         if (old != nullptr && old->value == *cell.value && old->comment == cell.comment) continue;
-        upsert->setUInt64(1, lesson.id);
-        upsert->setUInt64(2, cell.studentId);
-        upsert->setString(3, cell.kind);
-        upsert->setString(4, *cell.value);
-        upsert->setString(5, cell.comment);
-        upsert->setString(6, who);
-        upsert->setString(7, when);
-        upsert->setString(8, who);
-        upsert->setString(9, when);
-        upsert->executeUpdate();
+        upserts.push_back({lesson.id, cell.studentId, cell.kind, *cell.value, cell.comment, who, when, who, when});
       }
       markHistory.push_back({lesson.id, cell.studentId, cell.kind, old ? SqlValue(old->value) : SqlValue(nullptr),
                              optionalText(cell.value), old ? SqlValue(old->comment) : SqlValue(nullptr), who, when});
     }
+    insertRows(c,
+               "INSERT INTO marks (lesson_id, student_id, kind_code, value, comment, created_by, created_at, "
+               "updated_by, updated_at)",
+               9, upserts,
+               " ON DUPLICATE KEY UPDATE value = VALUES(value), comment = VALUES(comment), "
+               "updated_by = VALUES(updated_by), updated_at = VALUES(updated_at)");
     insertRows(c,
                "INSERT INTO mark_history (lesson_id, student_id, kind_code, old_value, new_value, old_comment, "
                "changed_by, changed_at)",
