@@ -712,7 +712,8 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
   {
     std::lock_guard lock(cacheMutex_);
     generation = weekGeneration(*monday);
-    if (auto it = diaryCache_.find(key); it != diaryCache_.end() && it->second.generation == generation)
+    if (auto it = diaryCache_.find(key);
+        it != diaryCache_.end() && it->second.generation == generation && it->second.until > now)
       week = it->second.week;
   }
   if (!week) {
@@ -722,7 +723,7 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
     week = std::move(**read);
     std::lock_guard lock(cacheMutex_);
     if (diaryCache_.size() >= kMaxCachedWeeks) diaryCache_.clear();
-    diaryCache_[key] = CachedWeek{generation, *week};
+    diaryCache_[key] = CachedWeek{generation, *week, now + kDiaryRelationTtl};
   }
   week->children = std::move(cached->children);
   // The student's own read, or their parent's (legal representative's), is

@@ -413,7 +413,7 @@ class JournalRepository {
   virtual Result<void> appendAudit(const AuditRecord& record) = 0;
 };
 
-class JournalService {
+class JournalService final : public LessonListener {
  public:
   JournalService(JournalRepository& repository, TimeSource& clock, const RolePolicy& policy = RolePolicy::defaults())
       : repository_(repository), clock_(clock), policy_(policy) {}
@@ -459,12 +459,16 @@ class JournalService {
   // it; other services that change lessons (timetable: substitutions,
   // cancellations, rooms; school day: attendance by day, homework files)
   // must call it with the lesson's date too.
-  void lessonChanged(std::string_view date);
+  void lessonChanged(std::string_view date) override;
 
  private:
   struct CachedWeek {
     std::uint64_t generation = 0;
     DiaryWeek week;
+    // Changes to lessons bump the week's generation; changes in the register
+    // (a transfer, a group's members) do not, so a week is also re-read after
+    // kDiaryRelationTtl.
+    TimePoint until;
   };
   std::uint64_t weekGeneration(const std::string& monday);
   // Scales, kinds and their uses change only through this service: kept in

@@ -28,6 +28,16 @@ struct Principal {
   std::vector<std::string> roles;  // role names from the directory's groups
 };
 
+// Told after a change to lessons is committed (a substitution, a
+// cancellation, a room, attendance by day, homework files, new lessons),
+// with the date changed: the diary's read model (JournalService) drops the
+// week it kept of that date. Every service that writes lessons takes one.
+class LessonListener {
+ public:
+  virtual ~LessonListener() = default;
+  virtual void lessonChanged(std::string_view date) = 0;
+};
+
 class TimeSource {
  public:
   virtual ~TimeSource() = default;

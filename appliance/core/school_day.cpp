@@ -335,8 +335,10 @@ Result<DayOutcome> SchoolDayService::markDay(const Principal& actor, std::uint64
     if (!members.count(m.studentId)) return precondition(field + ".studentId: not a student of " + (*cls)->name);
     if (!m.absent && m.reason) return invalid(field + ".reason: only with status \"absent\"");
   }
-  return repository_.writeDayAttendance(classId, day,
-                                        audit(actor, "attendance.day", "class", classId, "date, students"));
+  auto written =
+      repository_.writeDayAttendance(classId, day, audit(actor, "attendance.day", "class", classId, "date, students"));
+  if (written && listener_ != nullptr) listener_->lessonChanged(day.date);
+  return written;
 }
 
 Result<CreatedDevice> SchoolDayService::createDevice(const Principal& actor, const std::string& name) {
@@ -461,7 +463,10 @@ Result<std::uint64_t> SchoolDayService::attach(const Principal& actor, std::uint
   auto name = sanitizeFileName(fileName, *type);
   if (!name) return name.error();
   AttachmentMeta meta{0, lessonId, *name, type->contentType, content.size(), {}};
-  return repository_.insertAttachment(meta, content, audit(actor, "homework.attach", "lesson", lessonId, "attachment"));
+  auto id =
+      repository_.insertAttachment(meta, content, audit(actor, "homework.attach", "lesson", lessonId, "attachment"));
+  if (id && listener_ != nullptr) listener_->lessonChanged((*lesson)->heldOn);
+  return id;
 }
 
 Result<Attachment> SchoolDayService::download(const Principal& actor, std::uint64_t attachmentId) {
@@ -486,7 +491,12 @@ Result<void> SchoolDayService::removeAttachment(const Principal& actor, std::uin
   if (!relation) return relation.error();
   if (!mayKeepLesson(policy_.of(actor.roles), *relation))
     return denied("you may remove files only of lessons you give");
-  return repository_.deleteAttachment(attachmentId, audit(actor, "homework.detach", "lesson", lessonId, "attachment"));
+  auto lesson = repository_.lesson(lessonId);
+  if (!lesson) return lesson.error();
+  auto removed =
+      repository_.deleteAttachment(attachmentId, audit(actor, "homework.detach", "lesson", lessonId, "attachment"));
+  if (removed && listener_ != nullptr && *lesson) listener_->lessonChanged((*lesson)->heldOn);
+  return removed;
 }
 
 Result<WeekControl> SchoolDayService::weekControl(const Principal& actor, std::string_view week) {

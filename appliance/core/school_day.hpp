@@ -284,8 +284,13 @@ class SchoolDayRepository {
 class SchoolDayService {
  public:
   SchoolDayService(SchoolDayRepository& repository, TimeSource& clock, RandomSource& random, const SecretHasher& hasher,
-                   const RolePolicy& policy = RolePolicy::defaults())
-      : repository_(repository), clock_(clock), random_(random), hasher_(hasher), policy_(policy) {}
+                   const RolePolicy& policy = RolePolicy::defaults(), LessonListener* listener = nullptr)
+      : repository_(repository),
+        clock_(clock),
+        random_(random),
+        hasher_(hasher),
+        policy_(policy),
+        listener_(listener) {}
 
   Result<DayOutcome> markDay(const Principal& actor, std::uint64_t classId, DayAttendance day);
 
@@ -326,6 +331,7 @@ class SchoolDayService {
   RandomSource& random_;
   const SecretHasher& hasher_;
   const RolePolicy& policy_;
+  LessonListener* listener_;  // told after attendance or homework files of a date change
 };
 
 }  // namespace parta::core

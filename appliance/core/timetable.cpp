@@ -565,8 +565,9 @@ Result<GenerateReport> TimetableService::generate(const Principal& actor, int ye
   auto all = repository_.entries(year, EntryFilter{});
   if (!all) return all.error();
   auto drafts = generateLessons(*all, *calendar, grades, from, to);
-  return repository_.insertLessons(
-      drafts, record(actor, "lessons.generate", "year", static_cast<std::uint64_t>(year), "from,to"));
+  return changed(repository_.insertLessons(
+                     drafts, record(actor, "lessons.generate", "year", static_cast<std::uint64_t>(year), "from,to")),
+                 from, to);
 }
 
 Result<void> TimetableService::maySee(const Principal& actor, ScheduleKind kind, std::uint64_t id) {
@@ -629,9 +630,10 @@ Result<void> TimetableService::substitute(const Principal& actor, std::uint64_t 
   const bool isStaff = kind->has_value() && **kind == PersonKind::staff;
   if (auto r = checkSubstitution(*lesson, staffId, isStaff, reason, *busy); !r) return r;
   const bool back = staffId == lesson->teacherId;
-  return repository_.substitute(lessonId, back ? std::nullopt : std::optional<PersonId>(staffId),
-                                back ? std::string() : reason,
-                                record(actor, "lesson.substitute", "lesson", lessonId, "givenBy,reason"));
+  return changed(repository_.substitute(lessonId, back ? std::nullopt : std::optional<PersonId>(staffId),
+                                        back ? std::string() : reason,
+                                        record(actor, "lesson.substitute", "lesson", lessonId, "givenBy,reason")),
+                 lesson->date);
 }
 
 Result<void> TimetableService::cancel(const Principal& actor, std::uint64_t lessonId, std::string reason) {
@@ -641,7 +643,9 @@ Result<void> TimetableService::cancel(const Principal& actor, std::uint64_t less
   if (lesson->status == LessonStatus::cancelled) return precondition("the lesson is already cancelled");
   if (reason.empty() || reason.size() > 200 || !isValidUtf8(reason))
     return invalid("reason: required, at most 200 bytes of UTF-8");
-  return repository_.cancel(lessonId, reason, record(actor, "lesson.cancel", "lesson", lessonId, "status,reason"));
+  return changed(
+      repository_.cancel(lessonId, reason, record(actor, "lesson.cancel", "lesson", lessonId, "status,reason")),
+      lesson->date);
 }
 
 Result<void> TimetableService::changeRoom(const Principal& actor, std::uint64_t lessonId,
@@ -661,7 +665,8 @@ Result<void> TimetableService::changeRoom(const Principal& actor, std::uint64_t 
         return makeError(ErrorCode::conflict, "roomId: the room has another lesson at that time (" + other.className +
                                                   ", урок " + std::to_string(other.number) + ")");
   }
-  return repository_.changeRoom(lessonId, roomId, record(actor, "lesson.room", "lesson", lessonId, "roomId"));
+  return changed(repository_.changeRoom(lessonId, roomId, record(actor, "lesson.room", "lesson", lessonId, "roomId")),
+                 lesson->date);
 }
 
 Result<std::uint64_t> TimetableService::addLesson(const Principal& actor, ExtraLesson in) {
@@ -694,8 +699,19 @@ Result<std::uint64_t> TimetableService::addLesson(const Principal& actor, ExtraL
       return makeError(ErrorCode::conflict, "staffId: the teacher has another lesson at that time");
   LessonDraft d{input.year,      in.classId, in.groupId, in.subjectCode, in.date,
                 in.lessonNumber, in.staffId, in.roomId,  std::nullopt};
-  return repository_.addLesson(
-      d, record(actor, "lesson.create", "lesson", 0, "classId,groupId,subjectCode,date,lessonNumber,staffId,roomId"));
+  return changed(repository_.addLesson(d, record(actor, "lesson.create", "lesson", 0,
+                                                 "classId,groupId,subjectCode,date,lessonNumber,staffId,roomId")),
+                 in.date);
+}
+
+template <class T>
+Result<T> TimetableService::changed(Result<T> r, std::string_view from, std::string_view to) {
+  if (!r || listener_ == nullptr) return r;
+  if (to.empty()) to = from;
+  // One call per week touched: the listener keeps weeks.
+  for (std::string day(from); day <= to; day = addDays(day, 7)) listener_->lessonChanged(day);
+  if (to != from) listener_->lessonChanged(to);
+  return r;
 }
 
 }  // namespace parta::core

@@ -245,8 +245,8 @@ struct ExtraLesson {
 class TimetableService {
  public:
   TimetableService(TimetableRepository& repository, AcademicRepository& academic, TimeSource& clock,
-                   const RolePolicy& policy = RolePolicy::defaults())
-      : repository_(repository), academic_(academic), clock_(clock), policy_(policy) {}
+                   const RolePolicy& policy = RolePolicy::defaults(), LessonListener* listener = nullptr)
+      : repository_(repository), academic_(academic), clock_(clock), policy_(policy), listener_(listener) {}
 
   Result<std::vector<BellSchedule>> bells(const Principal& actor);
   Result<std::uint64_t> createBells(const Principal& actor, BellSchedule schedule);
@@ -285,6 +285,10 @@ class TimetableService {
   AcademicRepository& academic_;
   TimeSource& clock_;
   const RolePolicy& policy_;
+  LessonListener* listener_;
+  // Tells the listener after a successful write.
+  template <class T>
+  Result<T> changed(Result<T> r, std::string_view from, std::string_view to = {});
 };
 
 }  // namespace parta::core

@@ -225,17 +225,17 @@ int run(const core::Config& config) {
   core::YearClosingService yearClosing(yearClosingRepository, clock, {}, config.roles);
   storage::MariaDbImportRepository importRepository(pool);
   core::ImportService imports(importRepository, clock, config.roles);
-  // The timetable and lessons (issue 4, items 1 and 2).
-  storage::MariaDbTimetableRepository timetableRepository(pool);
-  core::TimetableService timetable(timetableRepository, academicRepository, clock, config.roles);
   const bool school = config.node.role == core::NodeRole::school;
-  // Issue 4, the school day (school_day.hpp): day attendance, turnstiles,
-  // homework files, journal control.
-  storage::MariaDbSchoolDayRepository schoolDayRepository(pool);
-  core::SchoolDayService schoolDay(schoolDayRepository, clock, random, hasher, config.roles);
-  // The class journal and diary (issue 4): AppDeps::journal.
+  // Issue 4. The class journal and diary first: the timetable and the school
+  // day tell it when they change lessons (its diary read model).
   storage::MariaDbJournalRepository journalRepository(pool);
   core::JournalService journal(journalRepository, clock, config.roles);
+  storage::MariaDbTimetableRepository timetableRepository(pool);
+  core::TimetableService timetable(timetableRepository, academicRepository, clock, config.roles, &journal);
+  // The school day (school_day.hpp): day attendance, turnstiles, homework
+  // files, journal control.
+  storage::MariaDbSchoolDayRepository schoolDayRepository(pool);
+  core::SchoolDayService schoolDay(schoolDayRepository, clock, random, hasher, config.roles, &journal);
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
                             school ? &yearClosing : nullptr, school ? &imports : nullptr, school ? &timetable : nullptr,

@@ -30,6 +30,7 @@ class JournalTest : public SchoolNodeTest {
   CPPUNIT_TEST(staleCellIsAConflictOtherCellsAreSaved);
   CPPUNIT_TEST(onlyTheTeacherOfTheGroupOrTheSubstituteWrites);
   CPPUNIT_TEST(diaryForTheStudentAndTheirParentOnly);
+  CPPUNIT_TEST(diaryFollowsTheTimetableAndTheSchoolDay);
   CPPUNIT_TEST(gradingScalesAndFinals);
   CPPUNIT_TEST(demoJournalFillsHeldLessonsOnce);
   CPPUNIT_TEST_SUITE_END();
@@ -40,6 +41,9 @@ class JournalTest : public SchoolNodeTest {
   void setUp() override {
     startWithGeneratedSchool({"teacher", "classteacher", "student", "parent", "coordinator"});
     teacherId_ = value("SELECT id FROM people WHERE account_uid = 'teacher'");
+    // This suite places its own lessons, so that counts are exact: the
+    // timetable's generated ones go (there is no journal data on them yet).
+    sql("DELETE FROM lessons");
     // The demo teacher's assignment in 5А (to the class or one of its groups).
     const auto row =
         sql("SELECT CONCAT_WS('|', t.class_id, COALESCE(t.group_id, 0), t.subject_code) FROM teaching_assignments t "
@@ -333,6 +337,39 @@ class JournalTest : public SchoolNodeTest {
         403u, as("parent").get("/api/v1/classes/" + classId_ + "/summary?from=2026-09-01&to=2026-12-31").status);
   }
 
+  // The diary's read model is told by the other services that change
+  // lessons: a day's attendance by the class teacher and a cancellation by
+  // the coordinator show at once in a week the parent has just read.
+  void diaryFollowsTheTimetableAndTheSchoolDay() {
+    const auto whole = addLesson(subject_, "0", teacherId_, "2026-11-17", 7);
+    const auto path = "/api/v1/diary?studentId=" + studentId_ + "&week=2026-11-17";
+    auto lessonIn = [&](const json& d) {
+      for (const auto& day : d["days"])
+        for (const auto& l : day["lessons"])
+          if (std::to_string(l["lessonId"].get<std::uint64_t>()) == whole) return l;
+      CPPUNIT_FAIL("the lesson is not in the diary");
+      return json();
+    };
+    auto before = lessonIn(json::parse(as("parent").get(path).body));
+    CPPUNIT_ASSERT(before["attendance"].is_null());
+    CPPUNIT_ASSERT_EQUAL(std::string("planned"), before["status"].get<std::string>());
+    auto r = as("classteacher")
+                 .send("PUT", "/api/v1/classes/" + classId_ + "/attendance/day",
+                       json{{"date", "2026-11-17"},
+                            {"students",
+                             json::array({json{
+                                 {"studentId", std::stoull(studentId_)}, {"status", "absent"}, {"reason", "ill"}}})}}
+                           .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200u, r.status);
+    auto absent = lessonIn(json::parse(as("parent").get(path).body));
+    CPPUNIT_ASSERT_EQUAL(std::string("absent"), absent["attendance"]["status"].get<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("ill"), absent["attendance"]["reason"].get<std::string>());
+    r = as("coordinator").send("POST", "/api/v1/lessons/" + whole + "/cancel", json{{"reason", "Карантин"}}.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200u, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("cancelled"),
+                         lessonIn(json::parse(as("parent").get(path).body))["status"].get<std::string>());
+  }
+
   void gradingScalesAndFinals() {
     auto r = as("teacher").get("/api/v1/grading/scales");
     CPPUNIT_ASSERT_EQUAL(200u, r.status);
@@ -385,7 +422,7 @@ class JournalTest : public SchoolNodeTest {
     const auto second = addLesson(subject_, groupId_, teacherId_, "2026-11-18", 3);
     const auto third = addLesson(subject_, groupId_, teacherId_, "2026-11-20", 4);
     const auto future = addLesson(subject_, groupId_, teacherId_, "2099-11-20", 4);
-    partad_->loadDemoSchool();
+    partad_->loadDemoSchool("2026-11-23");
     const std::string held = "(" + lessonId_ + "," + second + "," + third + ")";
     const int marks = count("SELECT COUNT(*) FROM marks WHERE lesson_id IN " + held);
     const int seats = 3 * static_cast<int>(students().size());
@@ -403,7 +440,7 @@ class JournalTest : public SchoolNodeTest {
                                                 : "SELECT student_id FROM group_members WHERE group_id = " + groupId_) +
                                ")"));
     const auto before = sql("SELECT COUNT(*), SUM(student_id), GROUP_CONCAT(value ORDER BY id) FROM marks");
-    partad_->loadDemoSchool();  // again: nothing added
+    partad_->loadDemoSchool("2026-11-23");  // again: nothing added
     CPPUNIT_ASSERT_EQUAL(before, sql("SELECT COUNT(*), SUM(student_id), GROUP_CONCAT(value ORDER BY id) FROM marks"));
   }
 

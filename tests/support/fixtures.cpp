@@ -371,9 +371,12 @@ int Partad::stop() {
   return *code;
 }
 
-std::string Partad::loadDemoSchool() {
+std::string Partad::loadDemoSchool(const std::string& journalThrough) {
   const auto binary = buildDir() / "appliance" / "daemon" / "partad";
-  auto r = runCommand({binary.string(), "--config", (dir_.path() / "partad.conf").string(), "--load-demo-school"});
+  std::vector<std::string> args{binary.string(), "--config", (dir_.path() / "partad.conf").string(),
+                                "--load-demo-school"};
+  if (!journalThrough.empty()) args.insert(args.end(), {"--demo-journal-through", journalThrough});
+  auto r = runCommand(args);
   if (r.status != 0) throw std::runtime_error("partad --load-demo-school failed:\n" + tail(r.output));
   // stderr (the log line) is mixed in; keep the tab-separated account lines.
   std::string accounts;

@@ -133,8 +133,9 @@ class Partad {
   std::optional<int> startExpectingExit(std::chrono::milliseconds timeout);
   int stop();  // SIGTERM, returns exit code
   // Runs `partad --load-demo-school` on this node's database (before start)
-  // and returns its output: login, display name, roles per line.
-  std::string loadDemoSchool();
+  // and returns its output: login, display name, roles per line. With a
+  // date, the demo journal (marks, attendance, topics) too, through it.
+  std::string loadDemoSchool(const std::string& journalThrough = "");
   std::uint16_t port() const { return port_; }
   std::string log() const;
   ChildProcess& process() { return *process_; }
