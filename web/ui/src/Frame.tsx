@@ -11,6 +11,7 @@ import { ReportsPage, WithoutConsentPage } from './consent';
 import { MovementBookPage } from './movements';
 import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
 import { YearClosingPage } from './yearclose';
+import { JournalPage } from './journal';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -112,6 +113,7 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'calendar') page = <CalendarPage editor={session.user.permissions.includes('edit_academic')} />;
   else if (current.id === 'myLoad') page = <LoadPage own />;
   else if (current.id === 'yearClosing') page = <YearClosingPage permissions={session.user.permissions} />;
+  else if (current.id === 'journal') page = <JournalPage />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

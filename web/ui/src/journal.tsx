@@ -1,0 +1,1307 @@
+// The teacher's journal grid (/journal): a class or group and a subject from
+// the teacher's own load (GET /load), a month; students × lessons, keyboard
+// first. Marks and attendance are typed into the cells, kept per lesson until
+// saved with one PUT /lessons/{id}/journal per lesson (each cell carries the
+// value the teacher saw, "was"); a 409 lists the cells someone else changed
+// and the teacher keeps theirs or their own, cell by cell.
+//
+// Speed: the cells read a small store (GridStore) and subscribe to their own
+// key, so typing into one cell re-renders that cell only; the cell's input is
+// uncontrolled (what is being typed never goes through Preact state).
+import { Component } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, getLoad, type SchoolYear, type TeacherLoad } from './api';
+import { useYear, YearPicker } from './academic';
+import { errorMessage } from './errors';
+import { Field } from './forms';
+import { formatDate } from './fields';
+import { translate, useI18n, type Lang, type MessageKey } from './i18n';
+import {
+  conflictDetails, getJournal, getPlan, monthRange, saveLessonJournal,
+  type Att, type AttChange, type ConflictCell, type ConflictDetails, type Journal, type JournalLesson, type LessonSave, type MarkChange, type PlanTopic,
+} from './lessons-api';
+import { PageTitle } from './pages';
+import { ErrorBox } from './registry';
+import { subjectName } from './subjects';
+
+// ---------------------------------------------------------------- values typed into a cell
+
+/** Attendance codes as Russian journals write them. */
+export const ATT_CODES: { code: string; att: Att }[] = [
+  { code: 'н', att: { status: 'absent', reason: null } },
+  { code: 'б', att: { status: 'absent', reason: 'ill' } },
+  { code: 'у', att: { status: 'absent', reason: 'excused' } },
+  { code: 'оп', att: { status: 'late', reason: null } },
+];
+
+export function attCode(a: Att | null | undefined): string {
+  if (!a) return '';
+  if (a.status === 'late') return 'оп';
+  if (a.reason === 'ill') return 'б';
+  if (a.reason === 'excused') return 'у';
+  return 'н';
+}
+
+export function attLabel(t: (k: MessageKey) => string, a: Att | null | undefined): string {
+  if (!a) return t('jr.present');
+  const c = attCode(a);
+  return c === 'оп' ? t('jr.att.late') : c === 'б' ? t('jr.att.ill') : c === 'у' ? t('jr.att.excused') : t('jr.att.absent');
+}
+
+// A teacher who forgot to switch the keyboard layout types "y" for «н».
+const QWERTY = 'qwertyuiop[]asdfghjkl;\'zxcvbnm,.';
+const JCUKEN = 'йцукенгшщзхъфывапролджэячсмитьбю';
+
+function norm(s: string): string {
+  return s.trim().toLowerCase().replace(/ё/g, 'е');
+}
+
+function toCyrillic(s: string): string {
+  return [...s].map((ch) => {
+    const i = QWERTY.indexOf(ch);
+    return i >= 0 ? JCUKEN[i] : ch;
+  }).join('');
+}
+
+export type Parsed = { kind: 'mark'; value: string } | { kind: 'att'; att: Att } | null;
+
+/** What a typed text means: a value of the scale, an attendance code, or nothing. */
+export function parseEntry(text: string, scale: string[]): Parsed {
+  const tries = [norm(text)];
+  const cyr = toCyrillic(tries[0] ?? '');
+  if (cyr !== tries[0]) tries.push(cyr);
+  for (const s of tries) {
+    if (!s) return null;
+    const a = ATT_CODES.find((c) => c.code === s);
+    if (a) return { kind: 'att', att: a.att };
+    const exact = scale.find((v) => norm(v) === s);
+    if (exact) return { kind: 'mark', value: exact };
+  }
+  for (const s of tries) {
+    const prefix = scale.filter((v) => norm(v).startsWith(s ?? ''));
+    if (prefix.length === 1 && prefix[0]) return { kind: 'mark', value: prefix[0] };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- the store
+
+type CellKey = string; // `${lessonId}:${studentId}`
+const cellKey = (lessonId: number, studentId: number): CellKey => `${lessonId}:${studentId}`;
+
+interface Pending<T> {
+  value: T;
+  was: T;
+}
+
+interface LessonMeta {
+  topic?: string;
+  planTopicId?: number | null;
+  homework?: string;
+  homeworkDue?: string | null;
+  attendanceTaken?: boolean;
+}
+
+interface LessonPending {
+  marks: Map<string, Pending<string | null>>; // `${studentId}:${kind}`
+  att: Map<number, Pending<Att | null>>;
+  meta: LessonMeta;
+}
+
+export interface CellView {
+  marks: { kind: string; value: string; dirty: boolean }[];
+  att: Att | null;
+  dirty: boolean;
+}
+
+function sameAtt(a: Att | null | undefined, b: Att | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.status === b.status && (a.reason ?? null) === (b.reason ?? null);
+}
+
+class GridStore {
+  j!: Journal;
+  lessons = new Map<number, JournalLesson>();
+  marks = new Map<CellKey, Map<string, string>>();
+  att = new Map<CellKey, Att>();
+  pending = new Map<number, LessonPending>();
+  saving = new Set<number>();
+  activeCol = 0;
+  private cellSubs = new Map<CellKey, Set<() => void>>();
+  private subs = new Set<() => void>();
+
+  constructor(j: Journal) {
+    this.load(j);
+  }
+
+  /** New data from the server; edits not saved yet stay. */
+  load(j: Journal): void {
+    this.j = j;
+    this.lessons = new Map(j.lessons.map((l) => [l.id, l]));
+    this.marks = new Map();
+    for (const m of j.marks) {
+      const k = cellKey(m.lessonId, m.studentId);
+      let byKind = this.marks.get(k);
+      if (!byKind) this.marks.set(k, (byKind = new Map()));
+      byKind.set(m.kind, m.value);
+    }
+    this.att = new Map(j.attendance.map((a) => [cellKey(a.lessonId, a.studentId), { status: a.status, reason: a.reason ?? null }]));
+    this.cellSubs.forEach((s) => s.forEach((fn) => fn()));
+    this.changed();
+  }
+
+  subscribeCell(k: CellKey, fn: () => void): () => void {
+    let s = this.cellSubs.get(k);
+    if (!s) this.cellSubs.set(k, (s = new Set()));
+    s.add(fn);
+    return () => s?.delete(fn);
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.subs.add(fn);
+    return () => this.subs.delete(fn);
+  }
+
+  changed(): void {
+    this.subs.forEach((fn) => fn());
+  }
+
+  private cellChanged(lessonId: number, studentId: number): void {
+    this.cellSubs.get(cellKey(lessonId, studentId))?.forEach((fn) => fn());
+  }
+
+  private lessonPending(lessonId: number): LessonPending {
+    let p = this.pending.get(lessonId);
+    if (!p) this.pending.set(lessonId, (p = { marks: new Map(), att: new Map(), meta: {} }));
+    return p;
+  }
+
+  private dropIfEmpty(lessonId: number): void {
+    const p = this.pending.get(lessonId);
+    if (p && p.marks.size === 0 && p.att.size === 0 && Object.keys(p.meta).length === 0) this.pending.delete(lessonId);
+  }
+
+  baseMark(lessonId: number, studentId: number, kind: string): string | null {
+    return this.marks.get(cellKey(lessonId, studentId))?.get(kind) ?? null;
+  }
+
+  baseAtt(lessonId: number, studentId: number): Att | null {
+    return this.att.get(cellKey(lessonId, studentId)) ?? null;
+  }
+
+  editable(lessonId: number): boolean {
+    const l = this.lessons.get(lessonId);
+    return !!l && this.j.canEdit && !l.locked && l.status !== 'cancelled';
+  }
+
+  setMark(lessonId: number, studentId: number, kind: string, value: string | null): void {
+    const p = this.lessonPending(lessonId);
+    const k = `${studentId}:${kind}`;
+    const base = this.baseMark(lessonId, studentId, kind);
+    const prev = p.marks.get(k);
+    if (value === base) p.marks.delete(k);
+    else p.marks.set(k, { value, was: prev ? prev.was : base });
+    this.dropIfEmpty(lessonId);
+    this.cellChanged(lessonId, studentId);
+    this.changed();
+  }
+
+  setAtt(lessonId: number, studentId: number, att: Att | null): void {
+    const p = this.lessonPending(lessonId);
+    const base = this.baseAtt(lessonId, studentId);
+    const prev = p.att.get(studentId);
+    if (sameAtt(att, base)) p.att.delete(studentId);
+    else p.att.set(studentId, { value: att, was: prev ? prev.was : base });
+    this.dropIfEmpty(lessonId);
+    this.cellChanged(lessonId, studentId);
+    this.changed();
+  }
+
+  setMeta(lessonId: number, meta: LessonMeta): void {
+    const p = this.lessonPending(lessonId);
+    Object.assign(p.meta, meta);
+    this.changed();
+  }
+
+  meta(lessonId: number): Required<Omit<LessonMeta, 'planTopicId'>> & { planTopicId: number | null } {
+    const l = this.lessons.get(lessonId);
+    const m = this.pending.get(lessonId)?.meta ?? {};
+    return {
+      topic: m.topic ?? l?.topic ?? '',
+      planTopicId: m.planTopicId !== undefined ? m.planTopicId : l?.planTopicId ?? null,
+      homework: m.homework ?? l?.homework ?? '',
+      homeworkDue: m.homeworkDue !== undefined ? m.homeworkDue : l?.homeworkDue ?? null,
+      attendanceTaken: m.attendanceTaken ?? l?.attendanceTaken ?? false,
+    };
+  }
+
+  cellView(lessonId: number, studentId: number): CellView {
+    const p = this.pending.get(lessonId);
+    const base = this.marks.get(cellKey(lessonId, studentId));
+    const kinds = this.j.kinds.map((k) => k.code);
+    const seen = new Set<string>();
+    const marks: CellView['marks'] = [];
+    const add = (kind: string) => {
+      if (seen.has(kind)) return;
+      seen.add(kind);
+      const pend = p?.marks.get(`${studentId}:${kind}`);
+      const value = pend ? pend.value : base?.get(kind) ?? null;
+      if (value !== null) marks.push({ kind, value, dirty: !!pend });
+      else if (pend) marks.push({ kind, value: '', dirty: true });
+    };
+    kinds.forEach(add);
+    base?.forEach((_, kind) => add(kind));
+    p?.marks.forEach((_, k) => {
+      if (k.startsWith(studentId + ':')) add(k.slice(String(studentId).length + 1));
+    });
+    const pa = p?.att.get(studentId);
+    const att = pa ? pa.value : this.baseAtt(lessonId, studentId);
+    return { marks, att, dirty: marks.some((m) => m.dirty) || !!pa };
+  }
+
+  dirtyLessons(): number[] {
+    return this.j.lessons.map((l) => l.id).filter((id) => this.pending.has(id));
+  }
+
+  /** The request that saves a lesson's edits, and what it sent (to forget them once saved). */
+  request(lessonId: number): { body: LessonSave; sent: LessonPending } | null {
+    const p = this.pending.get(lessonId);
+    const l = this.lessons.get(lessonId);
+    if (!p || !l) return null;
+    const marks: MarkChange[] = [];
+    p.marks.forEach((v, k) => {
+      const i = k.indexOf(':');
+      marks.push({ studentId: Number(k.slice(0, i)), kind: k.slice(i + 1), value: v.value, was: v.was });
+    });
+    const attendance: AttChange[] = [];
+    p.att.forEach((v, studentId) =>
+      attendance.push({ studentId, status: v.value ? v.value.status : null, reason: v.value ? v.value.reason : null, was: v.was }),
+    );
+    const body: LessonSave = { version: l.version, marks, attendance };
+    const m = p.meta;
+    if (m.topic !== undefined) body.topic = m.topic;
+    if (m.planTopicId !== undefined) body.planTopicId = m.planTopicId;
+    if (m.homework !== undefined) body.homework = m.homework;
+    if (m.homeworkDue !== undefined) body.homeworkDue = m.homeworkDue;
+    if (m.attendanceTaken !== undefined) body.attendanceTaken = m.attendanceTaken;
+    else if (attendance.length > 0) body.attendanceTaken = true;
+    const sent: LessonPending = { marks: new Map(p.marks), att: new Map(p.att), meta: { ...p.meta } };
+    return { body, sent };
+  }
+
+  /** A save went through: what was sent is the stored value now. */
+  saved(lessonId: number, sent: LessonPending, body: LessonSave, version: number): void {
+    const l = this.lessons.get(lessonId);
+    const p = this.pending.get(lessonId);
+    if (l) {
+      l.version = version;
+      if (body.topic !== undefined) l.topic = body.topic;
+      if (body.planTopicId !== undefined) l.planTopicId = body.planTopicId;
+      if (body.homework !== undefined) l.homework = body.homework;
+      if (body.homeworkDue !== undefined) l.homeworkDue = body.homeworkDue;
+      if (body.attendanceTaken !== undefined) l.attendanceTaken = body.attendanceTaken;
+    }
+    const touched = new Set<number>();
+    sent.marks.forEach((v, k) => {
+      const i = k.indexOf(':');
+      const studentId = Number(k.slice(0, i));
+      const kind = k.slice(i + 1);
+      const ck = cellKey(lessonId, studentId);
+      let byKind = this.marks.get(ck);
+      if (!byKind) this.marks.set(ck, (byKind = new Map()));
+      if (v.value === null) byKind.delete(kind);
+      else byKind.set(kind, v.value);
+      const now = p?.marks.get(k);
+      if (now === v) p?.marks.delete(k);
+      else if (now) now.was = v.value;
+      touched.add(studentId);
+    });
+    sent.att.forEach((v, studentId) => {
+      const ck = cellKey(lessonId, studentId);
+      if (v.value) this.att.set(ck, v.value);
+      else this.att.delete(ck);
+      const now = p?.att.get(studentId);
+      if (now === v) p?.att.delete(studentId);
+      else if (now) now.was = v.value;
+      touched.add(studentId);
+    });
+    if (p) {
+      for (const key of Object.keys(sent.meta) as (keyof LessonMeta)[]) {
+        if (p.meta[key] === sent.meta[key]) delete p.meta[key];
+      }
+      this.dropIfEmpty(lessonId);
+    }
+    touched.forEach((s) => this.cellChanged(lessonId, s));
+    this.changed();
+  }
+
+  /** The teacher's choices on a conflict: theirs replaces the edit, yours is sent again over theirs. */
+  resolve(lessonId: number, version: number, choices: { studentId: number; attendance: boolean; kind: string; theirs: unknown; keepMine: boolean }[]): void {
+    const l = this.lessons.get(lessonId);
+    if (l) l.version = version;
+    const p = this.pending.get(lessonId);
+    for (const c of choices) {
+      const ck = cellKey(lessonId, c.studentId);
+      if (c.attendance) {
+        const theirs = toAtt(c.theirs);
+        if (theirs) this.att.set(ck, theirs);
+        else this.att.delete(ck);
+        const mine = p?.att.get(c.studentId);
+        if (mine && c.keepMine) mine.was = theirs;
+        else p?.att.delete(c.studentId);
+      } else {
+        const theirs = typeof c.theirs === 'string' ? c.theirs : null;
+        let byKind = this.marks.get(ck);
+        if (!byKind) this.marks.set(ck, (byKind = new Map()));
+        if (theirs === null) byKind.delete(c.kind);
+        else byKind.set(c.kind, theirs);
+        const k = `${c.studentId}:${c.kind}`;
+        const mine = p?.marks.get(k);
+        if (mine && c.keepMine) mine.was = theirs;
+        else p?.marks.delete(k);
+      }
+      this.cellChanged(lessonId, c.studentId);
+    }
+    this.dropIfEmpty(lessonId);
+    this.changed();
+  }
+}
+
+/** Attendance as a conflict's "theirs"/"yours" may carry it: an object, a status, a code, or null. */
+export function toAtt(x: unknown): Att | null {
+  if (!x) return null;
+  if (typeof x === 'object' && 'status' in (x as object)) {
+    const o = x as { status: unknown; reason?: unknown };
+    if (o.status !== 'absent' && o.status !== 'late') return null;
+    return { status: o.status, reason: (o.reason as Att['reason']) ?? null };
+  }
+  if (x === 'absent' || x === 'late') return { status: x, reason: null };
+  if (typeof x === 'string') return ATT_CODES.find((c) => c.code === x)?.att ?? null;
+  return null;
+}
+
+function useStoreVersion(store: GridStore): number {
+  const [n, setN] = useState(0);
+  useEffect(() => store.subscribe(() => setN((x) => x + 1)), [store]);
+  return n;
+}
+
+// ---------------------------------------------------------------- the page
+
+interface LoadChoice {
+  key: string;
+  classId: number;
+  className: string;
+  groupId: number | null;
+  groupName: string;
+  subjectCode: string;
+}
+
+function loadChoices(teachers: TeacherLoad[]): LoadChoice[] {
+  const seen = new Map<string, LoadChoice>();
+  for (const t of teachers)
+    for (const l of t.lines) {
+      const key = `${l.classId}:${l.groupId ?? 0}:${l.subjectCode}`;
+      if (!seen.has(key))
+        seen.set(key, { key, classId: l.classId, className: l.className, groupId: l.groupId, groupName: l.groupName, subjectCode: l.subjectCode });
+    }
+  return [...seen.values()].sort((a, b) =>
+    a.className === b.className ? (a.subjectCode + a.groupName).localeCompare(b.subjectCode + b.groupName) : a.className.localeCompare(b.className, 'ru', { numeric: true }),
+  );
+}
+
+function monthsOf(year: SchoolYear | undefined): string[] {
+  if (!year) return [];
+  const out: string[] = [];
+  let [y, m] = year.startsOn.split('-').map(Number) as [number, number];
+  const [ey, em] = year.endsOn.split('-').map(Number) as [number, number];
+  while (y < ey || (y === ey && m <= em)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+export function monthName(lang: Lang, month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  const s = new Date(y ?? 1970, (m ?? 1) - 1, 1).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { month: 'long', year: 'numeric' });
+  return s.charAt(0).toUpperCase() + s.slice(1).replace(/ г\.$/, '');
+}
+
+function thisMonth(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+// Kept while the app runs: coming back to the journal shows the same grid.
+let lastChoice = '';
+let lastMonth = '';
+
+export function JournalPage() {
+  const { lang, t } = useI18n();
+  const y = useYear();
+  const [choices, setChoices] = useState<LoadChoice[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [choice, setChoice] = useState(lastChoice);
+  const [month, setMonth] = useState(lastMonth);
+  const year = y.years?.find((x) => x.year === y.year);
+  const months = useMemo(() => monthsOf(year), [year]);
+
+  const loadLoad = () => {
+    if (y.year === null) return;
+    setError(null);
+    setChoices(null);
+    getLoad(y.year).then((teachers) => {
+      const c = loadChoices(teachers);
+      setChoices(c);
+      if (!c.some((x) => x.key === choice)) setChoice(c[0]?.key ?? '');
+    }, setError);
+  };
+  useEffect(loadLoad, [y.year]);
+  useEffect(() => {
+    if (months.length && !months.includes(month)) setMonth(months.includes(thisMonth()) ? thisMonth() : months[0] ?? '');
+  }, [months]);
+  useEffect(() => {
+    lastChoice = choice;
+    lastMonth = month;
+  }, [choice, month]);
+
+  const picked = choices?.find((c) => c.key === choice);
+  const label = (c: LoadChoice) => `${c.className}${c.groupName ? ' · ' + c.groupName : ''} — ${subjectName(lang, c.subjectCode)}`;
+
+  return (
+    <div class="journal-page">
+      <PageTitle text={t('nav.journal')} />
+      {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="jr-error" /> : null}
+      <div class="toolbar jr-pickers no-print">
+        {y.years && y.years.length > 1 ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
+        {choices && choices.length > 0 ? (
+          <Field
+            id="jr-class"
+            label={t('jr.classSubject')}
+            value={choice}
+            onInput={setChoice}
+            options={choices.map((c) => [c.key, label(c)] as [string, string])}
+          />
+        ) : null}
+        {months.length > 0 ? (
+          <Field
+            id="jr-month"
+            label={t('jr.month')}
+            value={month}
+            onInput={setMonth}
+            options={months.map((m) => [m, monthName(lang, m)] as [string, string])}
+          />
+        ) : null}
+      </div>
+      {error ? <ErrorBox error={error} onRetry={loadLoad} testId="jr-error" /> : null}
+      {choices && choices.length === 0 ? (
+        <div class="card empty" data-testid="jr-no-load">
+          {t('jr.noLoad')}
+        </div>
+      ) : null}
+      {!choices && !error ? <p class="status-line" role="status">{t('app.loading')}</p> : null}
+      {picked && month ? (
+        <JournalGrid
+          key={picked.key + '/' + month}
+          classId={picked.classId}
+          groupId={picked.groupId}
+          subjectCode={picked.subjectCode}
+          month={month}
+          caption={label(picked) + ', ' + monthName(lang, month)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- the grid
+
+interface GridProps {
+  classId: number;
+  groupId: number | null;
+  subjectCode: string;
+  month: string;
+  caption: string;
+}
+
+interface ConflictState {
+  lessonId: number;
+  details: ConflictDetails;
+  keepMine: boolean[];
+}
+
+let autoSaveChoice = (() => {
+  try {
+    return localStorage.getItem('parta.journal.autosave') !== 'off';
+  } catch {
+    return true;
+  }
+})();
+
+function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProps) {
+  const { lang, t } = useI18n();
+  const [store, setStore] = useState<GridStore | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [plan, setPlan] = useState<PlanTopic[]>([]);
+  const [kind, setKind] = useState('');
+  const [status, setStatus] = useState('');
+  const [saveError, setSaveError] = useState('');
+  const [conflict, setConflict] = useState<ConflictState | null>(null);
+  const [autoSave, setAutoSave] = useState(autoSaveChoice);
+  const kindRef = useRef('');
+  kindRef.current = kind;
+  const query = useMemo(() => ({ classId, groupId, subjectCode, ...monthRange(month) }), [classId, groupId, subjectCode, month]);
+
+  const load = () => {
+    setError(null);
+    getJournal(query).then((j) => {
+      setStore((s) => {
+        if (s) {
+          s.load(j);
+          return s;
+        }
+        return new GridStore(j);
+      });
+      setKind((k) => (k && j.kinds.some((x) => x.code === k) ? k : j.kinds[0]?.code ?? ''));
+    }, setError);
+  };
+  useEffect(load, [query]);
+  useEffect(() => {
+    getPlan(classId, groupId, subjectCode).then(setPlan, () => setPlan([]));
+  }, [classId, groupId, subjectCode]);
+
+  // ------------------------------------------------------------ saving
+  const savingAll = useRef(false);
+
+  const saveLesson = async (s: GridStore, lessonId: number): Promise<boolean> => {
+    const req = s.request(lessonId);
+    if (!req || s.saving.has(lessonId)) return true;
+    s.saving.add(lessonId);
+    s.changed();
+    try {
+      const version = await saveLessonJournal(lessonId, req.body);
+      s.saved(lessonId, req.sent, req.body, version);
+      return true;
+    } catch (e) {
+      const details = e instanceof ApiError && e.status === 409 ? conflictDetails(e.details) : null;
+      if (details) {
+        setConflict({ lessonId, details, keepMine: details.cells.map(() => true) });
+      } else {
+        setSaveError(saveProblem(t, lang, e, s, lessonId));
+      }
+      return false;
+    } finally {
+      s.saving.delete(lessonId);
+      s.changed();
+    }
+  };
+
+  const saveAll = async () => {
+    const s = store;
+    if (!s || savingAll.current) return;
+    commitActive(s);
+    const ids = s.dirtyLessons();
+    if (ids.length === 0) {
+      setStatus(t('jr.nothingToSave'));
+      return;
+    }
+    savingAll.current = true;
+    setSaveError('');
+    setStatus(t('jr.saving'));
+    let ok = 0;
+    try {
+      for (const id of ids) {
+        if (!(await saveLesson(s, id))) break;
+        ok++;
+      }
+    } finally {
+      savingAll.current = false;
+    }
+    if (ok === ids.length) {
+      setStatus(t('jr.saved').replace('{n}', String(ok)));
+      refresh();
+    } else setStatus('');
+  };
+
+  // Averages and suggested finals change with the marks: read them again.
+  const refresh = () => {
+    getJournal(query).then((j) => store?.load(j), () => undefined);
+  };
+
+  const saveOne = async (lessonId: number) => {
+    const s = store;
+    if (!s || !s.pending.has(lessonId)) return;
+    setSaveError('');
+    setStatus(t('jr.saving'));
+    if (await saveLesson(s, lessonId)) {
+      setStatus(t('jr.saved').replace('{n}', '1'));
+      refresh();
+    } else setStatus('');
+  };
+
+  // Ctrl+S saves every lesson with edits; leaving the page with edits asks first.
+  useEffect(() => {
+    if (!store) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && (e.code === 'KeyS' || e.key === 's' || e.key === 'ы')) {
+        e.preventDefault();
+        void saveAll();
+      }
+    };
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (store.pending.size > 0) {
+        e.preventDefault();
+        e.returnValue = '';
+      }
+    };
+    const onClick = (e: MouseEvent) => {
+      const a = (e.target as Element | null)?.closest?.('a[href]');
+      if (!a || store.pending.size === 0 || e.defaultPrevented) return;
+      if (!window.confirm(t('jr.leave'))) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    window.addEventListener('beforeunload', onUnload);
+    document.addEventListener('click', onClick, true);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onUnload);
+      document.removeEventListener('click', onClick, true);
+    };
+  }, [store, lang, query]);
+
+  // Leaving a lesson's column saves it (when chosen).
+  const onColumnLeft = (lessonId: number) => {
+    if (autoSave && store?.pending.has(lessonId) && !savingAll.current && !conflict) void saveOne(lessonId);
+  };
+
+  const resolveConflict = async (useMine: boolean[] | null) => {
+    const c = conflict;
+    const s = store;
+    if (!c || !s) return;
+    setConflict(null);
+    if (useMine === null) return;
+    s.resolve(
+      c.lessonId,
+      c.details.version,
+      c.details.cells.map((cell, i) => ({
+        studentId: cell.studentId,
+        attendance: isAttCell(cell),
+        kind: cell.kind ?? '',
+        theirs: cell.theirs,
+        keepMine: useMine[i] ?? true,
+      })),
+    );
+    if (s.pending.has(c.lessonId)) await saveOne(c.lessonId);
+    else {
+      setStatus(t('jr.resolvedTheirs'));
+      refresh();
+    }
+  };
+
+  if (error) return <ErrorBox error={error} onRetry={load} testId="jr-error" />;
+  if (!store) return <p class="status-line" role="status">{t('app.loading')}</p>;
+  const j = store.j;
+
+  return (
+    <>
+      <div class="toolbar jr-tools no-print">
+        {j.kinds.length > 0 ? (
+          <Field
+            id="jr-kind"
+            label={t('jr.kind')}
+            value={kind}
+            onInput={setKind}
+            options={j.kinds.map((k) => [k.code, k.name] as [string, string])}
+          />
+        ) : null}
+        <SaveBar store={store} onSave={saveAll} />
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={autoSave}
+            onChange={(e) => {
+              const v = e.currentTarget.checked;
+              autoSaveChoice = v;
+              setAutoSave(v);
+              try {
+                localStorage.setItem('parta.journal.autosave', v ? 'on' : 'off');
+              } catch {
+                /* the choice lasts for this page */
+              }
+            }}
+            data-testid="jr-autosave"
+          />
+          {t('jr.autosave')}
+        </label>
+      </div>
+
+      {saveError ? (
+        <div class="alert alert-error" role="alert" data-testid="jr-save-error">
+          {saveError}
+        </div>
+      ) : null}
+      {!j.canEdit ? <p class="note">{t('jr.readOnly')}</p> : null}
+      {j.lessons.length === 0 ? (
+        <div class="card empty" data-testid="jr-no-lessons">
+          {t('jr.noLessons')}
+        </div>
+      ) : (
+        <Grid store={store} kindRef={kindRef} caption={caption} onColumnLeft={onColumnLeft} onStatus={setStatus} status={status} />
+      )}
+      <details class="jr-legend no-print">
+        <summary>{t('jr.keysTitle')}</summary>
+        <p>{t('jr.keys')}</p>
+        <p>
+          {t('jr.scaleValues')}: {j.scale.values.map((v) => v.value).join(', ')}
+        </p>
+      </details>
+      {j.lessons.length > 0 ? <LessonPanel store={store} plan={plan} onSave={saveOne} /> : null}
+      {conflict ? <ConflictDialog store={store} state={conflict} onDone={resolveConflict} /> : null}
+    </>
+  );
+}
+
+function isAttCell(cell: ConflictCell): boolean {
+  return cell.kind === undefined || cell.kind === 'attendance' || 'attendance' in cell;
+}
+
+/** A refused save as the teacher reads it: which lesson, and why. */
+function saveProblem(t: (k: MessageKey) => string, lang: Lang, e: unknown, s: GridStore, lessonId: number): string {
+  const l = s.lessons.get(lessonId);
+  const where = l ? `${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}: ` : '';
+  if (e instanceof ApiError) {
+    const m = /^marks\[(\d+)\]\.(value|studentId)/.exec(e.message);
+    if (m && m[2] === 'value') return where + t('jr.e.value');
+    if (m && m[2] === 'studentId') return where + t('jr.e.student');
+    if (e.status === 422 && /lock/i.test(e.message)) return where + t('jr.e.locked');
+    if (e.status === 422 && /cancel/i.test(e.message)) return where + t('jr.e.cancelled');
+  }
+  return where + errorMessage(lang, e);
+}
+
+function SaveBar({ store, onSave }: { store: GridStore; onSave: () => void }) {
+  const { t } = useI18n();
+  useStoreVersion(store);
+  const dirty = store.dirtyLessons().length;
+  const busy = store.saving.size > 0;
+  return (
+    <div class="jr-save">
+      <button type="button" class="btn btn-primary" onClick={onSave} disabled={busy} data-testid="jr-save" aria-keyshortcuts="Control+S">
+        {busy ? t('jr.saving') : t('jr.save')}
+      </button>
+      <span class={dirty ? 'badge badge-warn' : 'badge badge-ok'} data-testid="jr-dirty">
+        {dirty ? t('jr.unsaved').replace('{n}', String(dirty)) : t('jr.allSaved')}
+      </span>
+    </div>
+  );
+}
+
+// ------------------------------------------------------------ the table
+
+/** The cell input with the focus, if it belongs to a grid. */
+function activeInput(): HTMLInputElement | null {
+  const el = document.activeElement;
+  return el instanceof HTMLInputElement && el.dataset.r !== undefined ? el : null;
+}
+
+let commitActive: (s: GridStore) => void = () => undefined;
+
+function Grid({
+  store,
+  kindRef,
+  caption,
+  onColumnLeft,
+  onStatus,
+  status,
+}: {
+  store: GridStore;
+  kindRef: { current: string };
+  caption: string;
+  onColumnLeft: (lessonId: number) => void;
+  onStatus: (s: string) => void;
+  status: string;
+}) {
+  const { lang, t } = useI18n();
+  const j = store.j;
+  const rows = j.students;
+  const cols = j.lessons;
+  const scale = useMemo(() => j.scale.values.map((v) => v.value), [j]);
+  const lastCol = useRef(-1);
+  const [invalid, setInvalid] = useState('');
+
+  const focusCell = (r: number, c: number) => {
+    const el = document.getElementById(`jc-${r}-${c}`) as HTMLInputElement | null;
+    if (el) {
+      el.focus();
+      el.select();
+    }
+  };
+
+  // What is typed in an input becomes the cell's value; false if it means nothing.
+  const commit = (input: HTMLInputElement): boolean => {
+    const text = input.value;
+    if (!text.trim()) {
+      input.value = '';
+      return true;
+    }
+    const lesson = cols[Number(input.dataset.c)];
+    const student = rows[Number(input.dataset.r)];
+    if (!lesson || !student) return true;
+    if (!store.editable(lesson.id)) {
+      input.value = '';
+      onStatus(t('jr.notEditable'));
+      return true;
+    }
+    const p = parseEntry(text, scale);
+    if (!p) {
+      input.setAttribute('aria-invalid', 'true');
+      setInvalid(t('jr.e.unknown').replace('{v}', text.trim()));
+      return false;
+    }
+    input.removeAttribute('aria-invalid');
+    setInvalid('');
+    input.value = '';
+    if (p.kind === 'att') store.setAtt(lesson.id, student.id, p.att);
+    else if (kindRef.current) store.setMark(lesson.id, student.id, kindRef.current, p.value);
+    return true;
+  };
+  commitActive = () => {
+    const el = activeInput();
+    if (el) commit(el);
+  };
+
+  const clear = (r: number, c: number) => {
+    const lesson = cols[c];
+    const student = rows[r];
+    if (!lesson || !student || !store.editable(lesson.id)) return;
+    if (kindRef.current) store.setMark(lesson.id, student.id, kindRef.current, null);
+    store.setAtt(lesson.id, student.id, null);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const input = e.target as HTMLInputElement;
+    if (input.dataset.r === undefined) return;
+    const r = Number(input.dataset.r);
+    const c = Number(input.dataset.c);
+    const move = (dr: number, dc: number) => {
+      e.preventDefault();
+      if (!commit(input)) return;
+      const nr = r + dr;
+      const nc = c + dc;
+      if (nr >= 0 && nr < rows.length && nc >= 0 && nc < cols.length) focusCell(nr, nc);
+    };
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    switch (e.key) {
+      case 'ArrowUp':
+        return move(-1, 0);
+      case 'ArrowDown':
+        return move(1, 0);
+      case 'ArrowLeft':
+        return move(0, -1);
+      case 'ArrowRight':
+        return move(0, 1);
+      case 'Enter':
+        return move(e.shiftKey ? -1 : 1, 0);
+      case 'Tab': {
+        const nc = c + (e.shiftKey ? -1 : 1);
+        if (nc < 0 || nc >= cols.length) {
+          if (!commit(input)) e.preventDefault();
+          return;
+        }
+        return move(0, e.shiftKey ? -1 : 1);
+      }
+      case 'Escape':
+        input.value = '';
+        input.removeAttribute('aria-invalid');
+        setInvalid('');
+        return;
+      case 'Delete':
+      case 'Backspace':
+        if (input.value === '') {
+          e.preventDefault();
+          clear(r, c);
+        }
+        return;
+      default:
+        return;
+    }
+  };
+
+  // A column of values pasted from a spreadsheet fills the cells downward.
+  const onPaste = (e: ClipboardEvent) => {
+    const input = e.target as HTMLInputElement;
+    if (input.dataset.r === undefined) return;
+    const text = e.clipboardData?.getData('text/plain') ?? '';
+    const lines = text.replace(/\r/g, '').split('\n');
+    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    if (lines.length <= 1 && !text.includes('\t')) return; // one value: an ordinary paste into the cell
+    e.preventDefault();
+    const r0 = Number(input.dataset.r);
+    const lesson = cols[Number(input.dataset.c)];
+    if (!lesson || !store.editable(lesson.id)) return;
+    let done = 0;
+    let skipped = 0;
+    lines.forEach((line, i) => {
+      const student = rows[r0 + i];
+      const v = (line.split('\t')[0] ?? '').trim();
+      if (!student || !v) return;
+      const p = parseEntry(v, scale);
+      if (!p) {
+        skipped++;
+        return;
+      }
+      if (p.kind === 'att') store.setAtt(lesson.id, student.id, p.att);
+      else if (kindRef.current) store.setMark(lesson.id, student.id, kindRef.current, p.value);
+      done++;
+    });
+    onStatus(t('jr.pasted').replace('{n}', String(done)) + (skipped ? ' ' + t('jr.pasteSkipped').replace('{n}', String(skipped)) : ''));
+  };
+
+  // Roving tab stop: the cell last focused is the grid's one Tab stop.
+  const onFocusIn = (e: FocusEvent) => {
+    const input = e.target as HTMLInputElement;
+    if (input.dataset.r === undefined) return;
+    const table = input.closest('table');
+    table?.querySelectorAll('input[tabindex="0"]').forEach((el) => el !== input && el.setAttribute('tabindex', '-1'));
+    input.setAttribute('tabindex', '0');
+    const c = Number(input.dataset.c);
+    const before = lastCol.current;
+    lastCol.current = c;
+    if (store.activeCol !== c) {
+      store.activeCol = c;
+      store.changed();
+    }
+    const left = cols[before];
+    if (before >= 0 && before !== c && left) onColumnLeft(left.id);
+  };
+
+  const avgPeriods = useMemo(() => [...new Set(j.averages.map((a) => a.period))].sort((a, b) => a - b), [j]);
+  const finalPeriods = useMemo(() => [...new Set(j.finals.map((f) => f.period))].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b)), [j]);
+  const avg = useMemo(() => new Map(j.averages.map((a) => [`${a.studentId}:${a.period}`, a.average])), [j]);
+  const fin = useMemo(() => new Map(j.finals.map((f) => [`${f.studentId}:${f.period}`, f])), [j]);
+  const num = (x: number | null | undefined) => (x === null || x === undefined ? '—' : lang === 'ru' ? x.toFixed(2).replace('.', ',') : x.toFixed(2));
+  const periodName = (p: number) => (p === 0 ? t('jr.year') : `${p}`);
+
+  return (
+    <>
+      <div class="jr-msgs">
+        <p class="jr-status" role="status" aria-live="polite" data-testid="jr-status">
+          {status}
+        </p>
+        <p class="jr-invalid" role="alert" data-testid="jr-invalid">
+          {invalid}
+        </p>
+      </div>
+      <div class="jgrid-wrap" data-testid="jr-grid-wrap">
+        <table class="jgrid" data-testid="jr-grid" onKeyDown={onKeyDown} onPaste={onPaste} onFocusIn={onFocusIn}>
+          <caption class="sr-only">{caption}</caption>
+          <GridHead store={store} avgPeriods={avgPeriods} finalPeriods={finalPeriods} periodName={periodName} />
+          <tbody>
+            {rows.map((s, r) => (
+              <tr key={s.id} data-testid="jr-row" data-student={s.id}>
+                <th scope="row" class="jname" title={s.name}>
+                  <span class="jnum" aria-hidden="true">{r + 1}</span>
+                  {s.name}
+                </th>
+                {cols.map((l, c) => (
+                  <Cell key={l.id} store={store} lessonId={l.id} studentId={s.id} r={r} c={c} lang={lang} label={`${s.name}, ${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}`} />
+                ))}
+                {avgPeriods.map((p) => (
+                  <td key={'a' + p} class="jsum num" data-testid="jr-average">
+                    {num(avg.get(`${s.id}:${p}`))}
+                  </td>
+                ))}
+                {finalPeriods.map((p) => {
+                  const f = fin.get(`${s.id}:${p}`);
+                  return (
+                    <td key={'f' + p} class="jsum" data-testid="jr-final">
+                      {f?.value ? <strong>{f.value}</strong> : f?.suggested ? <span class="muted" title={t('jr.suggested')}>→ {f.suggested}</span> : '—'}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function GridHead({
+  store,
+  avgPeriods,
+  finalPeriods,
+  periodName,
+}: {
+  store: GridStore;
+  avgPeriods: number[];
+  finalPeriods: number[];
+  periodName: (p: number) => string;
+}) {
+  const { lang, t } = useI18n();
+  useStoreVersion(store);
+  const j = store.j;
+  return (
+    <thead>
+      <tr>
+        <th scope="col" class="jname">
+          {t('jr.student')}
+        </th>
+        {j.lessons.map((l, c) => {
+          const m = store.meta(l.id);
+          const dirty = store.pending.has(l.id);
+          const cls = ['jles', dirty ? 'dirty' : '', c === store.activeCol ? 'active' : '', l.status === 'cancelled' ? 'cancelled' : ''].filter(Boolean).join(' ');
+          return (
+            <th key={l.id} scope="col" class={cls} data-testid={'jr-lesson-' + l.id} title={m.topic || t('jr.noTopic')}>
+              <button
+                type="button"
+                class="jles-btn"
+                onClick={() => document.getElementById(`jc-0-${c}`)?.focus()}
+                aria-label={`${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}${m.topic ? ': ' + m.topic : ''}${dirty ? ' — ' + t('jr.notSaved') : ''}`}
+              >
+                <span class="jdate">{l.date.slice(8, 10)}.{l.date.slice(5, 7)}</span>
+                <span class="jlno">{l.number}</span>
+              </button>
+              <span class={m.topic ? 'jtopic' : 'jtopic none'} aria-hidden="true">
+                {m.topic || '—'}
+              </span>
+            </th>
+          );
+        })}
+        {avgPeriods.map((p) => (
+          <th key={'a' + p} scope="col" class="jsum">
+            {t('jr.average')} {periodName(p)}
+          </th>
+        ))}
+        {finalPeriods.map((p) => (
+          <th key={'f' + p} scope="col" class="jsum">
+            {t('jr.final')} {periodName(p)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+interface CellProps {
+  store: GridStore;
+  lessonId: number;
+  studentId: number;
+  r: number;
+  c: number;
+  label: string;
+  lang: Lang;
+}
+
+// A cell re-renders when its own value changes (its subscription), not with the table.
+class Cell extends Component<CellProps> {
+  private unsubscribe: (() => void) | null = null;
+
+  override componentDidMount(): void {
+    const { store, lessonId, studentId } = this.props;
+    this.unsubscribe = store.subscribeCell(cellKey(lessonId, studentId), () => this.forceUpdate());
+  }
+
+  override componentWillUnmount(): void {
+    this.unsubscribe?.();
+  }
+
+  override shouldComponentUpdate(n: CellProps): boolean {
+    const p = this.props;
+    return n.store !== p.store || n.lessonId !== p.lessonId || n.studentId !== p.studentId || n.r !== p.r || n.c !== p.c || n.label !== p.label || n.lang !== p.lang;
+  }
+
+  override render() {
+    const { store, lessonId, studentId, r, c, label, lang } = this.props;
+    const t = (k: MessageKey) => translate(lang, k);
+    const v = store.cellView(lessonId, studentId);
+    const code = attCode(v.att);
+    const id = `jc-${r}-${c}`;
+    const readOnly = !store.editable(lessonId);
+    const empty = !code && !v.marks.some((m) => m.value);
+    return (
+      <td class={v.dirty ? 'jcell dirty' : readOnly ? 'jcell ro' : 'jcell'} data-testid="jr-cell" data-lesson={lessonId} data-student={studentId}>
+        <input
+          id={id}
+          type="text"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder=" "
+          tabIndex={r === 0 && c === 0 ? 0 : -1}
+          data-r={r}
+          data-c={c}
+          readOnly={readOnly}
+          aria-label={label}
+          aria-describedby={id + '-v'}
+          data-testid={`jr-in-${lessonId}-${studentId}`}
+        />
+        <span class="jv" id={id + '-v'} data-testid="jr-value">
+          {code ? (
+            <span class={'jatt jatt-' + (code === 'оп' ? 'late' : 'abs')} title={attLabel(t, v.att)}>
+              {code}
+            </span>
+          ) : null}
+          {v.marks.map((m) => (
+            <span key={m.kind} class={m.dirty ? 'jm jm-dirty' : 'jm'}>
+              {m.value}
+            </span>
+          ))}
+          {empty || v.dirty ? <span class="sr-only">{(empty ? t('jr.empty') : '') + (v.dirty ? ' (' + t('jr.notSaved') + ')' : '')}</span> : null}
+        </span>
+      </td>
+    );
+  }
+}
+
+// ------------------------------------------------------------ the lesson's topic and homework
+
+function LessonPanel({ store, plan, onSave }: { store: GridStore; plan: PlanTopic[]; onSave: (lessonId: number) => void }) {
+  const { lang, t } = useI18n();
+  useStoreVersion(store);
+  const l = store.j.lessons[store.activeCol] ?? store.j.lessons[0];
+  if (!l) return null;
+  const m = store.meta(l.id);
+  const editable = store.editable(l.id);
+  const set = (meta: LessonMeta) => store.setMeta(l.id, meta);
+  const who = l.givenBy ? `${l.givenBy.name} (${t('jr.substitute')})` : l.teacher?.name ?? '';
+  return (
+    <section class="card block jr-lesson no-print" aria-labelledby="jr-lesson-title" data-testid="jr-lesson-panel">
+      <h2 id="jr-lesson-title" class="card-title">
+        {t('jr.lesson')}: {formatDate(lang, l.date)}, {l.number} {t('jr.lessonShort')}
+        {who ? ` — ${who}` : ''}
+        {l.status === 'cancelled' ? ` — ${t('jr.cancelled')}` : ''}
+        {l.locked ? ` — ${t('jr.locked')}` : ''}
+      </h2>
+      <div class="form-grid">
+        {plan.length > 0 ? (
+          <Field
+            id="jr-plan-topic"
+            label={t('jr.planTopic')}
+            value={m.planTopicId === null ? '' : String(m.planTopicId)}
+            onInput={(v) => {
+              const topic = plan.find((p) => String(p.id) === v);
+              set(topic ? { planTopicId: topic.id, topic: topic.title } : { planTopicId: null });
+            }}
+            options={[['', t('jr.planTopicNone')] as [string, string]].concat(
+              plan.map((p) => [String(p.id), `${p.ordinal}. ${p.title}`] as [string, string]),
+            )}
+          />
+        ) : null}
+        <Field id="jr-topic" label={t('jr.topic')} value={m.topic} maxLength={500} onInput={(v) => set({ topic: v })} />
+        <div class="field field-wide">
+          <label for="jr-homework">{t('jr.homework')}</label>
+          <textarea
+            id="jr-homework"
+            value={m.homework}
+            readOnly={!editable}
+            onInput={(e) => set({ homework: e.currentTarget.value })}
+            data-testid="input-jr-homework"
+          />
+        </div>
+        <Field id="jr-due" label={t('jr.due')} type="date" value={m.homeworkDue ?? ''} onInput={(v) => set({ homeworkDue: v || null })} />
+        <div class="field">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={m.attendanceTaken}
+              disabled={!editable}
+              onChange={(e) => set({ attendanceTaken: e.currentTarget.checked })}
+              data-testid="jr-att-taken"
+            />
+            {t('jr.attTaken')}
+          </label>
+        </div>
+      </div>
+      {editable ? (
+        <button type="button" class="btn btn-secondary" onClick={() => onSave(l.id)} disabled={!store.pending.has(l.id)} data-testid="jr-save-lesson">
+          {t('jr.saveLesson')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+// ------------------------------------------------------------ a conflict
+
+function showValue(t: (k: MessageKey) => string, attendance: boolean, v: unknown): string {
+  if (attendance) {
+    const a = toAtt(v);
+    return a ? `${attCode(a)} (${attLabel(t, a)})` : t('jr.present');
+  }
+  return typeof v === 'string' && v ? v : t('jr.noMark');
+}
+
+function ConflictDialog({ store, state, onDone }: { store: GridStore; state: ConflictState; onDone: (mine: boolean[] | null) => void }) {
+  const { lang, t } = useI18n();
+  const [mine, setMine] = useState(state.keepMine);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const l = store.lessons.get(state.lessonId);
+  const name = (id: number) => store.j.students.find((s) => s.id === id)?.name ?? String(id);
+  const kindName = (code: string) => store.j.kinds.find((k) => k.code === code)?.name ?? code;
+  return (
+    <div class="modal-back">
+      <div class="modal card" role="dialog" aria-modal="true" aria-labelledby="jr-conflict-title" data-testid="jr-conflict"
+        onKeyDown={(e) => e.key === 'Escape' && onDone(null)}>
+        <h2 id="jr-conflict-title" class="card-title">
+          {t('jr.conflictTitle')}
+        </h2>
+        <p class="note">
+          {t('jr.conflictText')} {l ? `${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}` : ''}
+        </p>
+        <ul class="choice-list">
+          {state.details.cells.map((c, i) => {
+            const att = isAttCell(c);
+            const what = `${name(c.studentId)} — ${att ? t('jr.attendance') : kindName(c.kind ?? '')}`;
+            return (
+              <li key={i} data-testid="jr-conflict-cell">
+                <fieldset class="conflict-cell">
+                  <legend>{what}</legend>
+                  <label class="check">
+                    <input
+                      ref={i === 0 ? first : undefined}
+                      type="radio"
+                      name={'jr-conflict-' + i}
+                      checked={!mine[i]}
+                      onChange={() => setMine((m) => m.map((x, j) => (j === i ? false : x)))}
+                      data-testid="jr-conflict-theirs"
+                    />
+                    {t('jr.theirs')}
+                    {c.by ? ` (${c.by})` : ''}: <strong>{showValue(t, att, c.theirs)}</strong>
+                  </label>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name={'jr-conflict-' + i}
+                      checked={!!mine[i]}
+                      onChange={() => setMine((m) => m.map((x, j) => (j === i ? true : x)))}
+                      data-testid="jr-conflict-yours"
+                    />
+                    {t('jr.yours')}: <strong>{showValue(t, att, c.yours)}</strong>
+                  </label>
+                </fieldset>
+              </li>
+            );
+          })}
+        </ul>
+        <div class="filter-actions">
+          <button type="button" class="btn btn-primary" onClick={() => onDone(mine)} data-testid="jr-conflict-apply">
+            {t('jr.conflictApply')}
+          </button>
+          <button type="button" class="btn btn-secondary" onClick={() => onDone(null)} data-testid="jr-conflict-later">
+            {t('jr.conflictLater')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
