@@ -12,6 +12,7 @@ import { MovementBookPage } from './movements';
 import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
 import { YearClosingPage } from './yearclose';
 import { JournalPage } from './journal';
+import { DiaryPage } from './diary';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -114,6 +115,7 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'myLoad') page = <LoadPage own />;
   else if (current.id === 'yearClosing') page = <YearClosingPage permissions={session.user.permissions} />;
   else if (current.id === 'journal') page = <JournalPage />;
+  else if (current.id === 'diary') page = <DiaryPage />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

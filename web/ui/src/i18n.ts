@@ -534,6 +534,19 @@ const ru = {
   'jr.conflictApply': 'Применить и сохранить',
   'jr.conflictLater': 'Решить позже',
   'jr.resolvedTheirs': 'Оставлены значения другого пользователя.',
+  'di.children': 'Дети',
+  'di.prev': 'Пред. неделя',
+  'di.next': 'След. неделя',
+  'di.prevWeek': 'Предыдущая неделя',
+  'di.nextWeek': 'Следующая неделя',
+  'di.thisWeek': 'Текущая неделя',
+  'di.today': 'сегодня',
+  'di.noLessons': 'Уроков нет.',
+  'di.mark': 'отметка',
+  'di.cancelled': 'Урок отменён.',
+  'di.topic': 'Тема',
+  'di.homework': 'Задано',
+  'di.due': 'к',
 };
 
 export type MessageKey = keyof typeof ru;
@@ -1069,6 +1082,19 @@ const en: Record<MessageKey, string> = {
   'jr.conflictApply': 'Apply and save',
   'jr.conflictLater': 'Decide later',
   'jr.resolvedTheirs': 'The other user\'s values were kept.',
+  'di.children': 'Children',
+  'di.prev': 'Previous',
+  'di.next': 'Next',
+  'di.prevWeek': 'Previous week',
+  'di.nextWeek': 'Next week',
+  'di.thisWeek': 'This week',
+  'di.today': 'today',
+  'di.noLessons': 'No lessons.',
+  'di.mark': 'mark',
+  'di.cancelled': 'The lesson is cancelled.',
+  'di.topic': 'Topic',
+  'di.homework': 'Homework',
+  'di.due': 'due',
 };
 
 export type Lang = 'ru' | 'en';

@@ -24,7 +24,7 @@ const SECTIONS: Section[] = [
   { id: 'myLoad', path: '/my-load', label: 'nav.myLoad', ready: true },
   { id: 'remarks', path: '/remarks', label: 'nav.remarks', ready: false },
   { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: false },
-  { id: 'diary', path: '/diary', label: 'nav.diary', ready: false },
+  { id: 'diary', path: '/diary', label: 'nav.diary', ready: true },
   { id: 'control', path: '/control', label: 'nav.control', ready: false },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
