@@ -13,6 +13,7 @@ import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
 import { YearClosingPage } from './yearclose';
 import { JournalPage } from './journal';
 import { DiaryPage } from './diary';
+import { SchedulePage } from './timetable';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -116,6 +117,7 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'yearClosing') page = <YearClosingPage permissions={session.user.permissions} />;
   else if (current.id === 'journal') page = <JournalPage />;
   else if (current.id === 'diary') page = <DiaryPage />;
+  else if (current.id === 'schedule') page = <SchedulePage permissions={session.user.permissions} />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

@@ -20,7 +20,7 @@ export interface Section {
 
 const SECTIONS: Section[] = [
   { id: 'journal', path: '/journal', label: 'nav.journal', ready: true },
-  { id: 'schedule', path: '/schedule', label: 'nav.schedule', ready: false, nested: true },
+  { id: 'schedule', path: '/schedule', label: 'nav.schedule', ready: true, nested: true },
   { id: 'myLoad', path: '/my-load', label: 'nav.myLoad', ready: true },
   { id: 'remarks', path: '/remarks', label: 'nav.remarks', ready: false },
   { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: false },
@@ -61,8 +61,8 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   keep_journal: ['journal', 'remarks'],
   keep_any_journal: ['journal'],
   read_all_journals: ['journal'],
-  read_own_diary: ['diary'],
-  read_children_diary: ['diary'],
+  read_own_diary: ['diary', 'schedule'],
+  read_children_diary: ['diary', 'schedule'],
   read_timetable: ['schedule'],
   control_journal: ['control'],
   read_class_journal: ['myClass'],
