@@ -14,6 +14,7 @@ import { YearClosingPage } from './yearclose';
 import { JournalPage } from './journal';
 import { DiaryPage } from './diary';
 import { SchedulePage } from './timetable';
+import { ControlPage, MyClassPage, RemarksPage } from './control';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -118,6 +119,9 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'journal') page = <JournalPage />;
   else if (current.id === 'diary') page = <DiaryPage />;
   else if (current.id === 'schedule') page = <SchedulePage permissions={session.user.permissions} />;
+  else if (current.id === 'control') page = <ControlPage />;
+  else if (current.id === 'remarks') page = <RemarksPage />;
+  else if (current.id === 'myClass') page = <MyClassPage session={session} />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

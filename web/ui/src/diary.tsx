@@ -104,14 +104,14 @@ export function DiaryPage() {
         </p>
       ) : null}
       <div class="di-weeknav">
-        <button type="button" class="btn btn-secondary" onClick={() => setWeek(addDays(week, -7))} data-testid="di-prev" aria-label={t('di.prevWeek')}>
-          ‹ <span class="di-navtext">{t('di.prev')}</span>
+        <button type="button" class="btn btn-secondary" onClick={() => setWeek(addDays(week, -7))} data-testid="di-prev">
+          <span aria-hidden="true">‹</span> <span class="di-navtext">{t('di.prev')}</span>
         </button>
         <h2 class="di-range" aria-live="polite" data-testid="di-week">
           {range}
         </h2>
-        <button type="button" class="btn btn-secondary" onClick={() => setWeek(addDays(week, 7))} data-testid="di-next" aria-label={t('di.nextWeek')}>
-          <span class="di-navtext">{t('di.next')}</span> ›
+        <button type="button" class="btn btn-secondary" onClick={() => setWeek(addDays(week, 7))} data-testid="di-next">
+          <span class="di-navtext">{t('di.next')}</span> <span aria-hidden="true">›</span>
         </button>
         {mondayOf(today) !== week ? (
           <button type="button" class="btn btn-secondary" onClick={() => setWeek(mondayOf(today))} data-testid="di-today">

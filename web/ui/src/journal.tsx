@@ -1047,7 +1047,7 @@ function GridHead({
   finalPeriods: number[];
   periodName: (p: number) => string;
 }) {
-  const { lang, t } = useI18n();
+  const { t } = useI18n();
   useStoreVersion(store);
   const j = store.j;
   return (
@@ -1066,10 +1066,17 @@ function GridHead({
                 type="button"
                 class="jles-btn"
                 onClick={() => document.getElementById(`jc-0-${c}`)?.focus()}
-                aria-label={`${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}${m.topic ? ': ' + m.topic : ''}${dirty ? ' — ' + t('jr.notSaved') : ''}`}
               >
                 <span class="jdate">{l.date.slice(8, 10)}.{l.date.slice(5, 7)}</span>
-                <span class="jlno">{l.number}</span>
+                <span class="jlno">
+                  {l.number}
+                  <span class="sr-only">
+                    {' '}
+                    {t('jr.lessonShort')}
+                    {m.topic ? ': ' + m.topic : ''}
+                    {dirty ? ' — ' + t('jr.notSaved') : ''}
+                  </span>
+                </span>
               </button>
               <span class={m.topic ? 'jtopic' : 'jtopic none'} aria-hidden="true">
                 {m.topic || '—'}
