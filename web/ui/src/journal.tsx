@@ -1065,6 +1065,7 @@ function GridHead({
               <button
                 type="button"
                 class="jles-btn"
+                tabIndex={-1}
                 onClick={() => document.getElementById(`jc-0-${c}`)?.focus()}
               >
                 <span class="jdate">{l.date.slice(8, 10)}.{l.date.slice(5, 7)}</span>
