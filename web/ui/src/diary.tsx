@@ -33,6 +33,23 @@ function fileSize(lang: Lang, n: number): string {
   return lang === 'ru' ? s.replace('.', ',') : s;
 }
 
+/**
+ * The week of one's own diary: the student themselves, or a parent's first child.
+ * GET /diary wants the student named, and /me carries no person id: the
+ * register's list of students a student or parent may see is themselves or
+ * their children.
+ */
+export async function ownDiary(week: string): Promise<Diary> {
+  try {
+    return await getDiary(null, week);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 400) throw e;
+    const kids = await searchPeople('student', '', 1, 0);
+    if (!kids[0]) throw e;
+    return getDiary(kids[0].id, week);
+  }
+}
+
 export function DiaryPage() {
   const { lang, t } = useI18n();
   const [week, setWeek] = useState(lastWeek ?? mondayOf(isoDate(new Date())));
@@ -45,16 +62,7 @@ export function DiaryPage() {
     let live = true;
     setLoading(true);
     setError(null);
-    const get = (id: number | null): Promise<Diary> =>
-      getDiary(id, week).catch(async (e) => {
-        // A server that wants the student named: a parent's first child, a student themselves.
-        if (id === null && e instanceof ApiError && e.status === 400) {
-          const kids = await searchPeople('student', '', 1, 0);
-          if (kids[0]) return getDiary(kids[0].id, week);
-        }
-        throw e;
-      });
-    get(student).then(
+    (student === null ? ownDiary(week) : getDiary(student, week)).then(
       (d) => {
         if (!live) return;
         setData(d);

@@ -375,8 +375,13 @@ export function toAtt(x: unknown): Att | null {
     if (o.status !== 'absent' && o.status !== 'late') return null;
     return { status: o.status, reason: (o.reason as Att['reason']) ?? null };
   }
-  if (x === 'absent' || x === 'late') return { status: x, reason: null };
-  if (typeof x === 'string') return ATT_CODES.find((c) => c.code === x)?.att ?? null;
+  if (typeof x === 'string') {
+    // "absent", "late", "absent/ill" (status/reason), or a journal code
+    const [status, reason] = x.split('/');
+    if (status === 'absent' || status === 'late')
+      return { status, reason: reason === 'ill' || reason === 'excused' || reason === 'unexcused' ? reason : null };
+    return ATT_CODES.find((c) => c.code === x)?.att ?? null;
+  }
   return null;
 }
 

@@ -9,13 +9,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getClasses, getLoad, searchPeople, type ClassRow, type TeacherLoad } from './api';
 import { useYear, yearName } from './academic';
-import { dayMonth, weekdayName } from './diary';
+import { dayMonth, ownDiary, weekdayName } from './diary';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
 import { Field, FormAlert } from './forms';
 import { translateDynamic, useI18n, type MessageKey } from './i18n';
 import {
-  addDays, cancelLesson, createEntry, deleteEntry, getConflicts, getDiary, getSchedule, getTimetable, icsUrl, isoDate, mondayOf,
+  addDays, cancelLesson, createEntry, deleteEntry, getConflicts, getSchedule, getTimetable, icsUrl, isoDate, mondayOf,
   monthRange, substitute, updateEntry,
   type Conflict, type Entry, type EntryInput, type ScheduleDay, type ScheduleKind, type ScheduledLesson,
 } from './lessons-api';
@@ -128,7 +128,7 @@ function ScheduleView({ permissions }: { permissions: string[] }) {
     }
     if (permissions.includes('read_own_diary') || permissions.includes('read_children_diary')) {
       jobs.push(
-        getDiary(null, isoDate(new Date())).then((d) => {
+        ownDiary(isoDate(new Date())).then((d) => {
           const kids = d.children.length ? d.children : [d.student];
           kids.forEach((k) => mine.push({ kind: 'student', id: k.id, label: `${k.name}${k.className ? ', ' + k.className : ''}` }));
         }, () => undefined),
