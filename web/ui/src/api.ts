@@ -533,3 +533,22 @@ export function apiRequest<T>(method: string, path: string, body?: unknown): Pro
 }
 
 export const API_BASE = BASE;
+
+/** Sends a file as the raw body (its type and name in headers); answers like request(). */
+export async function apiUpload<T>(path: string, file: File): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': file.type || 'application/octet-stream',
+    'X-File-Name': encodeURIComponent(file.name),
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError('network', 0, String(e));
+  }
+  const data = (await res.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string } }) | undefined;
+  if (!res.ok) throw new ApiError(data?.error?.code ?? codeForStatus(res.status), res.status, data?.error?.message ?? res.statusText);
+  return data as T;
+}

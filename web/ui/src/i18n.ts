@@ -634,6 +634,11 @@ const ru = {
   'mc.dayTitle': 'Отсутствие на весь день',
   'mc.dayNote': 'Отмеченные ученики будут отмечены отсутствующими на всех уроках класса в этот день.',
   'mc.reason': 'Причина',
+  'jr.addFile': 'Прикрепить файл к заданию',
+  'jr.uploading': 'Загрузка…',
+  'jr.fileAdded': 'Файл «{name}» прикреплён.',
+  'jr.fileTooBig': 'Файл больше 2 МБ.',
+  'jr.fileType': 'Такой файл прикрепить нельзя: допустимы PDF, PNG, JPEG, TXT, DOCX, ODT.',
 };
 
 export type MessageKey = keyof typeof ru;
@@ -1269,6 +1274,11 @@ const en: Record<MessageKey, string> = {
   'mc.dayTitle': 'Absent for the whole day',
   'mc.dayNote': 'The students ticked are marked absent at every lesson of the class that day.',
   'mc.reason': 'Reason',
+  'jr.addFile': 'Attach a file to the homework',
+  'jr.uploading': 'Uploading…',
+  'jr.fileAdded': 'The file “{name}” is attached.',
+  'jr.fileTooBig': 'The file is larger than 2 MB.',
+  'jr.fileType': 'This file cannot be attached: PDF, PNG, JPEG, TXT, DOCX and ODT are allowed.',
 };
 
 export type Lang = 'ru' | 'en';

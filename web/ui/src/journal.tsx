@@ -17,7 +17,7 @@ import { Field } from './forms';
 import { formatDate } from './fields';
 import { translate, useI18n, type Lang, type MessageKey } from './i18n';
 import {
-  conflictDetails, getJournal, getPlan, monthRange, saveLessonJournal,
+  conflictDetails, getJournal, getPlan, monthRange, saveLessonJournal, uploadAttachment,
   type Att, type AttChange, type ConflictCell, type ConflictDetails, type Journal, type JournalLesson, type LessonSave, type MarkChange, type PlanTopic,
 } from './lessons-api';
 import { PageTitle } from './pages';
@@ -1235,11 +1235,67 @@ function LessonPanel({ store, plan, onSave }: { store: GridStore; plan: PlanTopi
         </div>
       </div>
       {editable ? (
-        <button type="button" class="btn btn-secondary" onClick={() => onSave(l.id)} disabled={!store.pending.has(l.id)} data-testid="jr-save-lesson">
-          {t('jr.saveLesson')}
-        </button>
+        <div class="filter-actions">
+          <button type="button" class="btn btn-secondary" onClick={() => onSave(l.id)} disabled={!store.pending.has(l.id)} data-testid="jr-save-lesson">
+            {t('jr.saveLesson')}
+          </button>
+          <HomeworkFile lessonId={l.id} />
+        </div>
       ) : null}
     </section>
+  );
+}
+
+// A file for the homework (pdf, png, jpeg, txt, docx, odt; at most 2 MiB): the diary links it.
+const uploaded = new Map<number, string[]>();
+
+function HomeworkFile({ lessonId }: { lessonId: number }) {
+  const { lang, t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+  const [, setN] = useState(0);
+  const names = uploaded.get(lessonId) ?? [];
+  const send = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file) return;
+    if (file.size > 2 * 1024 * 1024) {
+      setMessage(t('jr.fileTooBig'));
+      input.value = '';
+      return;
+    }
+    setBusy(true);
+    setMessage('');
+    try {
+      await uploadAttachment(lessonId, file);
+      uploaded.set(lessonId, [...names, file.name]);
+      setN((x) => x + 1);
+      setMessage(t('jr.fileAdded').replace('{name}', file.name));
+    } catch (e) {
+      setMessage(e instanceof ApiError && e.status === 400 ? t('jr.fileType') : errorMessage(lang, e));
+    } finally {
+      setBusy(false);
+      input.value = '';
+    }
+  };
+  return (
+    <div class="jr-file">
+      <label class="btn btn-secondary" for={'jr-file-' + lessonId}>
+        {busy ? t('jr.uploading') : t('jr.addFile')}
+      </label>
+      <input
+        id={'jr-file-' + lessonId}
+        class="sr-only"
+        type="file"
+        accept=".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
+        disabled={busy}
+        onChange={(e) => void send(e.currentTarget)}
+        data-testid="jr-file"
+      />
+      <span role="status" class="muted" data-testid="jr-file-status">
+        {message}
+      </span>
+      {names.length ? <span class="muted"> ({names.join(', ')})</span> : null}
+    </div>
   );
 }
 

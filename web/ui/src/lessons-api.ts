@@ -2,7 +2,7 @@
 // journal grid and its save, lesson plans, the diary, the class teacher's
 // summary and day attendance, the turnstile report and the journal control.
 // Every call goes through api.ts (credentials, CSRF, ApiError).
-import { API_BASE, apiRequest as request } from './api';
+import { API_BASE, apiRequest as request, apiUpload } from './api';
 
 export interface Ref {
   id: number;
@@ -208,6 +208,11 @@ export async function getDiary(studentId: number | null, week: string): Promise<
     lessons: list(day.lessons).map((l) => ({ ...l, attachments: list(l.attachments), marks: list(l.marks) })),
   }));
   return d;
+}
+
+export async function uploadAttachment(lessonId: number, file: File): Promise<number> {
+  const r = await apiUpload<{ id: number }>(`/lessons/${lessonId}/attachments`, file);
+  return r.id;
 }
 
 export function attachmentUrl(id: number): string {
