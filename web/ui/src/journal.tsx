@@ -442,6 +442,9 @@ function thisMonth(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 
+// Whether the grid on the page has edits not saved yet.
+let hasUnsaved: () => boolean = () => false;
+
 // Kept while the app runs: coming back to the journal shows the same grid.
 let lastChoice = '';
 let lastMonth = '';
@@ -475,6 +478,16 @@ export function JournalPage() {
     lastMonth = month;
   }, [choice, month]);
 
+  // Another class, month or year drops the grid: ask first when it has unsaved edits.
+  const [, setTick] = useState(0);
+  const guarded = (set: (v: string) => void) => (v: string) => {
+    if (hasUnsaved() && !window.confirm(t('jr.leave'))) {
+      setTick((x) => x + 1);
+      return;
+    }
+    set(v);
+  };
+
   const picked = choices?.find((c) => c.key === choice);
   const label = (c: LoadChoice) => `${c.className}${c.groupName ? ' · ' + c.groupName : ''} — ${subjectName(lang, c.subjectCode)}`;
 
@@ -483,13 +496,15 @@ export function JournalPage() {
       <PageTitle text={t('nav.journal')} />
       {y.error ? <ErrorBox error={y.error} onRetry={y.reload} testId="jr-error" /> : null}
       <div class="toolbar jr-pickers no-print">
-        {y.years && y.years.length > 1 ? <YearPicker years={y.years} year={y.year} onChange={y.setYear} /> : null}
+        {y.years && y.years.length > 1 ? (
+          <YearPicker years={y.years} year={y.year} onChange={(v) => guarded((x) => y.setYear(Number(x)))(String(v))} />
+        ) : null}
         {choices && choices.length > 0 ? (
           <Field
             id="jr-class"
             label={t('jr.classSubject')}
             value={choice}
-            onInput={setChoice}
+            onInput={guarded(setChoice)}
             options={choices.map((c) => [c.key, label(c)] as [string, string])}
           />
         ) : null}
@@ -498,7 +513,7 @@ export function JournalPage() {
             id="jr-month"
             label={t('jr.month')}
             value={month}
-            onInput={setMonth}
+            onInput={guarded(setMonth)}
             options={months.map((m) => [m, monthName(lang, m)] as [string, string])}
           />
         ) : null}
@@ -560,6 +575,14 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
   const [autoSave, setAutoSave] = useState(autoSaveChoice);
   const kindRef = useRef('');
   kindRef.current = kind;
+  const conflictOpen = useRef(false);
+  conflictOpen.current = conflict !== null;
+  useEffect(() => {
+    hasUnsaved = () => !!store && store.pending.size > 0;
+    return () => {
+      hasUnsaved = () => false;
+    };
+  }, [store]);
   const query = useMemo(() => ({ classId, groupId, subjectCode, ...monthRange(month) }), [classId, groupId, subjectCode, month]);
 
   const load = () => {
@@ -655,7 +678,7 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && (e.code === 'KeyS' || e.key === 's' || e.key === 'ы')) {
         e.preventDefault();
-        void saveAll();
+        if (!conflictOpen.current) void saveAll();
       }
     };
     const onUnload = (e: BeforeUnloadEvent) => {
@@ -684,7 +707,7 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
 
   // Leaving a lesson's column saves it (when chosen).
   const onColumnLeft = (lessonId: number) => {
-    if (autoSave && store?.pending.has(lessonId) && !savingAll.current && !conflict) void saveOne(lessonId);
+    if (autoSave && store?.pending.has(lessonId) && !savingAll.current && !conflictOpen.current) void saveOne(lessonId);
   };
 
   const resolveConflict = async (useMine: boolean[] | null) => {
