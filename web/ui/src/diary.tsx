@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, searchPeople } from './api';
 import { formatDate } from './fields';
 import { useI18n, type Lang } from './i18n';
-import { attCode, attLabel } from './journal';
+import { attCode, attLabel } from './journal-store';
 import { addDays, attachmentUrl, getDiary, isoDate, mondayOf, type Diary, type DiaryLesson } from './lessons-api';
 import { PageTitle } from './pages';
 import { ErrorBox } from './registry';
