@@ -76,7 +76,7 @@ start_directory() {
 setup_accounts() {
   local logins="$state/secrets/demo-logins.tsv" school_accounts
   school_accounts="$("$build/appliance/daemon/partad" --config "$state/nodes/school-1/partad.conf" \
-    --load-demo-school 2>>"$state/nodes/school-1/partad.log")" ||
+    --load-demo-school --demo-journal-through today 2>>"$state/nodes/school-1/partad.log")" ||
     { tail -n 5 "$state/nodes/school-1/partad.log"; die "loading the demo school failed"; }
   [ -f "$state/slapd/.demo-loaded" ] && return 0
   local ldif="$state/slapd/demo.ldif" all=()

@@ -195,7 +195,7 @@ void App::handle(Request request, Done done) {
 void App::dispatch(const Route& route, Request request, Done done) {
   if (changesState(request.method)) {
     if (!sameOrigin(request)) return done(errorResponse(403, "permission_denied", "cross-origin request refused"));
-    if (!request.body.empty() && !isJson(request) && !(route.csvBody && isCsv(request)))
+    if (!request.body.empty() && !isJson(request) && !(route.csvBody && isCsv(request)) && !route.rawBody)
       return done(errorResponse(415, "unsupported_media_type",
                                 route.csvBody ? "the body must be text/csv" : "the body must be application/json"));
   }

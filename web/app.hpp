@@ -93,6 +93,9 @@ class App {
     Handler handler;
     std::size_t metric;
     bool csvBody = false;  // accepts text/csv as well as application/json
+    // Issue 4, homework files: the body is a file of any declared type (the
+    // handler's use case sniffs it); only POST /lessons/{id}/attachments.
+    bool rawBody = false;
   };
 
   // `path` may hold {name} segments: "/api/v1/people/{id}".

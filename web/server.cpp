@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "appliance/core/school_day.hpp"
 #include "web/app.hpp"
 
 namespace parta::web {
@@ -28,6 +29,17 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// Issue 4: "/api/v1/lessons/{id}/attachments" (query ignored).
+bool isAttachmentUpload(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  constexpr std::string_view kPrefix = "/api/v1/lessons/", kSuffix = "/attachments";
+  if (target.size() <= kPrefix.size() + kSuffix.size() || target.substr(0, kPrefix.size()) != kPrefix ||
+      target.substr(target.size() - kSuffix.size()) != kSuffix)
+    return false;
+  const auto id = target.substr(kPrefix.size(), target.size() - kPrefix.size() - kSuffix.size());
+  return id.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 // What the listener keeps of each connection, to close idle ones on shutdown.
 class ConnectionBase {
@@ -121,7 +133,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   void applyBodyLimit() {
     const auto t = parser_->get().target();
     const bool import = std::string_view(t.data(), t.size()).rfind("/api/v1/imports/", 0) == 0;
-    const auto limit = import ? shared_.config.importBodyLimit : shared_.config.bodyLimit;
+    auto limit = import ? shared_.config.importBodyLimit : shared_.config.bodyLimit;
+    // Issue 4, homework files: POST /api/v1/lessons/{id}/attachments carries
+    // a file of at most 2 MiB (core::kMaxAttachmentBytes).
+    if (isAttachmentUpload(std::string_view(t.data(), t.size()))) limit = core::kMaxAttachmentBytes;
     parser_->body_limit(limit);
     if (const auto length = parser_->content_length(); length && *length > limit)
       return onReadError(http::error::body_limit);

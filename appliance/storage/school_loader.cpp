@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <variant>
 
 #include <cppconn/prepared_statement.h>
@@ -12,7 +13,9 @@
 
 #include "appliance/core/academic.hpp"
 #include "appliance/core/person_fields.hpp"
+#include "appliance/core/timetable.hpp"
 #include "appliance/storage/sql_support.hpp"
+#include "appliance/storage/timetable_repository.hpp"
 
 namespace parta::storage {
 
@@ -150,6 +153,223 @@ void writeLanguageGroups(sql::Connection& c, const core::GeneratedSchool& school
              assignments);
 }
 
+// ------------------------------------------------------------ the demo timetable (issue 4)
+
+// Two bell schedules (1st shift from 08:30, 2nd from 14:00; 45-minute
+// lessons, 10- and 20-minute breaks) and a weekly timetable for every class
+// built from its assignments by a deterministic greedy scheduler (Mon–Fri,
+// up to 7 lessons a day, no teacher, room or class double-booked in time; the
+// two foreign-language groups of a class at the same slot with their own
+// teachers and rooms), then the lessons of the whole school year. Returns
+// the number of entries and lessons written.
+struct DemoTimetableCounts {
+  std::size_t entries = 0, lessons = 0;
+};
+
+DemoTimetableCounts writeDemoTimetable(sql::Connection& c, int academicYear) {
+  constexpr int kDays = 5, kPerDay = 7;
+  constexpr int kBreaks[] = {10, 20, 20, 10, 10, 10};
+  // Minutes since midnight of lesson n (1-based) of a shift.
+  auto times = [&](int shift, int n) {
+    int start = shift == 2 ? 14 * 60 : 8 * 60 + 30;
+    for (int i = 1; i < n; ++i) start += 45 + kBreaks[i - 1];
+    return std::pair<int, int>{start, start + 45};
+  };
+  auto hhmm = [](int m) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d:%02d:00", m / 60, m % 60);
+    return std::string(buf);
+  };
+  const char* names[] = {"Первая смена", "Вторая смена"};
+  for (int shift = 1; shift <= 2; ++shift) {
+    insertRows(c, "INSERT INTO bell_schedules (name, shift)", 2,
+               {SqlRow{std::string(names[shift - 1]), static_cast<std::uint64_t>(shift)}});
+    std::vector<SqlRow> lessons;
+    for (int n = 1; n <= kPerDay; ++n) {
+      auto [from, to] = times(shift, n);
+      lessons.push_back(SqlRow{static_cast<std::uint64_t>(n), hhmm(from), hhmm(to)});
+    }
+    for (auto& row : lessons) row.insert(row.begin(), SqlValue(std::uint64_t{0}));
+    Statement id(c.prepareStatement("SELECT id FROM bell_schedules WHERE shift = ?"));
+    id->setInt(1, shift);
+    std::unique_ptr<sql::ResultSet> r(id->executeQuery());
+    r->next();
+    for (auto& row : lessons) row[0] = r->getUInt64(1);
+    insertRows(c, "INSERT INTO bell_lessons (schedule_id, number, starts_at, ends_at)", 4, lessons);
+  }
+
+  struct Class {
+    std::uint64_t id;
+    int grade, shift;
+    std::string letter;
+  };
+  std::vector<Class> classes;
+  {
+    Statement s(c.prepareStatement("SELECT id, grade, shift, letter FROM classes WHERE academic_year = ?"));
+    s->setInt(1, academicYear);
+    std::unique_ptr<sql::ResultSet> r(s->executeQuery());
+    while (r->next())
+      classes.push_back(Class{r->getUInt64(1), r->getInt(2), r->getInt(3), r->getString(4).asStdString()});
+  }
+  // Higher grades (more hours) first, so the fullest weeks get the free slots.
+  std::sort(classes.begin(), classes.end(), [](const Class& a, const Class& b) {
+    return std::tie(b.grade, a.letter, a.id) < std::tie(a.grade, b.letter, b.id);
+  });
+  struct Part {
+    std::uint64_t groupId = 0;  // 0: the whole class
+    std::uint64_t staffId = 0;
+  };
+  struct Unit {
+    std::string subject;
+    int lessons = 0;
+    std::vector<Part> parts;
+  };
+  std::map<std::uint64_t, std::map<std::string, Unit>> unitsOf;
+  {
+    Statement s(c.prepareStatement(
+        "SELECT t.class_id, COALESCE(t.group_id, 0), t.subject_code, t.staff_id, CAST(CEIL(t.hours_per_week) AS "
+        "SIGNED) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.academic_year = ? "
+        "ORDER BY t.class_id, t.subject_code, t.group_id"));
+    s->setInt(1, academicYear);
+    std::unique_ptr<sql::ResultSet> r(s->executeQuery());
+    while (r->next()) {
+      auto& u = unitsOf[r->getUInt64(1)][r->getString(3).asStdString()];
+      u.subject = r->getString(3).asStdString();
+      u.lessons = std::max(u.lessons, r->getInt(5));
+      u.parts.push_back(Part{r->getUInt64(2), r->getUInt64(4)});
+    }
+  }
+  struct RoomRow {
+    std::uint64_t id;
+    std::string subject;
+  };
+  std::vector<RoomRow> rooms;
+  {
+    std::unique_ptr<sql::Statement> s(c.createStatement());
+    std::unique_ptr<sql::ResultSet> r(
+        s->executeQuery("SELECT id, COALESCE(subject_code, '') FROM rooms ORDER BY number"));
+    while (r->next()) rooms.push_back(RoomRow{r->getUInt64(1), r->getString(2).asStdString()});
+  }
+  std::vector<std::uint64_t> general;
+  for (const auto& room : rooms)
+    if (room.subject.empty()) general.push_back(room.id);
+
+  // Busy intervals per (teacher or room, weekday), and the class's slots.
+  using Key = std::pair<std::uint64_t, int>;
+  std::map<Key, std::vector<std::pair<int, int>>> teacherBusy, roomBusy;
+  auto free = [](const std::map<Key, std::vector<std::pair<int, int>>>& busy, std::uint64_t id, int day,
+                 std::pair<int, int> t) {
+    auto it = busy.find({id, day});
+    if (it == busy.end()) return true;
+    for (const auto& [a, b] : it->second)
+      if (a < t.second && t.first < b) return false;
+    return true;
+  };
+  std::vector<SqlRow> entries;
+  const std::string validFrom = std::to_string(academicYear) + "-09-01";
+  const std::string validTo = std::to_string(academicYear + 1) + "-08-31";
+  std::size_t classIndex = 0;
+  for (const auto& cls : classes) {
+    const std::uint64_t home = general.empty() ? 0 : general[classIndex++ % general.size()];
+    bool used[kDays][kPerDay + 1] = {};
+    int perDay[kDays] = {};
+    std::map<std::string, int> subjectOnDay[kDays];
+    std::vector<Unit> units;
+    for (auto& [code, u] : unitsOf[cls.id]) units.push_back(u);
+    std::stable_sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
+      return std::make_tuple(b.parts.size(), b.lessons) < std::make_tuple(a.parts.size(), a.lessons);
+    });
+    // Rooms for the parts at a time, or empty when some part finds none.
+    auto roomsFor = [&](const Unit& u, int day, std::pair<int, int> t) {
+      std::vector<std::uint64_t> chosen;
+      for (std::size_t p = 0; p < u.parts.size(); ++p) {
+        std::vector<std::uint64_t> prefs;
+        for (const auto& room : rooms)
+          if (room.subject == u.subject) prefs.push_back(room.id);
+        if (u.parts.size() == 1 && home != 0) prefs.push_back(home);
+        prefs.insert(prefs.end(), general.begin(), general.end());
+        std::uint64_t pick = 0;
+        for (auto id : prefs)
+          if (free(roomBusy, id, day, t) && std::find(chosen.begin(), chosen.end(), id) == chosen.end()) {
+            pick = id;
+            break;
+          }
+        if (pick == 0) return std::vector<std::uint64_t>{};
+        chosen.push_back(pick);
+      }
+      return chosen;
+    };
+    auto tryPlace = [&](const Unit& u, int day, int n) {
+      if (n < 1 || n > kPerDay || used[day][n]) return false;
+      const auto t = times(cls.shift, n);
+      for (const auto& part : u.parts)
+        if (!free(teacherBusy, part.staffId, day, t)) return false;
+      auto chosen = roomsFor(u, day, t);
+      if (chosen.size() != u.parts.size()) return false;
+      used[day][n] = true;
+      ++perDay[day];
+      ++subjectOnDay[day][u.subject];
+      for (std::size_t p = 0; p < u.parts.size(); ++p) {
+        teacherBusy[{u.parts[p].staffId, day}].push_back(t);
+        roomBusy[{chosen[p], day}].push_back(t);
+        entries.push_back(SqlRow{static_cast<std::uint64_t>(academicYear), cls.id,
+                                 u.parts[p].groupId ? SqlValue(u.parts[p].groupId) : SqlValue(nullptr), u.subject,
+                                 u.parts[p].staffId, chosen[p], static_cast<std::uint64_t>(day + 1),
+                                 static_cast<std::uint64_t>(n), validFrom, validTo});
+      }
+      return true;
+    };
+    for (const auto& u : units) {
+      for (int k = 0; k < u.lessons; ++k) {
+        int order[kDays];
+        for (int d = 0; d < kDays; ++d) order[d] = d;
+        std::stable_sort(order, order + kDays, [&](int a, int b) {
+          return std::make_pair(subjectOnDay[a][u.subject], perDay[a]) <
+                 std::make_pair(subjectOnDay[b][u.subject], perDay[b]);
+        });
+        bool placed = false;
+        for (int i = 0; i < kDays && !placed; ++i) placed = tryPlace(u, order[i], perDay[order[i]] + 1);
+        for (int i = 0; i < kDays && !placed; ++i)
+          for (int n = 1; n <= kPerDay && !placed; ++n) placed = tryPlace(u, order[i], n);
+      }
+    }
+  }
+  insertRows(c,
+             "INSERT INTO timetable_entries (academic_year, class_id, group_id, subject_code, staff_id, room_id, "
+             "weekday, lesson_number, valid_from, valid_to)",
+             10, entries);
+
+  std::vector<core::TimetableEntry> weekly;
+  {
+    Statement s(c.prepareStatement(
+        "SELECT id, class_id, COALESCE(group_id, 0), subject_code, staff_id, room_id, weekday, lesson_number FROM "
+        "timetable_entries WHERE academic_year = ?"));
+    s->setInt(1, academicYear);
+    std::unique_ptr<sql::ResultSet> r(s->executeQuery());
+    while (r->next()) {
+      core::TimetableEntry e;
+      e.id = r->getUInt64(1);
+      e.year = academicYear;
+      e.classId = r->getUInt64(2);
+      if (r->getUInt64(3) != 0) e.groupId = r->getUInt64(3);
+      e.subjectCode = r->getString(4).asStdString();
+      e.staffId = r->getUInt64(5);
+      e.roomId = r->getUInt64(6);
+      e.weekday = r->getInt(7);
+      e.lessonNumber = r->getInt(8);
+      e.validFrom = validFrom;
+      e.validTo = validTo;
+      weekly.push_back(std::move(e));
+    }
+  }
+  std::map<std::uint64_t, int> grades;
+  for (const auto& cls : classes) grades[cls.id] = cls.grade;
+  const auto drafts =
+      core::generateLessons(weekly, core::defaultRussianCalendar(academicYear), grades, validFrom, validTo);
+  insertLessonRows(c, drafts);
+  return DemoTimetableCounts{weekly.size(), drafts.size()};
+}
+
 }  // namespace
 
 core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::GeneratedSchool& school,
@@ -270,6 +490,8 @@ core::Result<LoadReport> loadGeneratedSchool(ConnectionPool& pool, const core::G
     insertRows(c, "INSERT INTO teaching_assignments (class_id, group_id, subject_code, staff_id, hours_per_week)", 5,
                rows);
     writeLanguageGroups(c, school, id, classId);
+    // The timetable and the year's lessons (issue 4).
+    writeDemoTimetable(c, academicYear);
 
     rows.clear();
     for (const auto& g : school.guardianships)

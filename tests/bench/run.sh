@@ -257,6 +257,133 @@ printf '\nlogin median ms: wrong password %s, unknown login %s, locked account (
 printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
   "$((idle_rss / 1024))" "$((load_rss / 1024))" "$((peak_rss / 1024))"
 
+# ---- The class journal (issue 4) -------------------------------------------
+# On the generated school with a full year of lessons, marks and attendance:
+# the diary week as parents read it (32 parents, each their own children,
+# random weeks; not audited), the journal grid class x month as the
+# coordinator reads it (audited), and a lesson save of 30 marks (the
+# coordinator, one transaction each). Beside them, a raw MariaDB primary-key
+# loop (Connector/C++, 2 threads) as the floor of what a request can cost.
+# Before the timetable's loader makes lessons, a stand-in timetable is
+# written with SQL: each teaching assignment on ceil(hours) weekdays.
+jsql() { mariadb --no-defaults -uroot -S "$work/mdb/mysqld.sock" -N -B parta_bench -e "$1"; }
+journal_lessons="$(jsql 'SELECT COUNT(*) FROM lessons')"
+jload_start=$(date +%s%N)
+"$build/appliance/daemon/partad" --config "$work/partad.conf" --load-demo-school --demo-journal-through 2027-05-31 \
+  >/dev/null 2>"$work/journal-load.log"
+jload_ms=$(( ($(date +%s%N) - jload_start) / 1000000 ))
+journal_marks="$(jsql 'SELECT COUNT(*) FROM marks')"; journal_absences="$(jsql 'SELECT COUNT(*) FROM attendance')"
+# 32 parents get logins (their people rows get an account uid, the directory an entry in the parent group).
+jsql "SELECT p.id FROM people p WHERE p.kind = 'parent' AND p.account_uid IS NULL ORDER BY p.id LIMIT 32" >"$work/parents.txt"
+{
+  echo; echo "dn: cn=parent,ou=groups,ou=school,dc=bench,dc=test"; echo "objectClass: groupOfNames"; echo "cn: parent"
+  while read -r pid; do echo "member: uid=benchparent$pid,ou=people,ou=school,dc=bench,dc=test"; done <"$work/parents.txt"
+  while read -r pid; do
+    printf '\ndn: uid=benchparent%s,ou=people,ou=school,dc=bench,dc=test\nobjectClass: inetOrgPerson\nuid: benchparent%s\ncn: Родитель %s\nsn: Родитель\nuserPassword: %s\n' \
+      "$pid" "$pid" "$pid" "$password"
+  done <"$work/parents.txt"
+} >"$work/parents.ldif"
+"$dev/slapd.sh" add "$work/ldap" "$work/parents.ldif" >/dev/null
+: >"$work/diary.txt"
+while read -r pid; do
+  jsql "UPDATE people SET account_uid = 'benchparent$pid' WHERE id = $pid"
+  read -r pcookie _ < <(login "$partad_port" "benchparent$pid")
+  for child in $(jsql "SELECT child_id FROM guardianships WHERE parent_id = $pid"); do echo "$pcookie $child" >>"$work/diary.txt"; done
+done <"$work/parents.txt"
+cat >"$work/diary.lua" <<'LUA'
+local rows = {}
+for line in io.lines(os.getenv("DIARY_FILE")) do
+  local cookie, id = line:match("^(%S+) (%d+)$")
+  rows[#rows + 1] = {cookie, id}
+end
+local weeks = {"2026-09-07", "2026-09-21", "2026-10-12", "2026-11-16", "2026-12-07", "2027-01-18", "2027-02-08",
+               "2027-03-15", "2027-04-12", "2027-05-17"}
+request = function()
+  local r = rows[math.random(#rows)]
+  return wrk.format("GET", "/api/v1/diary?studentId=" .. r[2] .. "&week=" .. weeks[math.random(#weeks)],
+                    {["Cookie"] = r[1]})
+end
+LUA
+read -r co_cookie co_csrf < <(login "$partad_port" coordinator)
+# Grid: random (class, group, subject) of the assignments, random month.
+jsql "SELECT CONCAT_WS(' ', class_id, COALESCE(group_id, 0), subject_code) FROM teaching_assignments" >"$work/grid.txt"
+cat >"$work/grid.lua" <<'LUA'
+local rows = {}
+for line in io.lines(os.getenv("GRID_FILE")) do rows[#rows + 1] = line end
+local months = {{"2026-09-01", "2026-09-30"}, {"2026-10-01", "2026-10-31"}, {"2026-11-01", "2026-11-30"},
+                {"2026-12-01", "2026-12-31"}, {"2027-02-01", "2027-02-28"}, {"2027-04-01", "2027-04-30"}}
+request = function()
+  local c, g, s = rows[math.random(#rows)]:match("^(%d+) (%d+) (%S+)$")
+  local m = months[math.random(#months)]
+  local q = "/api/v1/journal?classId=" .. c .. "&subjectCode=" .. s .. "&from=" .. m[1] .. "&to=" .. m[2]
+  if g ~= "0" then q = q .. "&groupId=" .. g end
+  return wrk.format("GET", q, {["Cookie"] = os.getenv("COOKIE")})
+end
+LUA
+# Save: a bench mark kind (so cells start empty) on whole-class lessons of
+# classes with 30 students or more, the first 30; each request toggles the
+# 30 cells of a random lesson 5 <-> 4 with "was" the value it wrote before:
+# every save writes 30 marks and their history, none conflicts.
+curl -fs -o /dev/null -X PUT -H "Cookie: $co_cookie" -H "X-CSRF-Token: $co_csrf" -H 'Content-Type: application/json' \
+  --data-binary '{"name":"Бенчмарк","weight":1}' "http://127.0.0.1:$partad_port/api/v1/grading/kinds/bench"
+jsql "SELECT l.id, f.students FROM lessons l JOIN (SELECT class_id, GROUP_CONCAT(student_id ORDER BY student_id) AS students
+        FROM (SELECT class_id, student_id, ROW_NUMBER() OVER (PARTITION BY class_id ORDER BY student_id) AS n
+              FROM class_members) x WHERE n <= 30 GROUP BY class_id HAVING COUNT(*) = 30) f ON f.class_id = l.class_id
+      WHERE l.group_id IS NULL AND l.status = 'planned' ORDER BY RAND(7) LIMIT 2000" \
+  | tr '\t' ' ' >"$work/save.txt"
+cat >"$work/save.lua" <<'LUA'
+local rows, state = {}, {}
+for line in io.lines(os.getenv("SAVE_FILE")) do
+  local id, students = line:match("^(%d+) (%S+)$")
+  local list = {}
+  for s in students:gmatch("%d+") do list[#list + 1] = s end
+  rows[#rows + 1] = {id, list}
+end
+request = function()
+  local r = rows[math.random(#rows)]
+  local was = state[r[1]]
+  local value = (was == "5") and "4" or "5"
+  state[r[1]] = value
+  local cells = {}
+  for i, s in ipairs(r[2]) do
+    cells[i] = '{"studentId":' .. s .. ',"kind":"bench","value":"' .. value .. '","was":' ..
+               (was and ('"' .. was .. '"') or "null") .. '}'
+  end
+  local body = '{"version":1,"marks":[' .. table.concat(cells, ",") .. ']}'
+  return wrk.format("PUT", "/api/v1/lessons/" .. r[1] .. "/journal",
+                    {["Cookie"] = os.getenv("COOKIE"), ["X-CSRF-Token"] = os.getenv("CSRF"),
+                     ["Content-Type"] = "application/json"}, body)
+end
+LUA
+# run_lua NAME SCRIPT -> "rps p50 p99 non2xx"
+run_lua() {
+  local out
+  out="$(wrk -t"$wthreads" -c"$conns" -d"$duration" --latency -s "$2" "http://127.0.0.1:$partad_port")"
+  echo "$out" >"$work/wrk-$1.txt"
+  echo "$(awk '/^Requests\/sec/{print $2}' <<<"$out") $(awk '$1=="50%"{print $2}' <<<"$out") $(awk '$1=="99%"{print $2}' <<<"$out") $(awk '/Non-2xx/{print $NF}' <<<"$out" | sed 's/^$/0/')"
+}
+j_before_rss="$(rss "$partad_pid")"
+read -r d_rps d_p50 d_p99 d_bad < <(DIARY_FILE="$work/diary.txt" run_lua diary "$work/diary.lua")
+d_rss="$(rss "$partad_pid")"
+read -r g_rps g_p50 g_p99 g_bad < <(GRID_FILE="$work/grid.txt" COOKIE="$co_cookie" run_lua grid "$work/grid.lua")
+read -r s_rps s_p50 s_p99 s_bad < <(SAVE_FILE="$work/save.txt" COOKIE="$co_cookie" CSRF="$co_csrf" run_lua save "$work/save.lua")
+j_rss="$(rss "$partad_pid")"; j_hwm="$(hwm "$partad_pid")"
+pk_secs="${duration%s}"
+pk_qps="$("$build/tests/bench/bench_mariadb_pk" "$work/mdb/mysqld.sock" parta_bench "$pk_secs" 2)"
+printf '\nclass journal (%s lessons, %s marks, %s absences; demo journal loaded in %s ms; %s connections):\n' \
+  "$journal_lessons" "$journal_marks" "$journal_absences" "$jload_ms" "$conns"
+printf '%-28s %12s %9s %9s %8s %9s %9s\n' target req/s p50 p99 non-2xx vs-hello vs-pk
+printf '%-28s %12s %9s %9s %8s %9s %9s\n' "MariaDB PK loop (2 thr)" "$pk_qps" - - - - "1.00"
+for row in "diary week (parents)|$d_rps|$d_p50|$d_p99|$d_bad" "grid class x month|$g_rps|$g_p50|$g_p99|$g_bad" \
+           "save 30 marks|$s_rps|$s_p50|$s_p99|$s_bad"; do
+  IFS='|' read -r name rps p50 p99 bad <<<"$row"
+  printf '%-28s %12s %9s %9s %8s %9.3f %9.3f\n' "$name" "$rps" "$p50" "$p99" "$bad" \
+    "$(echo "$rps / $h_rps" | bc -l)" "$(echo "$rps / $pk_qps" | bc -l)"
+done
+printf 'partad RSS: before %s MiB, after the diary %s MiB, after all three %s MiB, peak %s MiB\n' \
+  "$((j_before_rss / 1024))" "$((d_rss / 1024))" "$((j_rss / 1024))" "$((j_hwm / 1024))"
+# ---- end of the class journal ------------------------------------------------
+
 # Year closing of the whole school, last because it changes the school: the
 # coordinator previews and then applies the closing of 2026/27 (every
 # student promoted or graduated, curriculum and assignments carried). Wall

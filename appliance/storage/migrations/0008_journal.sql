@@ -167,3 +167,22 @@ CREATE TABLE IF NOT EXISTS lesson_plan_topics (
   UNIQUE KEY lesson_plan_topics_order (plan_id, ordinal),
   CONSTRAINT lesson_plan_topics_plan FOREIGN KEY (plan_id) REFERENCES lesson_plans (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The defaults every school starts with (the journal engineer's seed): the
+-- 5-point scale (the default), pass/fail (not counted in averages) and a
+-- 10-point scale as an example of the others; the usual mark kinds.
+INSERT IGNORE INTO grading_scales (code, name) VALUES
+  ('five_point', 'Пятибалльная'), ('pass_fail', 'Зачёт / незачёт'), ('ten_point', 'Десятибалльная');
+
+INSERT IGNORE INTO grading_scale_values (scale_code, value, ordinal, numeric_value, passing) VALUES
+  ('five_point', '1', 1, 1, 0), ('five_point', '2', 2, 2, 0), ('five_point', '3', 3, 3, 1),
+  ('five_point', '4', 4, 4, 1), ('five_point', '5', 5, 5, 1),
+  ('pass_fail', 'незач', 1, NULL, 0), ('pass_fail', 'зач', 2, NULL, 1),
+  ('ten_point', '1', 1, 1, 0), ('ten_point', '2', 2, 2, 0), ('ten_point', '3', 3, 3, 0),
+  ('ten_point', '4', 4, 4, 1), ('ten_point', '5', 5, 5, 1), ('ten_point', '6', 6, 6, 1),
+  ('ten_point', '7', 7, 7, 1), ('ten_point', '8', 8, 8, 1), ('ten_point', '9', 9, 9, 1),
+  ('ten_point', '10', 10, 10, 1);
+
+INSERT IGNORE INTO mark_kinds (code, name, weight) VALUES
+  ('oral', 'Устный ответ', 1.0), ('homework', 'Домашняя работа', 1.0),
+  ('test', 'Проверочная работа', 2.0), ('control', 'Контрольная работа', 3.0);
