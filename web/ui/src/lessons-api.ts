@@ -271,6 +271,8 @@ export interface Entry {
 }
 
 export interface EntryInput {
+  /** The school year (the timetable engineer's routes require it, beyond api.md). */
+  year: number;
   classId: number;
   groupId: number | null;
   subjectCode: string;

@@ -628,6 +628,7 @@ function TimetableEditor() {
         <EntryForm
           slot={slot}
           year={y.years?.find((x) => x.year === y.year) ?? null}
+          schoolYear={y.year}
           classId={Number(classId)}
           lines={lines}
           rooms={rooms}
@@ -647,6 +648,7 @@ function TimetableEditor() {
 function EntryForm({
   slot,
   year,
+  schoolYear,
   classId,
   lines,
   rooms,
@@ -654,6 +656,7 @@ function EntryForm({
 }: {
   slot: Slot;
   year: { startsOn: string; endsOn: string } | null;
+  schoolYear: number;
   classId: number;
   lines: { groupId: number | null; groupName: string; subjectCode: string; staffId: number; staffName: string }[];
   rooms: { id: number; name: string }[];
@@ -678,6 +681,7 @@ function EntryForm({
       return;
     }
     const input: EntryInput = {
+      year: schoolYear,
       classId,
       groupId: g && g !== '0' ? Number(g) : null,
       subjectCode,
