@@ -331,7 +331,7 @@ void App::addTimetableRoutes() {
     const int n = core::daysBetween(q["from"], q["to"]).value_or(0);
     std::size_t next = 0;
     for (int d = 0; d <= n; ++d) {
-      const auto date = core::addDays(q["from"], d).value_or("");
+      const auto date = core::addDays(q["from"], d);
       if (core::weekdayOf(date).value_or(7) == 7) continue;
       json list = json::array();
       while (next < lessons->size() && (*lessons)[next].date == date) list.push_back(lessonJson((*lessons)[next++]));

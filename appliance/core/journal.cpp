@@ -21,25 +21,6 @@ Error denied(std::string what) { return makeError(ErrorCode::permission_denied, 
 Error invalid(std::string what) { return makeError(ErrorCode::invalid_argument, std::move(what)); }
 Error precondition(std::string what) { return makeError(ErrorCode::failed_precondition, std::move(what)); }
 
-std::optional<std::chrono::sys_days> parseDay(std::string_view date) {
-  auto normal = normalizeDate(date);
-  if (!normal || *normal != date) return std::nullopt;
-  const auto y = std::stoi(std::string(date.substr(0, 4)));
-  const auto m = static_cast<unsigned>(std::stoi(std::string(date.substr(5, 2))));
-  const auto d = static_cast<unsigned>(std::stoi(std::string(date.substr(8, 2))));
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days{ymd};
-}
-
-std::string formatDay(std::chrono::sys_days day) {
-  std::chrono::year_month_day ymd{day};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 bool validAbsence(const Absence& a) {
   if (a.status != "absent" && a.status != "late") return false;
   return a.reason.empty() || a.reason == "ill" || a.reason == "excused" || a.reason == "unexcused";
@@ -229,22 +210,6 @@ bool mayReadDiary(Permissions p, const DiaryRelation& r, bool& staffRead) {
   staffRead = true;
   if (p.has(Permission::read_all_journals)) return true;
   return r.classTeacher && p.has(Permission::read_class_journal);
-}
-
-// ---- Dates --------------------------------------------------------------------
-
-std::optional<std::string> mondayOf(std::string_view date) {
-  auto day = parseDay(date);
-  if (!day) return std::nullopt;
-  std::chrono::weekday wd{*day};
-  const auto back = (wd.c_encoding() + 6) % 7;  // Monday 0 … Sunday 6
-  return formatDay(*day - std::chrono::days{back});
-}
-
-std::string addDays(std::string_view date, int days) {
-  auto day = parseDay(date);
-  if (!day) return std::string(date);
-  return formatDay(*day + std::chrono::days{days});
 }
 
 // ---- The service ----------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "appliance/core/access.hpp"
+#include "appliance/core/dates.hpp"
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
 #include "appliance/core/result.hpp"
@@ -493,10 +494,5 @@ class JournalService {
 };
 
 inline constexpr std::chrono::seconds kDiaryRelationTtl{5};
-
-// Monday of the ISO week of a YYYY-MM-DD date, and that date plus n days;
-// nullopt for a malformed date.
-std::optional<std::string> mondayOf(std::string_view date);
-std::string addDays(std::string_view date, int days);
 
 }  // namespace parta::core

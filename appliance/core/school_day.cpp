@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "appliance/core/dates.hpp"
 #include "appliance/core/session.hpp"
 #include "appliance/core/validation.hpp"
 
@@ -27,31 +28,6 @@ Result<std::string> canonicalDate(std::string_view value, std::string_view field
   auto d = normalizeDate(value);
   if (!d || *d != value) return invalid(std::string(field) + ": expected a date YYYY-MM-DD");
   return *d;
-}
-
-std::optional<std::chrono::year_month_day> parseYmd(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
-  auto num = [&](std::size_t from, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = from; i < from + n; ++i) {
-      if (date[i] < '0' || date[i] > '9') return -1;
-      v = v * 10 + (date[i] - '0');
-    }
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 0 || m < 0 || d < 0) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                  std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  return ymd;
-}
-
-std::string formatYmd(std::chrono::year_month_day ymd) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 // Base64url without padding (RFC 4648 §5).
@@ -306,17 +282,7 @@ std::vector<TeacherControl> summarizeControl(const std::vector<ControlLine>& lin
 Result<std::string> mondayOf(std::string_view date, std::string_view field) {
   auto canonical = canonicalDate(date, field);
   if (!canonical) return canonical.error();
-  const auto ymd = parseYmd(*canonical);
-  const std::chrono::sys_days day{*ymd};
-  const std::chrono::weekday wd{day};
-  const auto back = (wd.c_encoding() + 6) % 7;  // Monday 0 … Sunday 6
-  return formatYmd(std::chrono::year_month_day{day - std::chrono::days{back}});
-}
-
-std::string addDays(const std::string& date, int days) {
-  const auto ymd = parseYmd(date);
-  if (!ymd) return date;
-  return formatYmd(std::chrono::year_month_day{std::chrono::sys_days{*ymd} + std::chrono::days{days}});
+  return *core::mondayOf(*canonical);
 }
 
 // ---- The service -----------------------------------------------------------------

@@ -195,9 +195,8 @@ struct TeacherControl {
 std::vector<TeacherControl> summarizeControl(const std::vector<ControlLine>& lines);
 
 // Monday of the week of `date` (YYYY-MM-DD); invalid_argument naming `field`.
+// (The plain date helpers are in dates.hpp.)
 Result<std::string> mondayOf(std::string_view date, std::string_view field);
-// `date` plus `days` days.
-std::string addDays(const std::string& date, int days);
 
 struct Remark {
   std::uint64_t id = 0;

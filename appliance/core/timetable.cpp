@@ -18,34 +18,6 @@ Error invalid(std::string message) { return makeError(ErrorCode::invalid_argumen
 Error denied(std::string message) { return makeError(ErrorCode::permission_denied, std::move(message)); }
 Error precondition(std::string message) { return makeError(ErrorCode::failed_precondition, std::move(message)); }
 
-std::optional<std::chrono::sys_days> dayOf(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
-  int y = 0, m = 0, d = 0;
-  for (std::size_t i = 0; i < 10; ++i) {
-    if (i == 4 || i == 7) continue;
-    if (date[i] < '0' || date[i] > '9') return std::nullopt;
-    const int digit = date[i] - '0';
-    if (i < 4)
-      y = y * 10 + digit;
-    else if (i < 7)
-      m = m * 10 + digit;
-    else
-      d = d * 10 + digit;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd);
-}
-
-std::string textOf(std::chrono::sys_days day) {
-  const std::chrono::year_month_day ymd(day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 bool validTime(std::string_view t) {
   if (t.size() != 5 || t[2] != ':') return false;
   for (std::size_t i : {0u, 1u, 3u, 4u})
@@ -101,24 +73,6 @@ std::optional<ScheduleKind> scheduleKindFrom(std::string_view name) {
   if (name == "room") return ScheduleKind::room;
   if (name == "student") return ScheduleKind::student;
   return std::nullopt;
-}
-
-std::optional<int> weekdayOf(std::string_view date) {
-  auto d = dayOf(date);
-  if (!d) return std::nullopt;
-  return static_cast<int>(std::chrono::weekday(*d).iso_encoding());
-}
-
-std::optional<std::string> addDays(std::string_view date, int days) {
-  auto d = dayOf(date);
-  if (!d) return std::nullopt;
-  return textOf(*d + std::chrono::days(days));
-}
-
-std::optional<int> daysBetween(std::string_view from, std::string_view to) {
-  auto a = dayOf(from), b = dayOf(to);
-  if (!a || !b) return std::nullopt;
-  return static_cast<int>((*b - *a).count());
 }
 
 Result<BellSchedule> checkBellSchedule(BellSchedule s) {
@@ -257,7 +211,7 @@ std::vector<LessonDraft> generateLessons(const std::vector<TimetableEntry>& entr
                                          const std::map<std::uint64_t, int>& gradeOfClass, std::string_view from,
                                          std::string_view to) {
   std::vector<LessonDraft> out;
-  auto first = dayOf(from), last = dayOf(to);
+  auto first = parseDay(from), last = parseDay(to);
   if (!first || !last) return out;
   // Teaching days per grade, computed once.
   std::map<int, std::vector<std::pair<std::string, int>>> daysOf;  // grade → (date, weekday)
@@ -265,7 +219,7 @@ std::vector<LessonDraft> generateLessons(const std::vector<TimetableEntry>& entr
     if (daysOf.count(grade)) continue;
     auto& days = daysOf[grade];
     for (auto d = *first; d <= *last; d += std::chrono::days(1)) {
-      const std::string text = textOf(d);
+      const std::string text = formatDay(d);
       if (isTeachingDay(calendar, grade, text))
         days.emplace_back(text, static_cast<int>(std::chrono::weekday(d).iso_encoding()));
     }
@@ -489,7 +443,7 @@ Result<TimetableEntry> TimetableService::checkEntry(const EntryInput& in) {
   e.validFrom = in.validFrom.empty() ? (*y)->startsOn : in.validFrom;
   e.validTo = in.validTo.empty() ? (*y)->endsOn : in.validTo;
   for (auto [value, field] : {std::pair{&e.validFrom, "validFrom"}, std::pair{&e.validTo, "validTo"}}) {
-    if (!dayOf(*value)) return invalid(std::string(field) + ": expected a date YYYY-MM-DD");
+    if (!parseDay(*value)) return invalid(std::string(field) + ": expected a date YYYY-MM-DD");
     if (*value < (*y)->startsOn || *value > (*y)->endsOn)
       return invalid(std::string(field) + ": outside the school year");
   }
@@ -597,8 +551,8 @@ Result<GenerateReport> TimetableService::generate(const Principal& actor, int ye
   if ((*y)->closed) return precondition("year: the school year is closed and read-only");
   if (from.empty()) from = (*y)->startsOn;
   if (to.empty()) to = (*y)->endsOn;
-  if (!dayOf(from)) return invalid("from: expected a date YYYY-MM-DD");
-  if (!dayOf(to)) return invalid("to: expected a date YYYY-MM-DD");
+  if (!parseDay(from)) return invalid("from: expected a date YYYY-MM-DD");
+  if (!parseDay(to)) return invalid("to: expected a date YYYY-MM-DD");
   if (from < (*y)->startsOn || from > (*y)->endsOn) return invalid("from: outside the school year");
   if (to < (*y)->startsOn || to > (*y)->endsOn) return invalid("to: outside the school year");
   if (to < from) return invalid("to: before from");
@@ -636,8 +590,8 @@ Result<void> TimetableService::maySee(const Principal& actor, ScheduleKind kind,
 Result<std::vector<ScheduledLesson>> TimetableService::schedule(const Principal& actor, ScheduleKind kind,
                                                                 std::uint64_t id, std::string from, std::string to) {
   if (auto r = maySee(actor, kind, id); !r) return r.error();
-  if (!dayOf(from)) return invalid("from: expected a date YYYY-MM-DD");
-  if (!dayOf(to)) return invalid("to: expected a date YYYY-MM-DD");
+  if (!parseDay(from)) return invalid("from: expected a date YYYY-MM-DD");
+  if (!parseDay(to)) return invalid("to: expected a date YYYY-MM-DD");
   auto days = daysBetween(from, to);
   if (*days < 0) return invalid("to: before from");
   if (*days >= kMaxScheduleDays) return invalid("to: at most 42 days from from");
@@ -712,7 +666,7 @@ Result<void> TimetableService::changeRoom(const Principal& actor, std::uint64_t 
 
 Result<std::uint64_t> TimetableService::addLesson(const Principal& actor, ExtraLesson in) {
   if (!may(actor, Permission::edit_timetable)) return denied("only the timetable's keepers add lessons");
-  if (!dayOf(in.date)) return invalid("date: expected a date YYYY-MM-DD");
+  if (!parseDay(in.date)) return invalid("date: expected a date YYYY-MM-DD");
   auto cls = academic_.classRow(in.classId);
   if (!cls) return cls.error();
   if (!cls->has_value()) return invalid("classId: no such class");

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "appliance/core/academic.hpp"
+#include "appliance/core/dates.hpp"
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
 #include "appliance/core/result.hpp"
@@ -102,12 +103,6 @@ struct LessonDraft {
   std::optional<std::uint64_t> roomId;
   std::optional<std::uint64_t> entryId;  // empty: added by hand
 };
-
-// Days are "YYYY-MM-DD"; weekday 1 Monday … 7 Sunday; nullopt for a bad date.
-std::optional<int> weekdayOf(std::string_view date);
-std::optional<std::string> addDays(std::string_view date, int days);
-// Whole days from `from` to `to` (negative when `to` is earlier).
-std::optional<int> daysBetween(std::string_view from, std::string_view to);
 
 // Is `date` a teaching day for `grade`: inside one of the periods of the
 // grade's scheme, not a Sunday, not in a holiday that applies to the grade.

@@ -44,9 +44,10 @@ constexpr int kExitConfig = 78;       // EX_CONFIG
 constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: partad --config FILE [--check-config | --load-demo-school [--demo-journal-through YYYY-MM-DD|today]]\n"
-               "       partad --version\n");
+  std::fprintf(
+      stderr,
+      "usage: partad --config FILE [--check-config | --load-demo-school [--demo-journal-through YYYY-MM-DD|today]]\n"
+      "       partad --version\n");
 }
 
 std::optional<std::string> readFile(const std::string& path) {
@@ -126,8 +127,8 @@ int loadDemoSchool(const core::Config& config, const std::string& journalThrough
                   static_cast<unsigned>(ymd.day()));
     const auto yearEnd = core::defaultAcademicYear(spec.academicYearStart).endsOn;
     const auto journalStart = std::chrono::steady_clock::now();
-    auto journal =
-        storage::loadDemoJournal(pool, journalThrough == "today" ? std::min(std::string(date), yearEnd) : journalThrough);
+    auto journal = storage::loadDemoJournal(
+        pool, journalThrough == "today" ? std::min(std::string(date), yearEnd) : journalThrough);
     if (!journal) {
       std::fprintf(stderr, "partad: loading the demo journal failed: %s\n", journal.error().message.c_str());
       return kExitUnavailable;
@@ -237,8 +238,8 @@ int run(const core::Config& config) {
   core::JournalService journal(journalRepository, clock, config.roles);
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
-                            school ? &yearClosing : nullptr, school ? &imports : nullptr,
-                            school ? &timetable : nullptr, school ? &journal : nullptr, school ? &schoolDay : nullptr});
+                            school ? &yearClosing : nullptr, school ? &imports : nullptr, school ? &timetable : nullptr,
+                            school ? &journal : nullptr, school ? &schoolDay : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });

@@ -264,8 +264,8 @@ printf '\npartad RSS: idle %s MiB, after load %s MiB, peak %s MiB\n' \
 # coordinator reads it (audited), and a lesson save of 30 marks (the
 # coordinator, one transaction each). Beside them, a raw MariaDB primary-key
 # loop (Connector/C++, 2 threads) as the floor of what a request can cost.
-# Before the timetable's loader makes lessons, a stand-in timetable is
-# written with SQL: each teaching assignment on ceil(hours) weekdays.
+
+
 jsql() { mariadb --no-defaults -uroot -S "$work/mdb/mysqld.sock" -N -B parta_bench -e "$1"; }
 journal_lessons="$(jsql 'SELECT COUNT(*) FROM lessons')"
 jload_start=$(date +%s%N)
