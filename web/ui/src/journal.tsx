@@ -236,7 +236,9 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
         }
         return new GridStore(j);
       });
-      setKind((k) => (k && j.kinds.some((x) => x.code === k) ? k : j.kinds[0]?.code ?? ''));
+      // The everyday kind first (an oral answer, else the lightest kind), unless one was chosen.
+      const everyday = j.kinds.find((x) => x.code === 'oral') ?? [...j.kinds].sort((a, b) => a.weight - b.weight)[0];
+      setKind((k) => (k && j.kinds.some((x) => x.code === k) ? k : everyday?.code ?? ''));
     }, setError);
   };
   useEffect(load, [query]);
