@@ -201,8 +201,10 @@ class BrowserTest : public CppUnit::TestFixture {
     auto o = node.options();
     o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
     Partad partad(o);
-    auto nameOf = loadDemoSchoolWithLogins(partad, node, "Пароль-Ё'1", {"teacher", "parent", "coordinator"});
-    CPPUNIT_ASSERT(nameOf.count("teacher") && nameOf.count("parent") && nameOf.count("coordinator"));
+    auto nameOf =
+        loadDemoSchoolWithLogins(partad, node, "Пароль-Ё'1", {"teacher", "parent", "coordinator", "classteacher"});
+    CPPUNIT_ASSERT(nameOf.count("teacher") && nameOf.count("parent") && nameOf.count("coordinator") &&
+                   nameOf.count("classteacher"));
     // "lesson\tclass\tsubject\tday\tstudent\n".
     const std::string nearest =
         "SELECT l.id, l.class_id, l.subject_code, l.held_on, s.id FROM lessons l JOIN people a ON a.id = l.staff_id "
@@ -247,6 +249,9 @@ class BrowserTest : public CppUnit::TestFixture {
                          {"PARTA_LESSON_ID", lessonId},
                          {"PARTA_LESSON_DATE", day},
                          {"PARTA_STUDENT_ID", studentId},
+                         {"PARTA_TEACHER_NAME", nameOf["teacher"]},
+                         {"PARTA_CLASSTEACHER_LOGIN", "classteacher"},
+                         {"PARTA_CLASSTEACHER_PASSWORD", "Пароль-Ё'1"},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
     // In MariaDB: the child's cell holds the teacher's 2 and the absence; the others' 5, 4 and the ill absence.

@@ -18,10 +18,17 @@
 //    conflict dialog shows theirs (3) and yours (2); the teacher keeps theirs
 //    for nothing and their own 2, the save goes through, and the editor sees 2
 //    after a reload. axe runs on the dialog.
+// 4. The teacher's "Расписание" (their own, by default) has the lesson's week
+//    with the lesson and the iCal link; the coordinator's "Контроль журнала"
+//    of that week lists the teacher (PARTA_TEACHER_NAME) and sends them a
+//    remark, which the teacher finds in "Мои замечания" and marks fixed; the
+//    class teacher (optional PARTA_CLASSTEACHER_LOGIN) sees "Мой класс" with
+//    the summary and the day's attendance form. axe on each.
 //
 // Env: PARTA_URL, PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD,
 //      PARTA_PARENT_LOGIN, PARTA_PARENT_PASSWORD, PARTA_CLASS_ID, PARTA_SUBJECT, PARTA_LESSON_ID,
-//      PARTA_LESSON_DATE (YYYY-MM-DD), PARTA_STUDENT_ID, optional PARTA_SCREENSHOT_DIR, PARTA_CHROMIUM.
+//      PARTA_LESSON_DATE (YYYY-MM-DD), PARTA_STUDENT_ID, PARTA_TEACHER_NAME, optional PARTA_CLASSTEACHER_LOGIN and
+//      PARTA_CLASSTEACHER_PASSWORD, PARTA_SCREENSHOT_DIR, PARTA_CHROMIUM.
 // Exit: 0 all steps passed; 1 a step failed; 2 bad usage.
 import { createHarness } from './harness.mjs';
 
@@ -31,12 +38,13 @@ const { env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot, asse
     required: [
       'PARTA_URL', 'PARTA_TEACHER_LOGIN', 'PARTA_TEACHER_PASSWORD', 'PARTA_EDITOR_LOGIN', 'PARTA_EDITOR_PASSWORD',
       'PARTA_PARENT_LOGIN', 'PARTA_PARENT_PASSWORD', 'PARTA_CLASS_ID', 'PARTA_SUBJECT', 'PARTA_LESSON_ID',
-      'PARTA_LESSON_DATE', 'PARTA_STUDENT_ID',
+      'PARTA_LESSON_DATE', 'PARTA_STUDENT_ID', 'PARTA_TEACHER_NAME',
     ],
     usage:
       'PARTA_URL=http://127.0.0.1:PORT PARTA_TEACHER_LOGIN=… PARTA_TEACHER_PASSWORD=… PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… ' +
       'PARTA_PARENT_LOGIN=… PARTA_PARENT_PASSWORD=… PARTA_CLASS_ID=N PARTA_SUBJECT=math PARTA_LESSON_ID=N ' +
-      'PARTA_LESSON_DATE=2026-11-23 PARTA_STUDENT_ID=N [PARTA_SCREENSHOT_DIR=DIR] node journal.mjs',
+      'PARTA_LESSON_DATE=2026-11-23 PARTA_STUDENT_ID=N PARTA_TEACHER_NAME=… [PARTA_CLASSTEACHER_LOGIN=… PARTA_CLASSTEACHER_PASSWORD=…] ' +
+      '[PARTA_SCREENSHOT_DIR=DIR] node journal.mjs',
     overallTimeoutMs: 180_000,
   });
 
@@ -226,6 +234,84 @@ async function main() {
     assert(!t.includes('3'), `the editor's 3 is still there: ${t}`);
     return t;
   });
+
+  // ---------------------------------------------------------------- the other new pages
+  const weeksFromNow = () => {
+    const monday = (d) => {
+      const x = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
+      x.setUTCDate(x.getUTCDate() - ((x.getUTCDay() + 6) % 7));
+      return x;
+    };
+    const [y, m, d] = env.PARTA_LESSON_DATE.split('-').map(Number);
+    return Math.round((monday(new Date(y, m - 1, d)) - monday(new Date())) / (7 * 86400000));
+  };
+  const toLessonWeek = async (p, prev, next, label) => {
+    const weeks = weeksFromNow();
+    for (let i = 0; i < Math.abs(weeks); i++) {
+      const before = await textOf(p.getByTestId(label));
+      await p.getByTestId(weeks < 0 ? prev : next).click();
+      await waitUntil(async () => (await textOf(p.getByTestId(label))) !== before, 'the week did not change');
+    }
+  };
+
+  await step('teacher 4: "Расписание" shows their own week with the lesson and the iCal link', async () => {
+    await page.getByTestId('nav-schedule').click();
+    await expectText(page, 'page-title', 'Расписание', 'page title');
+    await expectText(page, 'tt-target-name', 'Учитель', 'own timetable by default');
+    await page.getByTestId('tt-view-week').click();
+    await toLessonWeek(page, 'tt-prev', 'tt-next', 'tt-range');
+    const lesson = page.locator(`[data-testid=tt-lesson][data-lesson="${LESSON}"]`);
+    await waitUntil(() => lesson.isVisible(), `lesson ${LESSON} is not in the teacher's week`);
+    const href = (await page.getByTestId('tt-ics').getAttribute('href')) ?? '';
+    assert(href.includes('/api/v1/schedule.ics?') && href.includes('kind=teacher'), `iCal link ${href}`);
+    await shot(page, 'journal-05-schedule.png', { fullPage: false });
+    return `${await textOf(lesson.locator('.di-head'))}; ${await axeCheck(page, 'the timetable')}`;
+  });
+
+  const REMARK = 'Проверьте темы уроков — «Ёлочка» ещё не закончена';
+  await step('control 1: "Контроль журнала" of the lesson\'s week lists the teacher; a remark is sent to them', async () => {
+    await other.getByTestId('nav-control').click();
+    await expectText(other, 'page-title', 'Контроль журнала', 'page title');
+    await expectVisible(other, 'ct-week', 'the week');
+    await toLessonWeek(other, 'ct-prev', 'ct-next', 'ct-week');
+    const row = other.getByTestId('ct-row').filter({ hasText: env.PARTA_TEACHER_NAME });
+    await waitUntil(async () => (await row.count()) === 1, `${env.PARTA_TEACHER_NAME} is not in the week's control`);
+    const note = await axeCheck(other, 'journal control');
+    await row.getByTestId('ct-remark').click();
+    await other.getByTestId('input-ct-text').fill(REMARK);
+    await other.getByTestId('ct-remark-send').click();
+    await expectVisible(other, 'ct-notice', 'remark sent');
+    await waitUntil(async () => (await other.getByTestId('remark').filter({ hasText: REMARK }).count()) === 1, 'the remark is not in the week');
+    await shot(other, 'journal-06-control.png', { fullPage: false });
+    return `${await textOf(row)}; ${note}`;
+  });
+
+  await step('teacher 5: "Мои замечания" has the remark; the teacher marks it fixed', async () => {
+    await page.getByTestId('nav-remarks').click();
+    await expectText(page, 'page-title', 'Мои замечания', 'page title');
+    const remark = page.getByTestId('remark').filter({ hasText: REMARK });
+    await waitUntil(async () => (await remark.count()) === 1, 'the remark is not among the teacher\'s');
+    const note = await axeCheck(page, 'my remarks');
+    await remark.getByTestId('remark-fix').click();
+    await waitUntil(() => page.getByTestId('remark').filter({ hasText: REMARK }).getByTestId('remark-fixed').isVisible(), 'not marked fixed');
+    return note;
+  });
+
+  if (env.PARTA_CLASSTEACHER_LOGIN) {
+    const { context, page: ct } = await newPage({ width: 1366, height: 768 });
+    await step('class teacher: "Мой класс" shows the class summary and the day\'s attendance form', async () => {
+      await signIn(ct, env.PARTA_CLASSTEACHER_LOGIN, env.PARTA_CLASSTEACHER_PASSWORD);
+      await ct.getByTestId('nav-myClass').click();
+      await expectText(ct, 'page-title', 'Мой класс', 'page title');
+      await waitUntil(async () => (await ct.getByTestId('mc-row').count()) > 0, 'no students in the summary');
+      const rows = await ct.getByTestId('mc-row').count();
+      const note = await axeCheck(ct, 'the class summary');
+      await ct.getByTestId('mc-tab-day').click();
+      await waitUntil(async () => (await ct.getByTestId('mc-day-row').count()) === rows, 'the day form lacks students');
+      return `${rows} students; ${note}; ${await axeCheck(ct, 'the day attendance form')}`;
+    });
+    await context.close();
+  }
 }
 
 run(main);

@@ -1,0 +1,31 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu'] });
+async function open(login) {
+  const ctx = await b.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await ctx.newPage();
+  page.on('pageerror', e => console.log('PAGEERR', e.message));
+  await page.goto('http://127.0.0.1:8765/journal');
+  await page.getByTestId('login-input').fill(login);
+  await page.getByTestId('password-input').fill('x');
+  await page.getByTestId('password-input').press('Enter');
+  await page.getByTestId('input-jr-month').selectOption('2026-11');
+  await page.getByTestId('jr-in-500-101').waitFor();
+  return page;
+}
+const t = await open('teacher');
+const s = await open('sub');
+await s.getByTestId('jr-in-500-101').focus();
+await s.keyboard.type('3'); await s.keyboard.press('Control+s');
+await s.waitForTimeout(300);
+console.log('sub:', await s.getByTestId('jr-status').textContent());
+await t.getByTestId('jr-in-500-101').focus();
+await t.keyboard.type('2'); await t.keyboard.press('ArrowDown'); await t.keyboard.type('5'); await t.keyboard.press('Control+s');
+await t.getByTestId('jr-conflict').waitFor();
+console.log('conflict:', (await t.getByTestId('jr-conflict').textContent()).slice(0,300));
+await t.screenshot({ path: '/tmp/ui4/c1.png' });
+await t.getByTestId('jr-conflict-yours').first().check();
+await t.getByTestId('jr-conflict-apply').click();
+await t.waitForTimeout(500);
+console.log('teacher:', await t.getByTestId('jr-status').textContent(), await t.getByTestId('jr-dirty').textContent());
+console.log(await t.locator('[data-lesson="500"] [data-testid=jr-value]').allTextContents().then(v=>v.slice(0,4)));
+await b.close();

@@ -1,0 +1,16 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu'] });
+const ctx = await b.newContext({ viewport: { width: 1366, height: 768 } });
+const page = await ctx.newPage();
+await page.goto('http://127.0.0.1:8765/journal');
+await page.getByTestId('login-input').fill('teacher');
+await page.getByTestId('password-input').fill('x');
+await page.getByTestId('password-input').press('Enter');
+await page.getByTestId('lang-en').click();
+await page.getByTestId('input-jr-month').selectOption('2026-11');
+await page.getByTestId('jr-in-500-100').focus();
+await page.keyboard.type('y'); await page.keyboard.press('ArrowDown');
+await page.keyboard.type('pfx'); await page.keyboard.press('ArrowDown');
+await page.screenshot({ path: '/tmp/ui4/en1.png' });
+console.log(await page.locator('[data-lesson="500"] [data-testid=jr-value]').allTextContents().then(v=>v.slice(0,3)));
+await b.close();
