@@ -89,7 +89,9 @@ export function ControlPage() {
             </tr>
           </thead>
           <tbody>
-            {data.teachers.map((x) => (
+            {[...data.teachers]
+              .sort((a, b) => b.withoutTopic + b.withoutAttendance - (a.withoutTopic + a.withoutAttendance) || a.staff.name.localeCompare(b.staff.name, 'ru'))
+              .map((x) => (
               <Fragment key={x.staff.id}>
                 <tr data-testid="ct-row">
                   <th scope="row" data-label={t('ct.teacher')}>
