@@ -16,6 +16,7 @@ class BrowserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(classTeacherEditsParentSeesIt);
   CPPUNIT_TEST(secretaryImportsAfterADryRun);
   CPPUNIT_TEST(coordinatorClosesTheYear);
+  CPPUNIT_TEST(teacherEntersMarksParentSeesThem);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -186,6 +187,83 @@ class BrowserTest : public CppUnit::TestFixture {
                                 studentId + " AND c.academic_year = " + schoolYear + " + 1 AND c.grade = " + grade +
                                 ")",
                             node.databaseName));
+  }
+
+  // ---- issue 4: the journal grid and the diary ----
+  // The generated school: the demo teacher teaches 5А, whose first student's
+  // parent is the demo parent. The teacher's nearest whole-class lesson there
+  // from today on (the demo timetable's lessons; without one, a 7th lesson
+  // added today, kept inside the year); the teacher enters marks and
+  // attendance with the keyboard, the parent sees them in the diary, and the
+  // coordinator (keep_any_journal) and the teacher collide on one cell.
+  void teacherEntersMarksParentSeesThem() {
+    auto node = makeNodeFixture();
+    auto o = node.options();
+    o.assetsDir = (buildDir() / "web" / "ui" / "dist").string();
+    Partad partad(o);
+    auto nameOf =
+        loadDemoSchoolWithLogins(partad, node, "Пароль-Ё'1", {"teacher", "parent", "coordinator", "classteacher"});
+    CPPUNIT_ASSERT(nameOf.count("teacher") && nameOf.count("parent") && nameOf.count("coordinator") &&
+                   nameOf.count("classteacher"));
+    // "lesson\tclass\tsubject\tday\tstudent\n".
+    const std::string nearest =
+        "SELECT l.id, l.class_id, l.subject_code, l.held_on, s.id FROM lessons l JOIN people a ON a.id = l.staff_id "
+        "AND a.account_uid = 'teacher' JOIN class_members m ON m.class_id = l.class_id JOIN people s ON s.id = "
+        "m.student_id AND s.account_uid = 'student' WHERE l.group_id IS NULL AND l.status = 'planned' ORDER BY "
+        "l.held_on < CURDATE(), ABS(DATEDIFF(l.held_on, CURDATE())), l.lesson_number LIMIT 1";
+    std::string found = sharedMariaDb().sql(nearest, node.databaseName);
+    if (found.empty()) {
+      // No timetable: a 7th lesson today (a Saturday for a Sunday), inside the year, of the teacher's subject.
+      sharedMariaDb().sql(
+          "INSERT INTO lessons (academic_year, class_id, subject_code, held_on, lesson_number, staff_id, homework) "
+          "SELECT c.academic_year, t.class_id, t.subject_code, DATE_SUB(d.day, INTERVAL (DAYOFWEEK(d.day) = 1) DAY), "
+          "7, t.staff_id, '' FROM teaching_assignments t JOIN people a ON a.id = t.staff_id AND a.account_uid = "
+          "'teacher' JOIN classes c ON c.id = t.class_id JOIN class_members m ON m.class_id = t.class_id JOIN "
+          "people s ON s.id = m.student_id AND s.account_uid = 'student' JOIN (SELECT start_year, "
+          "LEAST(GREATEST(CURDATE(), starts_on), ends_on) AS day FROM academic_years) d ON d.start_year = "
+          "c.academic_year WHERE t.group_id IS NULL ORDER BY t.subject_code LIMIT 1",
+          node.databaseName);
+      found = sharedMariaDb().sql(nearest, node.databaseName);
+    }
+    std::istringstream row(found);
+    std::string lessonId, classId, subject, day, studentId;
+    std::getline(row, lessonId, '\t');
+    std::getline(row, classId, '\t');
+    std::getline(row, subject, '\t');
+    std::getline(row, day, '\t');
+    std::getline(row, studentId);
+    CPPUNIT_ASSERT_MESSAGE(found, !lessonId.empty() && !studentId.empty() && day.size() == 10);
+    partad.start();
+    const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "journal";
+    std::filesystem::create_directories(screenshots);
+    auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "journal.mjs").string()}, {},
+                        {{"PARTA_URL", "http://127.0.0.1:" + std::to_string(partad.port())},
+                         {"PARTA_TEACHER_LOGIN", "teacher"},
+                         {"PARTA_TEACHER_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_EDITOR_LOGIN", "coordinator"},
+                         {"PARTA_EDITOR_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_PARENT_LOGIN", "parent"},
+                         {"PARTA_PARENT_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_CLASS_ID", classId},
+                         {"PARTA_SUBJECT", subject},
+                         {"PARTA_LESSON_ID", lessonId},
+                         {"PARTA_LESSON_DATE", day},
+                         {"PARTA_STUDENT_ID", studentId},
+                         {"PARTA_TEACHER_NAME", nameOf["teacher"]},
+                         {"PARTA_CLASSTEACHER_LOGIN", "classteacher"},
+                         {"PARTA_CLASSTEACHER_PASSWORD", "Пароль-Ё'1"},
+                         {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- partad log ---\n" + partad.log(), 0, r.status);
+    // In MariaDB: the child's cell holds the teacher's 2 and the absence; the others' 5, 4 and the ill absence.
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("2\tabsent\t2\t1\n"),
+        sharedMariaDb().sql(
+            "SELECT (SELECT GROUP_CONCAT(value) FROM marks WHERE lesson_id = " + lessonId +
+                " AND student_id = " + studentId + "), (SELECT status FROM attendance WHERE lesson_id = " + lessonId +
+                " AND student_id = " + studentId + "), (SELECT COUNT(*) FROM marks WHERE lesson_id = " + lessonId +
+                " AND student_id <> " + studentId +
+                "), (SELECT COUNT(*) FROM attendance WHERE lesson_id = " + lessonId + " AND reason = 'ill')",
+            node.databaseName));
   }
 };
 

@@ -11,6 +11,10 @@ import { ReportsPage, WithoutConsentPage } from './consent';
 import { MovementBookPage } from './movements';
 import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
 import { YearClosingPage } from './yearclose';
+import { JournalPage } from './journal';
+import { DiaryPage } from './diary';
+import { SchedulePage } from './timetable';
+import { ControlPage, MyClassPage, RemarksPage } from './control';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
@@ -112,6 +116,12 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'calendar') page = <CalendarPage editor={session.user.permissions.includes('edit_academic')} />;
   else if (current.id === 'myLoad') page = <LoadPage own />;
   else if (current.id === 'yearClosing') page = <YearClosingPage permissions={session.user.permissions} />;
+  else if (current.id === 'journal') page = <JournalPage />;
+  else if (current.id === 'diary') page = <DiaryPage />;
+  else if (current.id === 'schedule') page = <SchedulePage permissions={session.user.permissions} />;
+  else if (current.id === 'control') page = <ControlPage />;
+  else if (current.id === 'remarks') page = <RemarksPage />;
+  else if (current.id === 'myClass') page = <MyClassPage session={session} />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

@@ -27,12 +27,15 @@ export interface Session {
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
+  /** The error body's "details", when it has them (e.g. the cells of a journal conflict). */
+  readonly details: unknown;
 
-  constructor(code: string, status: number, message: string) {
+  constructor(code: string, status: number, message: string, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -95,10 +98,10 @@ async function request<T>(method: string, path: string, body?: unknown, cache: R
   }
 
   if (!res.ok) {
-    const err = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const err = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     const code = typeof err?.code === 'string' && err.code ? err.code : codeForStatus(res.status);
     const message = typeof err?.message === 'string' ? err.message : res.statusText;
-    throw new ApiError(code, res.status, message);
+    throw new ApiError(code, res.status, message, err?.details);
   }
   if (data === undefined) throw new ApiError('internal', res.status, 'response is not JSON');
   return data as T;
@@ -520,4 +523,32 @@ export interface ClosingRecord {
 
 export async function getClosingRecord(year: number): Promise<ClosingRecord> {
   return request<ClosingRecord>('GET', '/years/' + year + '/closing');
+}
+
+// ---------- issue 4: the timetable, the journal, the diary, the school day ----------
+// Their calls live in lessons-api.ts; they share this module's request().
+
+export function apiRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return request<T>(method, path, body);
+}
+
+export const API_BASE = BASE;
+
+/** Sends a file as the raw body (its type and name in headers); answers like request(). */
+export async function apiUpload<T>(path: string, file: File): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': file.type || 'application/octet-stream',
+    'X-File-Name': encodeURIComponent(file.name),
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError('network', 0, String(e));
+  }
+  const data = (await res.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string } }) | undefined;
+  if (!res.ok) throw new ApiError(data?.error?.code ?? codeForStatus(res.status), res.status, data?.error?.message ?? res.statusText);
+  return data as T;
 }

@@ -5,7 +5,8 @@ export type SectionId =
   | 'journal' | 'schedule' | 'myClass' | 'diary' | 'accounts' | 'registry'
   | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements'
   | 'imports'
-  | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing';
+  | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing'
+  | 'control' | 'remarks';
 
 export interface Section {
   id: SectionId;
@@ -18,11 +19,13 @@ export interface Section {
 }
 
 const SECTIONS: Section[] = [
-  { id: 'journal', path: '/journal', label: 'nav.journal', ready: false },
-  { id: 'schedule', path: '/schedule', label: 'nav.schedule', ready: false },
+  { id: 'journal', path: '/journal', label: 'nav.journal', ready: true },
+  { id: 'schedule', path: '/schedule', label: 'nav.schedule', ready: true, nested: true },
   { id: 'myLoad', path: '/my-load', label: 'nav.myLoad', ready: true },
-  { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: false },
-  { id: 'diary', path: '/diary', label: 'nav.diary', ready: false },
+  { id: 'remarks', path: '/remarks', label: 'nav.remarks', ready: true },
+  { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: true },
+  { id: 'diary', path: '/diary', label: 'nav.diary', ready: true },
+  { id: 'control', path: '/control', label: 'nav.control', ready: true },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
   { id: 'movements', path: '/movements', label: 'nav.movements', ready: true },
@@ -54,15 +57,20 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   read_calendar: ['calendar'],
   read_own_load: ['myLoad'],
   preview_year_closing: ['yearClosing'],
+  // issue 4: the journal, the diary, the timetable, the journal control
+  keep_journal: ['journal', 'remarks'],
+  keep_any_journal: ['journal'],
+  read_all_journals: ['journal'],
+  read_own_diary: ['diary', 'schedule'],
+  read_children_diary: ['diary', 'schedule'],
+  read_timetable: ['schedule'],
+  control_journal: ['control'],
+  read_class_journal: ['myClass'],
 };
 
 // Sections not built yet have no permissions yet: they stay keyed by role
 // names until they get their own.
 const PLANNED_BY_ROLE: Record<string, SectionId[]> = {
-  teacher: ['journal', 'schedule'],
-  class_teacher: ['myClass'],
-  student: ['diary'],
-  parent: ['diary'],
   sysadmin: ['accounts'],
   analyst: ['summaryReports'],
   regional_admin: ['nodes', 'updates'],

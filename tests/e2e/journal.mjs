@@ -1,0 +1,317 @@
+#!/usr/bin/env node
+// End-to-end check of the journal grid and the diary, against a running partad.
+// 1. The teacher (PARTA_TEACHER_LOGIN) opens "Журнал", picks the class and
+//    subject of their load (PARTA_CLASS_ID, PARTA_SUBJECT) and the month of
+//    the lesson PARTA_LESSON_ID (on PARTA_LESSON_DATE), and with the keyboard
+//    only (Tab into the grid, arrows, typing, Ctrl+S) gives the first two
+//    students 5 and 4, marks a third one ill («б»), and the student
+//    PARTA_STUDENT_ID absent («н») with a 5; an unknown value («7») is refused
+//    beside the grid and the cell keeps focus. The lesson is saved in one
+//    request, the grid says so, and after a reload the cells come from the
+//    server. axe runs on the grid.
+// 2. The parent (PARTA_PARENT_LOGIN) of that student, on a 360-px phone, opens
+//    "Дневник", goes to the lesson's week and sees the 5 and the absence at that
+//    lesson; no sideways scroll; axe runs on the diary.
+// 3. A conflict: the teacher and a second editor (PARTA_EDITOR_LOGIN, who may
+//    keep any journal) have the grid open; the editor changes the student's
+//    mark to 3 and saves; the teacher, who still sees 5, types 2 and saves: the
+//    conflict dialog shows theirs (3) and yours (2); the teacher keeps theirs
+//    for nothing and their own 2, the save goes through, and the editor sees 2
+//    after a reload. axe runs on the dialog.
+// 4. The teacher's "Расписание" (their own, by default) has the lesson's week
+//    with the lesson and the iCal link; the coordinator's "Контроль журнала"
+//    of that week lists the teacher (PARTA_TEACHER_NAME) and sends them a
+//    remark, which the teacher finds in "Мои замечания" and marks fixed; the
+//    class teacher (optional PARTA_CLASSTEACHER_LOGIN) sees "Мой класс" with
+//    the summary and the day's attendance form. axe on each.
+//
+// Env: PARTA_URL, PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD,
+//      PARTA_PARENT_LOGIN, PARTA_PARENT_PASSWORD, PARTA_CLASS_ID, PARTA_SUBJECT, PARTA_LESSON_ID,
+//      PARTA_LESSON_DATE (YYYY-MM-DD), PARTA_STUDENT_ID, PARTA_TEACHER_NAME, optional PARTA_CLASSTEACHER_LOGIN and
+//      PARTA_CLASSTEACHER_PASSWORD, PARTA_SCREENSHOT_DIR, PARTA_CHROMIUM.
+// Exit: 0 all steps passed; 1 a step failed; 2 bad usage.
+import { createHarness } from './harness.mjs';
+
+const { env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, textOf, expectText, expectVisible } =
+  createHarness({
+    name: 'journal',
+    required: [
+      'PARTA_URL', 'PARTA_TEACHER_LOGIN', 'PARTA_TEACHER_PASSWORD', 'PARTA_EDITOR_LOGIN', 'PARTA_EDITOR_PASSWORD',
+      'PARTA_PARENT_LOGIN', 'PARTA_PARENT_PASSWORD', 'PARTA_CLASS_ID', 'PARTA_SUBJECT', 'PARTA_LESSON_ID',
+      'PARTA_LESSON_DATE', 'PARTA_STUDENT_ID', 'PARTA_TEACHER_NAME',
+    ],
+    usage:
+      'PARTA_URL=http://127.0.0.1:PORT PARTA_TEACHER_LOGIN=… PARTA_TEACHER_PASSWORD=… PARTA_EDITOR_LOGIN=… PARTA_EDITOR_PASSWORD=… ' +
+      'PARTA_PARENT_LOGIN=… PARTA_PARENT_PASSWORD=… PARTA_CLASS_ID=N PARTA_SUBJECT=math PARTA_LESSON_ID=N ' +
+      'PARTA_LESSON_DATE=2026-11-23 PARTA_STUDENT_ID=N PARTA_TEACHER_NAME=… [PARTA_CLASSTEACHER_LOGIN=… PARTA_CLASSTEACHER_PASSWORD=…] ' +
+      '[PARTA_SCREENSHOT_DIR=DIR] node journal.mjs',
+    overallTimeoutMs: 180_000,
+  });
+
+const LESSON = env.PARTA_LESSON_ID;
+const CHILD = env.PARTA_STUDENT_ID;
+const MONTH = env.PARTA_LESSON_DATE.slice(0, 7);
+
+async function signIn(page, login, password, path = '/') {
+  await page.goto(BASE + path, { waitUntil: 'domcontentloaded' });
+  await expectVisible(page, 'login-form', 'login page');
+  await page.getByTestId('login-input').fill(login);
+  await page.getByTestId('password-input').fill(password);
+  await page.getByTestId('password-input').press('Enter');
+  await expectText(page, 'user-name', /\S/, 'header after signing in');
+}
+
+/** Opens the grid of the class and subject for the lesson's month; returns the row of each student. */
+async function openGrid(page) {
+  const select = page.getByTestId('input-jr-class');
+  await expectVisible(page, 'input-jr-class', 'class and subject picker');
+  const value = await waitUntil(
+    () => select.locator('option').evaluateAll((os, [cls, subj]) => os.map((o) => o.value).find((v) => v.startsWith(cls + ':') && v.endsWith(':' + subj)), [env.PARTA_CLASS_ID, env.PARTA_SUBJECT]),
+    `no option for class ${env.PARTA_CLASS_ID} and ${env.PARTA_SUBJECT} in the picker`,
+  );
+  await select.selectOption(value);
+  await page.getByTestId('input-jr-month').selectOption(MONTH);
+  await expectVisible(page, 'jr-lesson-' + LESSON, `the lesson ${LESSON} in the grid`);
+  const rows = await page.getByTestId('jr-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-student')));
+  const cols = await page.locator('th.jles').evaluateAll((hs) => hs.map((h) => h.getAttribute('data-testid')));
+  return { rows, col: cols.indexOf('jr-lesson-' + LESSON) };
+}
+
+const cellText = (page, student) =>
+  textOf(page.locator(`td[data-lesson="${LESSON}"][data-student="${student}"] [data-testid=jr-value]`));
+
+const activeId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+async function main() {
+  await launchBrowser();
+
+  // ---------------------------------------------------------------- the teacher, keyboard only
+  const { page } = await newPage({ width: 1366, height: 768 });
+  let grid;
+  await step('teacher 1: "Журнал" opens the grid of their class and subject for the lesson\'s month', async () => {
+    await signIn(page, env.PARTA_TEACHER_LOGIN, env.PARTA_TEACHER_PASSWORD);
+    await page.getByTestId('nav-journal').click();
+    await expectText(page, 'page-title', 'Журнал', 'page title');
+    grid = await openGrid(page);
+    assert(grid.rows.length >= 4, `only ${grid.rows.length} students in the grid`);
+    assert(grid.rows.includes(CHILD), `student ${CHILD} is not in the grid`);
+    assert(grid.col >= 0, 'lesson column not found');
+    await shot(page, 'journal-01-grid.png', { fullPage: false });
+    return `${grid.rows.length} students, lesson in column ${grid.col + 1}; ${await axeCheck(page, 'the journal grid')}`;
+  });
+
+  const childRow = () => grid.rows.indexOf(CHILD);
+  // The three other students of the lesson: the first ones that are not the child.
+  const others = () => grid.rows.filter((s) => s !== CHILD).slice(0, 3);
+
+  await step('teacher 2: with the keyboard only: Tab into the grid, arrows, marks, «б», «н», Ctrl+S', async () => {
+    await page.getByTestId('jr-autosave').focus();
+    await page.keyboard.press('Tab');
+    assert((await activeId(page)) === 'jc-0-0', `Tab from the tools lands on ${await activeId(page)}, not the first cell`);
+    for (let i = 0; i < grid.col; i++) await page.keyboard.press('ArrowRight');
+    assert((await activeId(page)) === `jc-0-${grid.col}`, `arrows reached ${await activeId(page)}`);
+    // A value outside the scale is refused: the message says so and the cell keeps the focus.
+    await page.keyboard.type('7');
+    await page.keyboard.press('ArrowDown');
+    await expectText(page, 'jr-invalid', '«7»', 'unknown value message');
+    assert((await activeId(page)) === `jc-0-${grid.col}`, 'focus left the refused cell');
+    await page.keyboard.press('Escape');
+    // Down the column: the three others get 5, 4 and «б», the child a 5 and «н».
+    const values = new Map();
+    const [a, b, c] = others();
+    values.set(a, '5').set(b, '4').set(c, 'б');
+    const last = Math.max(...[a, b, c, CHILD].map((s) => grid.rows.indexOf(s)));
+    for (let r = 0; r <= last; r++) {
+      const s = grid.rows[r];
+      if (s === CHILD) {
+        // Two entries in one cell: the mark, away and back, then the absence.
+        const [away, back] = r < grid.rows.length - 1 ? ['ArrowDown', 'ArrowUp'] : ['ArrowUp', 'ArrowDown'];
+        await page.keyboard.type('5');
+        await page.keyboard.press(away);
+        await page.keyboard.press(back);
+        await page.keyboard.type('н');
+      } else if (values.has(s)) await page.keyboard.type(values.get(s));
+      await page.keyboard.press('Enter');
+    }
+    await expectText(page, 'jr-dirty', 'Не сохранено уроков: 1', 'unsaved badge before saving');
+    assert((await page.locator('td.jcell.dirty').count()) === 4, `${await page.locator('td.jcell.dirty').count()} cells marked unsaved`);
+    await page.keyboard.press('Control+s');
+    await expectText(page, 'jr-status', 'Сохранено уроков: 1', 'saved message');
+    await expectText(page, 'jr-dirty', 'Всё сохранено', 'badge after saving');
+    assert((await page.locator('td.jcell.dirty').count()) === 0, 'cells still marked unsaved');
+    await shot(page, 'journal-02-saved.png', { fullPage: false });
+    return `${await cellText(page, a)} / ${await cellText(page, b)} / ${await cellText(page, c)} / ${await cellText(page, CHILD)}`;
+  });
+
+  await step('teacher 3: after a reload the cells come from the server', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    grid = await openGrid(page);
+    const [a, b, c] = others();
+    await waitUntil(async () => (await cellText(page, a)).includes('5'), 'the 5 is gone after a reload');
+    assert((await cellText(page, b)).includes('4'), `second student shows ${await cellText(page, b)}`);
+    assert((await cellText(page, c)).includes('б'), `third student shows ${await cellText(page, c)}`);
+    const child = await cellText(page, CHILD);
+    assert(child.includes('н') && child.includes('5'), `the student shows ${JSON.stringify(child)}`);
+    return child;
+  });
+
+  // ---------------------------------------------------------------- the parent on a phone
+  {
+    const { context, page: p } = await newPage({ width: 360, height: 740 });
+    await step('parent 1: the diary of the lesson\'s week shows the 5 and the absence (360 px)', async () => {
+      await signIn(p, env.PARTA_PARENT_LOGIN, env.PARTA_PARENT_PASSWORD);
+      await p.getByTestId('nav-toggle').click();
+      await p.getByTestId('nav-diary').click();
+      await expectText(p, 'page-title', 'Дневник', 'page title');
+      await expectVisible(p, 'di-week', 'the week');
+      const child = p.getByTestId('di-child-' + CHILD);
+      if (await child.count()) await child.click();
+      // From this week to the lesson's week.
+      const monday = (iso) => {
+        const d = new Date(iso + 'T12:00:00Z');
+        d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+        return d;
+      };
+      const today = new Date();
+      const todayIso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+      const weeks = Math.round((monday(env.PARTA_LESSON_DATE) - monday(todayIso)) / (7 * 86400000));
+      for (let i = 0; i < Math.abs(weeks); i++) {
+        const before = await textOf(p.getByTestId('di-week'));
+        await p.getByTestId(weeks < 0 ? 'di-prev' : 'di-next').click();
+        await waitUntil(async () => (await textOf(p.getByTestId('di-week'))) !== before, 'the week did not change');
+      }
+      const lesson = p.locator(`[data-testid=di-lesson][data-lesson="${LESSON}"]`);
+      await waitUntil(() => lesson.isVisible(), `lesson ${LESSON} is not in the diary week`);
+      await waitUntil(async () => (await textOf(lesson.getByTestId('di-mark'))).includes('5'), 'no 5 at the lesson');
+      const att = await textOf(lesson.getByTestId('di-att'));
+      assert(att.startsWith('н'), `absence shows ${JSON.stringify(att)}`);
+      const sideways = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert(!sideways, 'the diary scrolls sideways at 360 px');
+      await lesson.scrollIntoViewIfNeeded();
+      await shot(p, 'journal-03-diary-360.png', { fullPage: false });
+      return `${await textOf(lesson.locator('.di-head'))}; ${await axeCheck(p, 'the diary')}`;
+    });
+    await context.close();
+  }
+
+  // ---------------------------------------------------------------- a conflict
+  const { page: other } = await newPage({ width: 1366, height: 768 });
+  await step('conflict 1: a second editor changes the student\'s 5 to 3 and saves', async () => {
+    await signIn(other, env.PARTA_EDITOR_LOGIN, env.PARTA_EDITOR_PASSWORD, '/journal');
+    await openGrid(other);
+    const cell = other.getByTestId(`jr-in-${LESSON}-${CHILD}`);
+    await cell.focus();
+    await other.keyboard.type('3');
+    await other.keyboard.press('Control+s');
+    await expectText(other, 'jr-status', 'Сохранено уроков: 1', 'editor saved');
+    return cellText(other, CHILD);
+  });
+
+  await step('conflict 2: the teacher, who still sees 5, types 2 and saves: the dialog shows theirs 3 and yours 2', async () => {
+    assert((await cellText(page, CHILD)).includes('5'), 'the teacher\'s grid changed by itself');
+    await page.getByTestId(`jr-in-${LESSON}-${CHILD}`).focus();
+    await page.keyboard.type('2');
+    await page.keyboard.press('Control+s');
+    await expectVisible(page, 'jr-conflict', 'conflict dialog');
+    const cells = page.getByTestId('jr-conflict-cell');
+    assert((await cells.count()) === 1, `${await cells.count()} cells in the conflict`);
+    const text = await textOf(cells.first());
+    assert(/Их значение.*3/.test(text) && /Ваше значение.*2/.test(text), `the conflict reads ${JSON.stringify(text)}`);
+    await expectText(page, 'jr-dirty', 'Не сохранено уроков: 1', 'nothing saved on a conflict');
+    await shot(page, 'journal-04-conflict.png', { fullPage: false });
+    return `${text}; ${await axeCheck(page, 'the conflict dialog')}`;
+  });
+
+  await step('conflict 3: the teacher keeps their 2; it is saved and the editor sees it after a reload', async () => {
+    await page.getByTestId('jr-conflict-yours').first().check();
+    await page.getByTestId('jr-conflict-apply').click();
+    await expectText(page, 'jr-dirty', 'Всё сохранено', 'saved after resolving');
+    assert((await page.getByTestId('jr-conflict').count()) === 0, 'the dialog is still open');
+    await other.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(other);
+    await waitUntil(async () => (await cellText(other, CHILD)).includes('2'), async () => `the editor sees ${await cellText(other, CHILD)}`);
+    const t = await cellText(other, CHILD);
+    assert(!t.includes('3'), `the editor's 3 is still there: ${t}`);
+    return t;
+  });
+
+  // ---------------------------------------------------------------- the other new pages
+  const weeksFromNow = () => {
+    const monday = (d) => {
+      const x = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
+      x.setUTCDate(x.getUTCDate() - ((x.getUTCDay() + 6) % 7));
+      return x;
+    };
+    const [y, m, d] = env.PARTA_LESSON_DATE.split('-').map(Number);
+    return Math.round((monday(new Date(y, m - 1, d)) - monday(new Date())) / (7 * 86400000));
+  };
+  const toLessonWeek = async (p, prev, next, label) => {
+    const weeks = weeksFromNow();
+    for (let i = 0; i < Math.abs(weeks); i++) {
+      const before = await textOf(p.getByTestId(label));
+      await p.getByTestId(weeks < 0 ? prev : next).click();
+      await waitUntil(async () => (await textOf(p.getByTestId(label))) !== before, 'the week did not change');
+    }
+  };
+
+  await step('teacher 4: "Расписание" shows their own week with the lesson and the iCal link', async () => {
+    await page.getByTestId('nav-schedule').click();
+    await expectText(page, 'page-title', 'Расписание', 'page title');
+    await expectText(page, 'tt-target-name', 'Учитель', 'own timetable by default');
+    await page.getByTestId('tt-view-week').click();
+    await toLessonWeek(page, 'tt-prev', 'tt-next', 'tt-range');
+    const lesson = page.locator(`[data-testid=tt-lesson][data-lesson="${LESSON}"]`);
+    await waitUntil(() => lesson.isVisible(), `lesson ${LESSON} is not in the teacher's week`);
+    const href = (await page.getByTestId('tt-ics').getAttribute('href')) ?? '';
+    assert(href.includes('/api/v1/schedule.ics?') && href.includes('kind=teacher'), `iCal link ${href}`);
+    await shot(page, 'journal-05-schedule.png', { fullPage: false });
+    return `${await textOf(lesson.locator('.di-head'))}; ${await axeCheck(page, 'the timetable')}`;
+  });
+
+  const REMARK = 'Проверьте темы уроков — «Ёлочка» ещё не закончена';
+  await step('control 1: "Контроль журнала" of the lesson\'s week lists the teacher; a remark is sent to them', async () => {
+    await other.getByTestId('nav-control').click();
+    await expectText(other, 'page-title', 'Контроль журнала', 'page title');
+    await expectVisible(other, 'ct-week', 'the week');
+    await toLessonWeek(other, 'ct-prev', 'ct-next', 'ct-week');
+    const row = other.getByTestId('ct-row').filter({ hasText: env.PARTA_TEACHER_NAME });
+    await waitUntil(async () => (await row.count()) === 1, `${env.PARTA_TEACHER_NAME} is not in the week's control`);
+    const note = await axeCheck(other, 'journal control');
+    await row.getByTestId('ct-remark').click();
+    await other.getByTestId('input-ct-text').fill(REMARK);
+    await other.getByTestId('ct-remark-send').click();
+    await expectVisible(other, 'ct-notice', 'remark sent');
+    await waitUntil(async () => (await other.getByTestId('remark').filter({ hasText: REMARK }).count()) === 1, 'the remark is not in the week');
+    await shot(other, 'journal-06-control.png', { fullPage: false });
+    return `${await textOf(row)}; ${note}`;
+  });
+
+  await step('teacher 5: "Мои замечания" has the remark; the teacher marks it fixed', async () => {
+    await page.getByTestId('nav-remarks').click();
+    await expectText(page, 'page-title', 'Мои замечания', 'page title');
+    const remark = page.getByTestId('remark').filter({ hasText: REMARK });
+    await waitUntil(async () => (await remark.count()) === 1, 'the remark is not among the teacher\'s');
+    const note = await axeCheck(page, 'my remarks');
+    await remark.getByTestId('remark-fix').click();
+    await waitUntil(() => page.getByTestId('remark').filter({ hasText: REMARK }).getByTestId('remark-fixed').isVisible(), 'not marked fixed');
+    return note;
+  });
+
+  if (env.PARTA_CLASSTEACHER_LOGIN) {
+    const { context, page: ct } = await newPage({ width: 1366, height: 768 });
+    await step('class teacher: "Мой класс" shows the class summary and the day\'s attendance form', async () => {
+      await signIn(ct, env.PARTA_CLASSTEACHER_LOGIN, env.PARTA_CLASSTEACHER_PASSWORD);
+      await ct.getByTestId('nav-myClass').click();
+      await expectText(ct, 'page-title', 'Мой класс', 'page title');
+      await waitUntil(async () => (await ct.getByTestId('mc-row').count()) > 0, 'no students in the summary');
+      const rows = await ct.getByTestId('mc-row').count();
+      const note = await axeCheck(ct, 'the class summary');
+      await ct.getByTestId('mc-tab-day').click();
+      await waitUntil(async () => (await ct.getByTestId('mc-day-row').count()) === rows, 'the day form lacks students');
+      return `${rows} students; ${note}; ${await axeCheck(ct, 'the day attendance form')}`;
+    });
+    await context.close();
+  }
+}
+
+run(main);
