@@ -530,8 +530,16 @@ void App::addJournalRoutes() {
 
   route(Method::get, "/api/v1/diary", [&journal](const Context& c) {
     const auto q = parseQuery(c.request.query);
-    auto student = parseId(get(q, "studentId"));
-    if (!student) return bad("studentId: required student id");
+    // Without a student: one's own diary, or a parent's first child's.
+    std::optional<core::PersonId> student;
+    if (const auto given = get(q, "studentId"); !given.empty()) {
+      student = parseId(given);
+      if (!student) return bad("studentId: expected a student id");
+    } else {
+      auto own = journal.ownDiary(*c.principal);
+      if (!own) return errorResponse(own.error());
+      student = *own;
+    }
     auto week = journal.diary(*c.principal, *student, get(q, "week"));
     if (!week) return errorResponse(week.error());
     auto studentJson = [](const core::DiaryStudent& s) {

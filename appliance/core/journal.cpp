@@ -674,6 +674,21 @@ void JournalService::lessonChanged(std::string_view date) {
   generations_[*monday] = nextGeneration_++;
 }
 
+Result<PersonId> JournalService::ownDiary(const Principal& actor) {
+  const auto p = permissions(actor);
+  if (p.has(Permission::read_children_diary)) {
+    auto children = repository_.children(actor.userId);
+    if (!children) return children.error();
+    if (!children->empty()) return children->front().id;
+  }
+  if (p.has(Permission::read_own_diary)) {
+    auto person = repository_.personOfAccount(actor.userId);
+    if (!person) return person.error();
+    if (*person) return **person;
+  }
+  return makeError(ErrorCode::not_found, "studentId: required (you have no diary of your own)");
+}
+
 Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student, std::string date) {
   auto monday = mondayOf(date);
   if (!monday) return invalid("week: expected a date YYYY-MM-DD");

@@ -450,6 +450,9 @@ class JournalService final : public LessonListener {
   Result<void> setPlan(const Principal& actor, JournalKey key, std::vector<PlanTopic> topics);
 
   // `date`: any day of the week.
+  // Whose diary a request without a student means: a student's own, a
+  // parent's first child (by name); not_found for anyone else.
+  Result<PersonId> ownDiary(const Principal& actor);
   Result<DiaryWeek> diary(const Principal& actor, PersonId student, std::string date);
   Result<std::vector<StudentSummary>> summary(const Principal& actor, std::uint64_t classId, std::string from,
                                               std::string to);

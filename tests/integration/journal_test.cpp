@@ -318,6 +318,12 @@ class JournalTest : public SchoolNodeTest {
     CPPUNIT_ASSERT_EQUAL(200u, as("parent").get("/api/v1/diary?studentId=" + studentId_ + "&week=2026-11-20").status);
     CPPUNIT_ASSERT_EQUAL(200u, as("student").get("/api/v1/diary?studentId=" + studentId_ + "&week=2026-11-16").status);
     CPPUNIT_ASSERT_EQUAL(audits, count("SELECT COUNT(*) FROM audit_log"));
+    // Without a student: the student's own diary, the parent's child's.
+    auto own = json::parse(as("student").get("/api/v1/diary?week=2026-11-16").body);
+    CPPUNIT_ASSERT_EQUAL(studentId_, std::to_string(own["student"]["id"].get<std::uint64_t>()));
+    auto child = json::parse(as("parent").get("/api/v1/diary?week=2026-11-16").body);
+    CPPUNIT_ASSERT_EQUAL(child["children"][0]["id"].get<std::uint64_t>(), child["student"]["id"].get<std::uint64_t>());
+    CPPUNIT_ASSERT_EQUAL(404u, as("teacher").get("/api/v1/diary?week=2026-11-16").status);
     // Another child: 403 for the parent and the student.
     const auto other = value(
         "SELECT MIN(student_id) FROM class_members WHERE student_id NOT IN (SELECT child_id FROM "

@@ -3,7 +3,6 @@
 // absences; previous/next week; a parent with several children switches
 // between them. Light on purpose: a parent may open it on an old 360-px phone.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, searchPeople } from './api';
 import { formatDate } from './fields';
 import { useI18n, type Lang } from './i18n';
 import { attCode, attLabel } from './journal-store';
@@ -33,21 +32,9 @@ function fileSize(lang: Lang, n: number): string {
   return lang === 'ru' ? s.replace('.', ',') : s;
 }
 
-/**
- * The week of one's own diary: the student themselves, or a parent's first child.
- * GET /diary wants the student named, and /me carries no person id: the
- * register's list of students a student or parent may see is themselves or
- * their children.
- */
-export async function ownDiary(week: string): Promise<Diary> {
-  try {
-    return await getDiary(null, week);
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 400) throw e;
-    const kids = await searchPeople('student', '', 1, 0);
-    if (!kids[0]) throw e;
-    return getDiary(kids[0].id, week);
-  }
+/** The week of one's own diary: the student themselves, or a parent's first child (the server picks). */
+export function ownDiary(week: string): Promise<Diary> {
+  return getDiary(null, week);
 }
 
 export function DiaryPage() {
