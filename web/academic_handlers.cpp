@@ -9,30 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
+using namespace handlers;
+
 using json = nlohmann::json;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Response bad(const std::string& message) { return errorResponse(400, "invalid_argument", message); }
-
-std::optional<std::uint64_t> parseId(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v == 0) return std::nullopt;
-  return v;
-}
-
-std::optional<int> parseInt(std::string_view text, int min, int max) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max) return std::nullopt;
-  return v;
-}
 
 constexpr const char* kYearHint = "year: expected a school year such as 2026";
 
@@ -56,8 +41,6 @@ std::optional<int> tenthsOf(const json& v) {
 }
 
 double hoursOf(int tenths) { return tenths / 10.0; }
-
-json optionalId(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 // Reads an optional string member; false (and `error` set) when it has another type.
 bool optionalString(const json& body, const char* key, std::string& out, std::string& error) {
@@ -84,14 +67,6 @@ bool idList(const json& v, const std::string& field, std::vector<core::PersonId>
   }
   return true;
 }
-
-std::optional<json> parseObject(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
-}
-
-Response notAnObject() { return bad("the request body must be a JSON object"); }
 
 json calendarJson(const core::SchoolCalendar& c) {
   json schemes = json::array();
@@ -177,7 +152,7 @@ json classJson(const core::ClassRow& c) {
               {"name", std::to_string(c.grade) + c.letter},
               {"shift", c.shift},
               {"profile", c.profile},
-              {"classTeacherId", optionalId(c.classTeacherId)},
+              {"classTeacherId", idOrNull(c.classTeacherId)},
               {"classTeacherName", c.classTeacherName},
               {"students", c.students},
               {"capacity", c.capacity ? json(*c.capacity) : json(nullptr)}};
@@ -188,7 +163,7 @@ json groupJson(const core::ClassGroup& g) {
               {"classId", g.classId},
               {"name", g.name},
               {"subjectCode", g.subjectCode},
-              {"parentGroupId", optionalId(g.parentGroupId)},
+              {"parentGroupId", idOrNull(g.parentGroupId)},
               {"members", g.members}};
 }
 
@@ -204,7 +179,7 @@ json assignmentJson(const core::Assignment& a) {
   return json{{"id", a.id},
               {"classId", a.classId},
               {"className", a.className},
-              {"groupId", optionalId(a.groupId)},
+              {"groupId", idOrNull(a.groupId)},
               {"groupName", a.groupName},
               {"subjectCode", a.subjectCode},
               {"hours", hoursOf(a.tenths)}};
@@ -515,7 +490,7 @@ Response App::checkPlan(const Context& c) {
   for (const auto& i : *issues)
     out.push_back(json{{"classId", i.classId},
                        {"className", i.className},
-                       {"groupId", optionalId(i.groupId)},
+                       {"groupId", idOrNull(i.groupId)},
                        {"groupName", i.groupName},
                        {"subjectCode", i.subjectCode},
                        {"planHours", hoursOf(i.planTenths)},

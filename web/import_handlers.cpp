@@ -6,14 +6,15 @@
 
 #include "appliance/core/oneroster.hpp"
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
-using json = nlohmann::json;
+using namespace handlers;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+using json = nlohmann::json;
 
 json planJson(const core::ImportPlan& plan) {
   json rows = json::array();

@@ -10,39 +10,16 @@
 
 #include "appliance/core/journal.hpp"
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
+using namespace handlers;
+
 using json = nlohmann::json;
 using Query = std::map<std::string, std::string>;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Response bad(const std::string& message) { return errorResponse(400, "invalid_argument", message); }
-
-std::optional<std::uint64_t> parseId(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v == 0) return std::nullopt;
-  return v;
-}
-
-std::optional<int> parseInt(std::string_view text, int min, int max) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max) return std::nullopt;
-  return v;
-}
-
-std::optional<json> parseObject(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
-}
-
-Response notAnObject() { return bad("the request body must be a JSON object"); }
 
 std::string get(const Query& q, const char* key) {
   auto it = q.find(key);

@@ -9,23 +9,15 @@
 
 #include "appliance/core/school_day.hpp"
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
+using namespace handlers;
+
 using json = nlohmann::json;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Response bad(const std::string& message) { return errorResponse(400, "invalid_argument", message); }
-
-std::optional<std::uint64_t> parseId(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v == 0) return std::nullopt;
-  return v;
-}
 
 std::optional<json> parseBody(const Request& r) {
   auto j = json::parse(r.body, nullptr, false);

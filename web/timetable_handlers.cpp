@@ -10,38 +10,15 @@
 
 #include "appliance/core/timetable.hpp"
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
+using namespace handlers;
+
 using json = nlohmann::json;
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Response bad(const std::string& message) { return errorResponse(400, "invalid_argument", message); }
-
-std::optional<std::uint64_t> parseId(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v == 0) return std::nullopt;
-  return v;
-}
-
-std::optional<int> parseInt(std::string_view text, int min, int max) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v < min || v > max) return std::nullopt;
-  return v;
-}
-
-std::optional<json> parseObject(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
-}
-
-json idOrNull(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 // Decoding helpers: each returns an error message naming the field, or "".
 std::string requiredId(const json& b, const char* key, std::uint64_t& out) {

@@ -17,14 +17,15 @@
 #include <nlohmann/json.hpp>
 
 #include "web/app.hpp"
+#include "web/handler_support.hpp"
 
 namespace parta::web {
 
 namespace {
 
-using json = nlohmann::json;
+using namespace handlers;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+using json = nlohmann::json;
 
 json studentJson(const core::StudentRef& s) {
   return json{{"id", s.id}, {"surname", s.surname}, {"firstName", s.firstName}, {"patronymic", s.patronymic}};

@@ -13,8 +13,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr std::size_t kBatch = 250;
 

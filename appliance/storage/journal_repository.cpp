@@ -16,10 +16,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
-std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
 
 std::optional<std::uint64_t> optionalId(sql::ResultSet& r, unsigned column) {
   if (r.isNull(column)) return std::nullopt;

@@ -14,8 +14,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr const char* kSummaryColumns =
     "p.id, p.kind, p.surname, p.first_name, p.patronymic, COALESCE(DATE_FORMAT(p.birth_date, '%Y-%m-%d'), ''), "

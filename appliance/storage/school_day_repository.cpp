@@ -17,17 +17,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
-std::uint64_t lastInsertId(sql::Connection& c) {
-  std::unique_ptr<sql::Statement> q(c.createStatement());
-  Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
-  id->next();
-  return id->getUInt64(1);
-}
-
-std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
 
 constexpr const char* kPersonName = "CONCAT_WS(' ', p.surname, p.first_name, NULLIF(p.patronymic, ''))";
 

@@ -21,8 +21,6 @@ namespace parta::storage {
 
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-
 const char* kindName(char kind) {
   switch (kind) {
     case 's':

@@ -10,6 +10,13 @@
 
 namespace parta::storage {
 
+std::uint64_t lastInsertId(sql::Connection& c) {
+  std::unique_ptr<sql::Statement> q(c.createStatement());
+  Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
+  id->next();
+  return id->getUInt64(1);
+}
+
 namespace chrono = std::chrono;
 
 std::string formatUtc(core::TimePoint time) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,9 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include "appliance/core/ports.hpp"
 #include "appliance/core/register.hpp"
@@ -21,6 +25,14 @@
 #include "appliance/storage/pool.hpp"
 
 namespace parta::storage {
+
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+// The id the last INSERT on this connection made.
+std::uint64_t lastInsertId(sql::Connection& c);
+// A column as a std::string (Connector/C++ returns its own string type).
+inline std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
 
 // "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, the text form of DATETIME(6).
 // Sub-microsecond parts are truncated towards the past. No locale involved.

@@ -13,17 +13,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
-
-std::uint64_t lastInsertId(sql::Connection& c) {
-  std::unique_ptr<sql::Statement> q(c.createStatement());
-  Rows id(q->executeQuery("SELECT LAST_INSERT_ID()"));
-  id->next();
-  return id->getUInt64(1);
-}
-
-std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
 
 std::optional<std::uint64_t> optionalId(std::uint64_t v) {
   return v == 0 ? std::nullopt : std::optional<std::uint64_t>(v);

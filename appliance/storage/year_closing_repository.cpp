@@ -15,8 +15,6 @@ namespace parta::storage {
 namespace {
 
 using core::ErrorCode;
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 std::string yearName(int year) { return std::to_string(year) + "/" + std::to_string(year + 1); }
 
