@@ -591,14 +591,7 @@ core::Result<std::optional<core::PersonKind>> MariaDbAcademicRepository::personK
 }
 
 core::Result<std::optional<core::PersonId>> MariaDbAcademicRepository::personOfAccount(std::string_view uid) {
-  return withConnection(pool_, "academic.personOfAccount",
-                        [&](sql::Connection& c) -> core::Result<std::optional<core::PersonId>> {
-                          Statement s(c.prepareStatement("SELECT id FROM people WHERE account_uid = ?"));
-                          s->setString(1, std::string(uid));
-                          Rows r(s->executeQuery());
-                          if (!r->next()) return std::optional<core::PersonId>();
-                          return std::optional<core::PersonId>(r->getUInt64(1));
-                        });
+  return storage::personOfAccount(pool_, uid);
 }
 
 core::Result<void> MariaDbAcademicRepository::appendAudit(const core::AuditRecord& r) {

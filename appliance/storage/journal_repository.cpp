@@ -55,14 +55,7 @@ SqlValue optionalText(const std::optional<std::string>& v) { return v ? SqlValue
 }  // namespace
 
 core::Result<std::optional<core::PersonId>> MariaDbJournalRepository::personOfAccount(std::string_view uid) {
-  return withConnection(pool_, "journal.personOfAccount",
-                        [&](sql::Connection& c) -> core::Result<std::optional<core::PersonId>> {
-                          Statement s(c.prepareStatement("SELECT id FROM people WHERE account_uid = ?"));
-                          s->setString(1, std::string(uid));
-                          Rows r(s->executeQuery());
-                          if (!r->next()) return std::optional<core::PersonId>();
-                          return std::optional<core::PersonId>(r->getUInt64(1));
-                        });
+  return storage::personOfAccount(pool_, uid);
 }
 
 core::Result<std::vector<core::GradingScale>> MariaDbJournalRepository::scales() {

@@ -101,14 +101,7 @@ std::vector<core::Remark> readRemarks(sql::PreparedStatement& s) {
 }  // namespace
 
 core::Result<std::optional<core::PersonId>> MariaDbSchoolDayRepository::personOfAccount(std::string_view uid) {
-  return withConnection(pool_, "school_day.personOfAccount",
-                        [&](sql::Connection& c) -> core::Result<std::optional<core::PersonId>> {
-                          Statement s(c.prepareStatement("SELECT id FROM people WHERE account_uid = ?"));
-                          s->setString(1, std::string(uid));
-                          Rows r(s->executeQuery());
-                          if (!r->next()) return std::optional<core::PersonId>();
-                          return std::optional<core::PersonId>(r->getUInt64(1));
-                        });
+  return storage::personOfAccount(pool_, uid);
 }
 
 core::Result<std::optional<core::ClassFacts>> MariaDbSchoolDayRepository::classFacts(std::uint64_t classId) {

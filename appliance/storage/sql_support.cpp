@@ -134,4 +134,15 @@ void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubje
   s->executeUpdate();
 }
 
+core::Result<std::optional<core::PersonId>> personOfAccount(ConnectionPool& pool, std::string_view uid) {
+  return withConnection(pool, "personOfAccount",
+                        [&](sql::Connection& c) -> core::Result<std::optional<core::PersonId>> {
+                          Statement s(c.prepareStatement("SELECT id FROM people WHERE account_uid = ?"));
+                          s->setString(1, std::string(uid));
+                          Rows r(s->executeQuery());
+                          if (!r->next()) return std::optional<core::PersonId>();
+                          return std::optional<core::PersonId>(r->getUInt64(1));
+                        });
+}
+
 }  // namespace parta::storage

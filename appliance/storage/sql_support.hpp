@@ -93,4 +93,7 @@ void insertRows(sql::Connection& c, const std::string& head, std::size_t columns
 enum class AuditSubject { id, none };
 void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubject subject = AuditSubject::id);
 
+// The person whose directory account is `uid`, if any (one query).
+core::Result<std::optional<core::PersonId>> personOfAccount(ConnectionPool& pool, std::string_view uid);
+
 }  // namespace parta::storage
