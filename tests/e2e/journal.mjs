@@ -24,6 +24,12 @@
 //    remark, which the teacher finds in "Мои замечания" and marks fixed; the
 //    class teacher (optional PARTA_CLASSTEACHER_LOGIN) sees "Мой класс" with
 //    the summary and the day's attendance form. axe on each.
+// 5. Final marks and period locks: the teacher takes the suggested final mark
+//    of the student for the lesson's period under the grid and saves it (the
+//    API and the page after a reload have it); the coordinator locks that
+//    period on "Закрытие периодов"; the teacher's grid of the month says
+//    locked and typing into the cell does nothing; the coordinator reopens the
+//    period, refused without a reason, then with one. axe on each.
 //
 // Env: PARTA_URL, PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD,
 //      PARTA_PARENT_LOGIN, PARTA_PARENT_PASSWORD, PARTA_CLASS_ID, PARTA_SUBJECT, PARTA_LESSON_ID,
@@ -294,6 +300,92 @@ async function main() {
     const note = await axeCheck(page, 'my remarks');
     await remark.getByTestId('remark-fix').click();
     await waitUntil(() => page.getByTestId('remark').filter({ hasText: REMARK }).getByTestId('remark-fixed').isVisible(), 'not marked fixed');
+    return note;
+  });
+
+  // ---------------------------------------------------------------- final marks and period locks
+  // The period of the lesson, as the grid's response gives it (number and dates).
+  const lessonPeriod = await page.evaluate(async ([cls, subj, day]) => {
+    const r = await fetch(`/api/v1/journal?classId=${cls}&subjectCode=${encodeURIComponent(subj)}&from=${day}&to=${day}`);
+    const j = await r.json();
+    return (j.periods ?? []).find((p) => p.startsOn <= day && day <= p.endsOn) ?? null;
+  }, [env.PARTA_CLASS_ID, env.PARTA_SUBJECT, env.PARTA_LESSON_DATE]);
+  const finalsOf = (p) =>
+    p.evaluate(async ([cls, subj, period, child]) => {
+      const r = await fetch(`/api/v1/finals?classId=${cls}&subjectCode=${encodeURIComponent(subj)}&period=${period}`);
+      const j = await r.json();
+      return (j.rows ?? []).find((x) => String(x.studentId) === child) ?? null;
+    }, [env.PARTA_CLASS_ID, env.PARTA_SUBJECT, lessonPeriod?.number ?? 0, CHILD]);
+
+  let suggested = '';
+  await step('finals 1: the teacher takes the suggested final mark of the student for the lesson\'s period and saves it', async () => {
+    assert(lessonPeriod, `no period of the calendar holds ${env.PARTA_LESSON_DATE}`);
+    await page.getByTestId('nav-journal').click();
+    await openGrid(page);
+    await expectVisible(page, 'fn-panel', 'the final marks');
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    const row = page.locator(`[data-testid=fn-row][data-student="${CHILD}"]`);
+    await waitUntil(async () => /\d/.test(await textOf(row.getByTestId('fn-suggested'))), 'no suggested final mark for the student');
+    suggested = (await textOf(row.getByTestId('fn-suggested'))).replace(/[^0-9]/g, '');
+    await expectText(page, 'fn-rounding', /округл|round/i, 'the rounding rule');
+    const note = await axeCheck(page, 'the final marks');
+    await page.getByTestId('fn-accept-' + CHILD).click();
+    assert((await page.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the suggestion did not fill the input');
+    await page.getByTestId('fn-save').click();
+    await expectText(page, 'fn-status', 'Сохранено итоговых оценок: 1', 'saved message');
+    const stored = await finalsOf(page);
+    assert(stored?.value === suggested, `the API has ${JSON.stringify(stored)}`);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await waitUntil(async () => (await page.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the final mark is not there after a reload');
+    await shot(page, 'journal-07-finals.png', { fullPage: false });
+    return `period ${lessonPeriod.number}: ${suggested} (average ${stored.average}); ${note}`;
+  });
+
+  const periodRow = () =>
+    other.locator(`[data-testid=pl-row][data-number="${lessonPeriod.number}"][data-starts="${lessonPeriod.startsOn}"][data-ends="${lessonPeriod.endsOn}"]`).first();
+  await step('locks 1: the coordinator locks the lesson\'s period on "Закрытие периодов"', async () => {
+    await other.getByTestId('nav-periods').click();
+    await expectText(other, 'page-title', 'Закрытие периодов', 'page title');
+    await waitUntil(async () => (await periodRow().count()) === 1, `period ${lessonPeriod.number} is not listed`);
+    const note = await axeCheck(other, 'the period locks');
+    await periodRow().getByTestId('pl-lock').click();
+    await expectText(other, 'pl-notice', 'закрыт', 'locked notice');
+    await waitUntil(async () => (await textOf(periodRow().getByTestId('pl-state'))).includes('Закрыт'), 'the period does not show as locked');
+    return `${await textOf(periodRow())}; ${note}`;
+  });
+
+  await step('locks 2: the teacher\'s grid of that month is read-only: a note says locked, typing does nothing', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    await expectText(page, 'jr-locked', 'закрыт', 'the locked note');
+    const before = await cellText(page, CHILD);
+    await page.getByTestId(`jr-in-${LESSON}-${CHILD}`).focus();
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await expectText(page, 'jr-dirty', 'Всё сохранено', 'nothing waits to be saved');
+    assert((await cellText(page, CHILD)) === before, `the cell changed from ${before} to ${await cellText(page, CHILD)}`);
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await expectVisible(page, 'fn-locked', 'the final marks are read-only');
+    assert((await page.getByTestId('fn-save').count()) === 0, 'the final marks can still be saved');
+    await shot(page, 'journal-08-locked.png', { fullPage: false });
+    return `${await textOf(page.getByTestId('jr-locked'))}; ${await axeCheck(page, 'the locked grid')}`;
+  });
+
+  await step('locks 3: the coordinator reopens it; a reason is required and recorded', async () => {
+    await periodRow().getByTestId('pl-reopen').click();
+    await expectVisible(other, 'pl-reopen-form', 'the reason form');
+    await other.getByTestId('pl-reopen-confirm').click();
+    await expectText(other, 'error-pl-reason', 'Укажите причину', 'a reason is required');
+    const note = await axeCheck(other, 'the reopen form');
+    await other.getByTestId('input-pl-reason').fill('Исправление ошибки в журнале 5А — «Ёлочка»');
+    await other.getByTestId('pl-reopen-confirm').click();
+    await expectText(other, 'pl-notice', 'журнал аудита', 'reopened notice');
+    await waitUntil(async () => (await textOf(periodRow().getByTestId('pl-state'))).includes('Открыт'), 'the period does not show as open');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    assert((await page.getByTestId('jr-locked').count()) === 0, 'the grid still says locked');
     return note;
   });
 

@@ -6,7 +6,8 @@ export type SectionId =
   | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements'
   | 'imports'
   | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing'
-  | 'control' | 'remarks';
+  | 'control' | 'remarks'
+  | 'periods';
 
 export interface Section {
   id: SectionId;
@@ -26,6 +27,7 @@ const SECTIONS: Section[] = [
   { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: true },
   { id: 'diary', path: '/diary', label: 'nav.diary', ready: true },
   { id: 'control', path: '/control', label: 'nav.control', ready: true },
+  { id: 'periods', path: '/periods', label: 'nav.periods', ready: true },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
   { id: 'movements', path: '/movements', label: 'nav.movements', ready: true },
@@ -66,6 +68,7 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   read_timetable: ['schedule'],
   control_journal: ['control'],
   read_class_journal: ['myClass'],
+  lock_periods: ['periods'],
 };
 
 // Sections not built yet have no permissions yet: they stay keyed by role
