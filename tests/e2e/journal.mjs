@@ -30,6 +30,11 @@
 //    period on "Закрытие периодов"; the teacher's grid of the month says
 //    locked and typing into the cell does nothing; the coordinator reopens the
 //    period, refused without a reason, then with one. axe on each.
+// 6. The teacher's lesson plan ("Тематическое планирование"): three topics
+//    pasted as lines, one moved up with the keyboard, saved; after a reload they
+//    are there in order with their hours, the grid's topic picker offers them,
+//    and the page fits 360 px. The coordinator's grading settings: a weight of 0
+//    is refused beside the row, the weight saved back, a scale set for grade 11.
 //
 // Env: PARTA_URL, PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD,
 //      PARTA_PARENT_LOGIN, PARTA_PARENT_PASSWORD, PARTA_CLASS_ID, PARTA_SUBJECT, PARTA_LESSON_ID,
@@ -387,6 +392,75 @@ async function main() {
     await openGrid(page);
     assert((await page.getByTestId('jr-locked').count()) === 0, 'the grid still says locked');
     return note;
+  });
+
+  // ---------------------------------------------------------------- the lesson plan and the grading settings
+  const TOPICS = ['Имя существительное — род и число', 'Правописание «ё» после шипящих', "Д'Артаньян: апостроф в именах"];
+  await step('plans 1: the teacher pastes three topics into the lesson plan, moves one up by keyboard, saves; the grid offers them', async () => {
+    await page.getByTestId('nav-plans').click();
+    await expectText(page, 'page-title', 'Тематическое планирование', 'page title');
+    const select = page.getByTestId('input-kp-class');
+    await expectVisible(page, 'input-kp-class', 'class and subject picker');
+    await select.selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+    await expectVisible(page, 'kp-editor', 'the plan editor');
+    const before = await page.getByTestId('kp-row').count();
+    await page.getByTestId('input-kp-paste').fill(`${TOPICS[0]}; 2\n\n${TOPICS[2]}\t3\n${TOPICS[1]}\n`);
+    await page.getByTestId('kp-add-lines').click();
+    await waitUntil(async () => (await page.getByTestId('kp-row').count()) === before + 3, 'the pasted lines are not topics');
+    // The last topic («ё») one place up, with the keyboard.
+    await page.getByTestId('kp-up').nth(before + 2).focus();
+    await page.keyboard.press('Enter');
+    const titles = () => page.getByTestId('kp-title').evaluateAll((xs) => xs.map((x) => x.value));
+    await waitUntil(async () => (await titles())[before + 1] === TOPICS[1], async () => `order after moving: ${JSON.stringify(await titles())}`);
+    const note = await axeCheck(page, 'the lesson plan');
+    await page.getByTestId('kp-save').click();
+    await expectText(page, 'kp-status', 'План сохранён', 'saved message');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+    await waitUntil(async () => JSON.stringify((await titles()).slice(before)) === JSON.stringify(TOPICS), async () => `after a reload: ${JSON.stringify(await titles())}`);
+    const hours = await page.getByTestId('kp-hours').evaluateAll((xs) => xs.map((x) => x.value));
+    assert(JSON.stringify(hours.slice(before)) === '["2","1","3"]', `hours ${JSON.stringify(hours)}`);
+    await page.getByTestId('nav-journal').click();
+    await openGrid(page);
+    const offered = await page.getByTestId('input-jr-plan-topic').locator('option').allTextContents();
+    assert(offered.some((o) => o.includes(TOPICS[1])), `the grid's topic picker offers ${JSON.stringify(offered)}`);
+    return `${before} + 3 topics; ${note}`;
+  });
+
+  {
+    const { context, page: p } = await newPage({ width: 360, height: 740 });
+    await step('plans 2: the lesson plan fits 360 px', async () => {
+      await signIn(p, env.PARTA_TEACHER_LOGIN, env.PARTA_TEACHER_PASSWORD, '/plans');
+      await expectText(p, 'page-title', 'Тематическое планирование', 'page title');
+      await p.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+      await waitUntil(async () => (await p.getByTestId('kp-row').count()) >= 3, 'no topics at 360 px');
+      const sideways = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert(!sideways, 'the plan scrolls sideways at 360 px');
+      await shot(p, 'journal-09-plan-360.png', { fullPage: false });
+    });
+    await context.close();
+  }
+
+  await step('grading 1: the coordinator\'s grading settings: a weight of 0 is refused, a weight saved, a scale set for grade 11', async () => {
+    await other.getByTestId('nav-grading').click();
+    await expectText(other, 'page-title', 'Настройки оценивания', 'page title');
+    await waitUntil(async () => (await other.getByTestId('gr-kind').count()) > 0, 'no kinds of marks');
+    const note = await axeCheck(other, 'the grading settings');
+    const kind = other.getByTestId('gr-kind').first();
+    const weight = kind.getByTestId('gr-kind-weight');
+    const was = await weight.inputValue();
+    await weight.fill('0');
+    await kind.getByTestId('gr-kind-save').click();
+    await expectText(other, 'gr-kind-msg', 'Вес', 'a weight of 0 is refused');
+    await weight.fill(was.replace('.', ','));
+    await kind.getByTestId('gr-kind-save').click();
+    await expectText(other, 'gr-kind-msg', 'Сохранено', 'the weight is saved');
+    const uses = await other.getByTestId('gr-use').count();
+    await other.getByTestId('input-gr-grade').selectOption('11');
+    await other.getByTestId('gr-use-save').click();
+    await expectText(other, 'gr-use-msg', 'Сохранено', 'the scale is set');
+    await waitUntil(async () => (await other.getByTestId('gr-use').count()) >= Math.max(1, uses), 'the rule is not listed');
+    return `${await other.getByTestId('gr-kind').count()} kinds, weight ${was} kept; ${note}`;
   });
 
   if (env.PARTA_CLASSTEACHER_LOGIN) {
