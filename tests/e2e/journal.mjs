@@ -26,10 +26,12 @@
 //    the summary and the day's attendance form. axe on each.
 // 5. Final marks and period locks: the teacher takes the suggested final mark
 //    of the student for the lesson's period under the grid and saves it (the
-//    API and the page after a reload have it); the coordinator locks that
-//    period on "Закрытие периодов"; the teacher's grid of the month says
-//    locked and typing into the cell does nothing; the coordinator reopens the
-//    period, refused without a reason, then with one. axe on each.
+//    API and the page after a reload have it); the coordinator changes it
+//    meanwhile, and the teacher's next save shows theirs and yours in the
+//    grid's dialog and keeps yours; the coordinator locks that period on
+//    "Закрытие периодов"; the teacher's grid of the month says locked and
+//    typing into the cell does nothing; the coordinator reopens the period,
+//    refused without a reason, then with one. axe on each.
 // 6. The teacher's lesson plan ("Тематическое планирование"): three topics
 //    pasted as lines, one moved up with the keyboard, saved; after a reload they
 //    are there in order with their hours, the grid's topic picker offers them,
@@ -346,6 +348,31 @@ async function main() {
     await waitUntil(async () => (await page.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the final mark is not there after a reload');
     await shot(page, 'journal-07-finals.png', { fullPage: false });
     return `period ${lessonPeriod.number}: ${suggested} (average ${stored.average}); ${note}`;
+  });
+
+  await step('finals 2: the coordinator changes that final mark meanwhile; the teacher\'s save shows theirs and yours and keeps yours', async () => {
+    const theirs = suggested === '3' ? '4' : '3';
+    const mine = ['5', '4', '3'].find((v) => v !== suggested && v !== theirs);
+    await other.getByTestId('nav-journal').click();
+    await openGrid(other);
+    await other.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await waitUntil(async () => (await other.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the coordinator does not see the final mark');
+    await other.getByTestId('fn-in-' + CHILD).fill(theirs);
+    await other.getByTestId('fn-save').click();
+    await expectText(other, 'fn-status', 'Сохранено итоговых оценок: 1', 'the coordinator saved');
+    await page.getByTestId('fn-in-' + CHILD).fill(mine);
+    await page.getByTestId('fn-save').click();
+    await expectVisible(page, 'jr-conflict', 'conflict dialog');
+    const text = await textOf(page.getByTestId('jr-conflict-cell').first());
+    assert(new RegExp(`Их значение.*${theirs}`).test(text) && new RegExp(`Ваше значение.*${mine}`).test(text), `the conflict reads ${JSON.stringify(text)}`);
+    assert((await finalsOf(page))?.value === theirs, 'the teacher\'s value was saved before choosing');
+    const note = await axeCheck(page, 'the final marks conflict');
+    await page.getByTestId('jr-conflict-yours').first().check();
+    await page.getByTestId('jr-conflict-apply').click();
+    await expectText(page, 'fn-status', 'Сохранено итоговых оценок: 1', 'saved after choosing');
+    const stored = await finalsOf(page);
+    assert(stored?.value === mine && stored?.confirmedBy === env.PARTA_TEACHER_LOGIN, `the API has ${JSON.stringify(stored)}`);
+    return `${text}; ${note}`;
   });
 
   const periodRow = () =>
