@@ -264,6 +264,15 @@ class BrowserTest : public CppUnit::TestFixture {
                 " AND student_id <> " + studentId +
                 "), (SELECT COUNT(*) FROM attendance WHERE lesson_id = " + lessonId + " AND reason = 'ill')",
             node.databaseName));
+    // The final mark the teacher confirmed; the period locked and reopened with its reason in the audit log.
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("1\t0\t1\t1\n"),
+        sharedMariaDb().sql("SELECT (SELECT COUNT(*) FROM final_marks WHERE student_id = " + studentId +
+                                " AND subject_code = '" + subject +
+                                "' AND period > 0 AND confirmed_by = 'teacher'), (SELECT COUNT(*) FROM period_locks), "
+                                "(SELECT COUNT(*) FROM audit_log WHERE action = 'period.lock'), (SELECT COUNT(*) FROM "
+                                "audit_log WHERE action = 'period.reopen' AND detail LIKE '%«Ёлочка»%')",
+                            node.databaseName));
   }
 };
 

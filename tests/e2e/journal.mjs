@@ -24,6 +24,19 @@
 //    remark, which the teacher finds in "Мои замечания" and marks fixed; the
 //    class teacher (optional PARTA_CLASSTEACHER_LOGIN) sees "Мой класс" with
 //    the summary and the day's attendance form. axe on each.
+// 5. Final marks and period locks: the teacher takes the suggested final mark
+//    of the student for the lesson's period under the grid and saves it (the
+//    API and the page after a reload have it); the coordinator changes it
+//    meanwhile, and the teacher's next save shows theirs and yours in the
+//    grid's dialog and keeps yours; the coordinator locks that period on
+//    "Закрытие периодов"; the teacher's grid of the month says locked and
+//    typing into the cell does nothing; the coordinator reopens the period,
+//    refused without a reason, then with one. axe on each.
+// 6. The teacher's lesson plan ("Тематическое планирование"): three topics
+//    pasted as lines, one moved up with the keyboard, saved; after a reload they
+//    are there in order with their hours, the grid's topic picker offers them,
+//    and the page fits 360 px. The coordinator's grading settings: a weight of 0
+//    is refused beside the row, the weight saved back, a scale set for grade 11.
 //
 // Env: PARTA_URL, PARTA_TEACHER_LOGIN, PARTA_TEACHER_PASSWORD, PARTA_EDITOR_LOGIN, PARTA_EDITOR_PASSWORD,
 //      PARTA_PARENT_LOGIN, PARTA_PARENT_PASSWORD, PARTA_CLASS_ID, PARTA_SUBJECT, PARTA_LESSON_ID,
@@ -295,6 +308,186 @@ async function main() {
     await remark.getByTestId('remark-fix').click();
     await waitUntil(() => page.getByTestId('remark').filter({ hasText: REMARK }).getByTestId('remark-fixed').isVisible(), 'not marked fixed');
     return note;
+  });
+
+  // ---------------------------------------------------------------- final marks and period locks
+  // The period of the lesson, as the grid's response gives it (number and dates).
+  const lessonPeriod = await page.evaluate(async ([cls, subj, day]) => {
+    const r = await fetch(`/api/v1/journal?classId=${cls}&subjectCode=${encodeURIComponent(subj)}&from=${day}&to=${day}`);
+    const j = await r.json();
+    return (j.periods ?? []).find((p) => p.startsOn <= day && day <= p.endsOn) ?? null;
+  }, [env.PARTA_CLASS_ID, env.PARTA_SUBJECT, env.PARTA_LESSON_DATE]);
+  const finalsOf = (p) =>
+    p.evaluate(async ([cls, subj, period, child]) => {
+      const r = await fetch(`/api/v1/finals?classId=${cls}&subjectCode=${encodeURIComponent(subj)}&period=${period}`);
+      const j = await r.json();
+      return (j.rows ?? []).find((x) => String(x.studentId) === child) ?? null;
+    }, [env.PARTA_CLASS_ID, env.PARTA_SUBJECT, lessonPeriod?.number ?? 0, CHILD]);
+
+  let suggested = '';
+  await step('finals 1: the teacher takes the suggested final mark of the student for the lesson\'s period and saves it', async () => {
+    assert(lessonPeriod, `no period of the calendar holds ${env.PARTA_LESSON_DATE}`);
+    await page.getByTestId('nav-journal').click();
+    await openGrid(page);
+    await expectVisible(page, 'fn-panel', 'the final marks');
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    const row = page.locator(`[data-testid=fn-row][data-student="${CHILD}"]`);
+    await waitUntil(async () => /\d/.test(await textOf(row.getByTestId('fn-suggested'))), 'no suggested final mark for the student');
+    suggested = (await textOf(row.getByTestId('fn-suggested'))).replace(/[^0-9]/g, '');
+    await expectText(page, 'fn-rounding', /округл|round/i, 'the rounding rule');
+    const note = await axeCheck(page, 'the final marks');
+    await page.getByTestId('fn-accept-' + CHILD).click();
+    assert((await page.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the suggestion did not fill the input');
+    await page.getByTestId('fn-save').click();
+    await expectText(page, 'fn-status', 'Сохранено итоговых оценок: 1', 'saved message');
+    const stored = await finalsOf(page);
+    assert(stored?.value === suggested, `the API has ${JSON.stringify(stored)}`);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await waitUntil(async () => (await page.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the final mark is not there after a reload');
+    await shot(page, 'journal-07-finals.png', { fullPage: false });
+    return `period ${lessonPeriod.number}: ${suggested} (average ${stored.average}); ${note}`;
+  });
+
+  await step('finals 2: the coordinator changes that final mark meanwhile; the teacher\'s save shows theirs and yours and keeps yours', async () => {
+    const theirs = suggested === '3' ? '4' : '3';
+    const mine = ['5', '4', '3'].find((v) => v !== suggested && v !== theirs);
+    await other.getByTestId('nav-journal').click();
+    await openGrid(other);
+    await other.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await waitUntil(async () => (await other.getByTestId('fn-in-' + CHILD).inputValue()) === suggested, 'the coordinator does not see the final mark');
+    await other.getByTestId('fn-in-' + CHILD).fill(theirs);
+    await other.getByTestId('fn-save').click();
+    await expectText(other, 'fn-status', 'Сохранено итоговых оценок: 1', 'the coordinator saved');
+    await page.getByTestId('fn-in-' + CHILD).fill(mine);
+    await page.getByTestId('fn-save').click();
+    await expectVisible(page, 'jr-conflict', 'conflict dialog');
+    const text = await textOf(page.getByTestId('jr-conflict-cell').first());
+    assert(new RegExp(`Их значение.*${theirs}`).test(text) && new RegExp(`Ваше значение.*${mine}`).test(text), `the conflict reads ${JSON.stringify(text)}`);
+    assert((await finalsOf(page))?.value === theirs, 'the teacher\'s value was saved before choosing');
+    const note = await axeCheck(page, 'the final marks conflict');
+    await page.getByTestId('jr-conflict-yours').first().check();
+    await page.getByTestId('jr-conflict-apply').click();
+    await expectText(page, 'fn-status', 'Сохранено итоговых оценок: 1', 'saved after choosing');
+    const stored = await finalsOf(page);
+    assert(stored?.value === mine && stored?.confirmedBy === env.PARTA_TEACHER_LOGIN, `the API has ${JSON.stringify(stored)}`);
+    return `${text}; ${note}`;
+  });
+
+  const periodRow = () =>
+    other.locator(`[data-testid=pl-row][data-number="${lessonPeriod.number}"][data-starts="${lessonPeriod.startsOn}"][data-ends="${lessonPeriod.endsOn}"]`).first();
+  await step('locks 1: the coordinator locks the lesson\'s period on "Закрытие периодов"', async () => {
+    await other.getByTestId('nav-periods').click();
+    await expectText(other, 'page-title', 'Закрытие периодов', 'page title');
+    await waitUntil(async () => (await periodRow().count()) === 1, `period ${lessonPeriod.number} is not listed`);
+    const note = await axeCheck(other, 'the period locks');
+    await periodRow().getByTestId('pl-lock').click();
+    await expectText(other, 'pl-notice', 'закрыт', 'locked notice');
+    await waitUntil(async () => (await textOf(periodRow().getByTestId('pl-state'))).includes('Закрыт'), 'the period does not show as locked');
+    return `${await textOf(periodRow())}; ${note}`;
+  });
+
+  await step('locks 2: the teacher\'s grid of that month is read-only: a note says locked, typing does nothing', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    await expectText(page, 'jr-locked', 'закрыт', 'the locked note');
+    const before = await cellText(page, CHILD);
+    await page.getByTestId(`jr-in-${LESSON}-${CHILD}`).focus();
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await expectText(page, 'jr-dirty', 'Всё сохранено', 'nothing waits to be saved');
+    assert((await cellText(page, CHILD)) === before, `the cell changed from ${before} to ${await cellText(page, CHILD)}`);
+    await page.getByTestId('input-fn-period').selectOption(String(lessonPeriod.number));
+    await expectVisible(page, 'fn-locked', 'the final marks are read-only');
+    assert((await page.getByTestId('fn-save').count()) === 0, 'the final marks can still be saved');
+    await shot(page, 'journal-08-locked.png', { fullPage: false });
+    return `${await textOf(page.getByTestId('jr-locked'))}; ${await axeCheck(page, 'the locked grid')}`;
+  });
+
+  await step('locks 3: the coordinator reopens it; a reason is required and recorded', async () => {
+    await periodRow().getByTestId('pl-reopen').click();
+    await expectVisible(other, 'pl-reopen-form', 'the reason form');
+    await other.getByTestId('pl-reopen-confirm').click();
+    await expectText(other, 'error-pl-reason', 'Укажите причину', 'a reason is required');
+    const note = await axeCheck(other, 'the reopen form');
+    await other.getByTestId('input-pl-reason').fill('Исправление ошибки в журнале 5А — «Ёлочка»');
+    await other.getByTestId('pl-reopen-confirm').click();
+    await expectText(other, 'pl-notice', 'журнал аудита', 'reopened notice');
+    await waitUntil(async () => (await textOf(periodRow().getByTestId('pl-state'))).includes('Открыт'), 'the period does not show as open');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await openGrid(page);
+    assert((await page.getByTestId('jr-locked').count()) === 0, 'the grid still says locked');
+    return note;
+  });
+
+  // ---------------------------------------------------------------- the lesson plan and the grading settings
+  const TOPICS = ['Имя существительное — род и число', 'Правописание «ё» после шипящих', "Д'Артаньян: апостроф в именах"];
+  await step('plans 1: the teacher pastes three topics into the lesson plan, moves one up by keyboard, saves; the grid offers them', async () => {
+    await page.getByTestId('nav-plans').click();
+    await expectText(page, 'page-title', 'Тематическое планирование', 'page title');
+    const select = page.getByTestId('input-kp-class');
+    await expectVisible(page, 'input-kp-class', 'class and subject picker');
+    await select.selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+    await expectVisible(page, 'kp-editor', 'the plan editor');
+    const before = await page.getByTestId('kp-row').count();
+    await page.getByTestId('input-kp-paste').fill(`${TOPICS[0]}; 2\n\n${TOPICS[2]}\t3\n${TOPICS[1]}\n`);
+    await page.getByTestId('kp-add-lines').click();
+    await waitUntil(async () => (await page.getByTestId('kp-row').count()) === before + 3, 'the pasted lines are not topics');
+    // The last topic («ё») one place up, with the keyboard.
+    await page.getByTestId('kp-up').nth(before + 2).focus();
+    await page.keyboard.press('Enter');
+    const titles = () => page.getByTestId('kp-title').evaluateAll((xs) => xs.map((x) => x.value));
+    await waitUntil(async () => (await titles())[before + 1] === TOPICS[1], async () => `order after moving: ${JSON.stringify(await titles())}`);
+    const note = await axeCheck(page, 'the lesson plan');
+    await page.getByTestId('kp-save').click();
+    await expectText(page, 'kp-status', 'План сохранён', 'saved message');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+    await waitUntil(async () => JSON.stringify((await titles()).slice(before)) === JSON.stringify(TOPICS), async () => `after a reload: ${JSON.stringify(await titles())}`);
+    const hours = await page.getByTestId('kp-hours').evaluateAll((xs) => xs.map((x) => x.value));
+    assert(JSON.stringify(hours.slice(before)) === '["2","1","3"]', `hours ${JSON.stringify(hours)}`);
+    await page.getByTestId('nav-journal').click();
+    await openGrid(page);
+    const offered = await page.getByTestId('input-jr-plan-topic').locator('option').allTextContents();
+    assert(offered.some((o) => o.includes(TOPICS[1])), `the grid's topic picker offers ${JSON.stringify(offered)}`);
+    return `${before} + 3 topics; ${note}`;
+  });
+
+  {
+    const { context, page: p } = await newPage({ width: 360, height: 740 });
+    await step('plans 2: the lesson plan fits 360 px', async () => {
+      await signIn(p, env.PARTA_TEACHER_LOGIN, env.PARTA_TEACHER_PASSWORD, '/plans');
+      await expectText(p, 'page-title', 'Тематическое планирование', 'page title');
+      await p.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
+      await waitUntil(async () => (await p.getByTestId('kp-row').count()) >= 3, 'no topics at 360 px');
+      const sideways = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert(!sideways, 'the plan scrolls sideways at 360 px');
+      await shot(p, 'journal-09-plan-360.png', { fullPage: false });
+    });
+    await context.close();
+  }
+
+  await step('grading 1: the coordinator\'s grading settings: a weight of 0 is refused, a weight saved, a scale set for grade 11', async () => {
+    await other.getByTestId('nav-grading').click();
+    await expectText(other, 'page-title', 'Настройки оценивания', 'page title');
+    await waitUntil(async () => (await other.getByTestId('gr-kind').count()) > 0, 'no kinds of marks');
+    const note = await axeCheck(other, 'the grading settings');
+    const kind = other.getByTestId('gr-kind').first();
+    const weight = kind.getByTestId('gr-kind-weight');
+    const was = await weight.inputValue();
+    await weight.fill('0');
+    await kind.getByTestId('gr-kind-save').click();
+    await expectText(other, 'gr-kind-msg', 'Вес', 'a weight of 0 is refused');
+    await weight.fill(was.replace('.', ','));
+    await kind.getByTestId('gr-kind-save').click();
+    await expectText(other, 'gr-kind-msg', 'Сохранено', 'the weight is saved');
+    const uses = await other.getByTestId('gr-use').count();
+    await other.getByTestId('input-gr-grade').selectOption('11');
+    await other.getByTestId('gr-use-save').click();
+    await expectText(other, 'gr-use-msg', 'Сохранено', 'the scale is set');
+    await waitUntil(async () => (await other.getByTestId('gr-use').count()) >= Math.max(1, uses), 'the rule is not listed');
+    return `${await other.getByTestId('gr-kind').count()} kinds, weight ${was} kept; ${note}`;
   });
 
   if (env.PARTA_CLASSTEACHER_LOGIN) {

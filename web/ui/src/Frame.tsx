@@ -12,6 +12,9 @@ import { MovementBookPage } from './movements';
 import { AcademicPage, CalendarPage, ClassesPage, LoadPage } from './academic';
 import { YearClosingPage } from './yearclose';
 import { JournalPage } from './journal';
+import { PeriodLocksPage } from './finals';
+import { GradingPage } from './grading';
+import { PlansPage } from './plans';
 import { DiaryPage } from './diary';
 import { SchedulePage } from './timetable';
 import { ControlPage, MyClassPage, RemarksPage } from './control';
@@ -122,6 +125,9 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'control') page = <ControlPage />;
   else if (current.id === 'remarks') page = <RemarksPage />;
   else if (current.id === 'myClass') page = <MyClassPage session={session} />;
+  else if (current.id === 'plans') page = <PlansPage />;
+  else if (current.id === 'periods') page = <PeriodLocksPage />;
+  else if (current.id === 'grading') page = <GradingPage />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

@@ -22,6 +22,7 @@ import {
   type ConflictCell, type ConflictDetails, type PlanTopic,
 } from './lessons-api';
 
+import { FinalsPanel } from './finals';
 import { PageTitle } from './pages';
 import { ErrorBox } from './registry';
 import { subjectName } from './subjects';
@@ -34,7 +35,7 @@ function useStoreVersion(store: GridStore): number {
 
 // ---------------------------------------------------------------- the page
 
-interface LoadChoice {
+export interface LoadChoice {
   key: string;
   classId: number;
   className: string;
@@ -43,7 +44,7 @@ interface LoadChoice {
   subjectCode: string;
 }
 
-function loadChoices(teachers: TeacherLoad[]): LoadChoice[] {
+export function loadChoices(teachers: TeacherLoad[]): LoadChoice[] {
   const seen = new Map<string, LoadChoice>();
   for (const t of teachers)
     for (const l of t.lines) {
@@ -420,6 +421,11 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
         </div>
       ) : null}
       {!j.canEdit ? <p class="note">{t('jr.readOnly')}</p> : null}
+      {j.lessons.some((l) => l.locked) ? (
+        <p class="alert alert-warn" role="note" data-testid="jr-locked">
+          {t('jr.lockedNote').replace('{p}', lockedPeriods(j).join(', '))}
+        </p>
+      ) : null}
       {j.lessons.length === 0 ? (
         <div class="card empty" data-testid="jr-no-lessons">
           {t('jr.noLessons')}
@@ -435,9 +441,27 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
         </p>
       </details>
       {j.lessons.length > 0 ? <LessonPanel store={store} plan={plan} onSave={saveOne} /> : null}
+      <FinalsPanel
+        classId={classId}
+        groupId={groupId}
+        subjectCode={subjectCode}
+        periods={j.periods}
+        scale={j.scale.values.map((v) => v.value)}
+        canEdit={j.canEdit}
+        month={month}
+        onSaved={refresh}
+      />
       {conflict ? <ConflictDialog store={store} state={conflict} onDone={resolveConflict} /> : null}
     </>
   );
+}
+
+/** The numbers of the locked periods the month's lessons fall in. */
+function lockedPeriods(j: { lessons: { date: string; locked: boolean }[]; periods: { number: number; startsOn: string; endsOn: string }[] }): number[] {
+  const out = new Set<number>();
+  for (const l of j.lessons)
+    if (l.locked) for (const p of j.periods) if (p.startsOn <= l.date && l.date <= p.endsOn) out.add(p.number);
+  return [...out].sort((a, b) => a - b);
 }
 
 function isAttCell(cell: ConflictCell): boolean {
@@ -977,12 +1001,41 @@ function showValue(t: (k: MessageKey) => string, attendance: boolean, v: unknown
 
 function ConflictDialog({ store, state, onDone }: { store: GridStore; state: ConflictState; onDone: (mine: boolean[] | null) => void }) {
   const { lang, t } = useI18n();
-  const [mine, setMine] = useState(state.keepMine);
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
   const l = store.lessons.get(state.lessonId);
   const name = (id: number) => store.j.students.find((s) => s.id === id)?.name ?? String(id);
   const kindName = (code: string) => store.j.kinds.find((k) => k.code === code)?.name ?? code;
+  const items = state.details.cells.map((c) => {
+    const att = isAttCell(c);
+    return {
+      label: `${name(c.studentId)} — ${att ? t('jr.attendance') : kindName(c.kind ?? '')}`,
+      theirs: showValue(t, att, c.theirs),
+      yours: showValue(t, att, c.yours),
+      by: c.by,
+    };
+  });
+  return (
+    <ChoiceDialog
+      where={l ? `${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}` : ''}
+      items={items}
+      keepMine={state.keepMine}
+      onDone={onDone}
+    />
+  );
+}
+
+export interface ChoiceItem {
+  label: string;
+  theirs: string;
+  yours: string;
+  by?: string | undefined;
+}
+
+/** Cells someone else changed meanwhile: theirs or yours, one by one (the journal grid, final marks). */
+export function ChoiceDialog({ where, items, keepMine, onDone }: { where: string; items: ChoiceItem[]; keepMine: boolean[]; onDone: (mine: boolean[] | null) => void }) {
+  const { t } = useI18n();
+  const [mine, setMine] = useState(keepMine);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
   return (
     <div class="modal-back">
       <div class="modal card" role="dialog" aria-modal="true" aria-labelledby="jr-conflict-title" data-testid="jr-conflict"
@@ -991,42 +1044,38 @@ function ConflictDialog({ store, state, onDone }: { store: GridStore; state: Con
           {t('jr.conflictTitle')}
         </h2>
         <p class="note">
-          {t('jr.conflictText')} {l ? `${formatDate(lang, l.date)}, ${l.number} ${t('jr.lessonShort')}` : ''}
+          {t('jr.conflictText')} {where}
         </p>
         <ul class="choice-list">
-          {state.details.cells.map((c, i) => {
-            const att = isAttCell(c);
-            const what = `${name(c.studentId)} — ${att ? t('jr.attendance') : kindName(c.kind ?? '')}`;
-            return (
-              <li key={i} data-testid="jr-conflict-cell">
-                <fieldset class="conflict-cell">
-                  <legend>{what}</legend>
-                  <label class="check">
-                    <input
-                      ref={i === 0 ? first : undefined}
-                      type="radio"
-                      name={'jr-conflict-' + i}
-                      checked={!mine[i]}
-                      onChange={() => setMine((m) => m.map((x, j) => (j === i ? false : x)))}
-                      data-testid="jr-conflict-theirs"
-                    />
-                    {t('jr.theirs')}
-                    {c.by ? ` (${c.by})` : ''}: <strong>{showValue(t, att, c.theirs)}</strong>
-                  </label>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name={'jr-conflict-' + i}
-                      checked={!!mine[i]}
-                      onChange={() => setMine((m) => m.map((x, j) => (j === i ? true : x)))}
-                      data-testid="jr-conflict-yours"
-                    />
-                    {t('jr.yours')}: <strong>{showValue(t, att, c.yours)}</strong>
-                  </label>
-                </fieldset>
-              </li>
-            );
-          })}
+          {items.map((c, i) => (
+            <li key={i} data-testid="jr-conflict-cell">
+              <fieldset class="conflict-cell">
+                <legend>{c.label}</legend>
+                <label class="check">
+                  <input
+                    ref={i === 0 ? first : undefined}
+                    type="radio"
+                    name={'jr-conflict-' + i}
+                    checked={!mine[i]}
+                    onChange={() => setMine((m) => m.map((x, j) => (j === i ? false : x)))}
+                    data-testid="jr-conflict-theirs"
+                  />
+                  {t('jr.theirs')}
+                  {c.by ? ` (${c.by})` : ''}: <strong>{c.theirs}</strong>
+                </label>
+                <label class="check">
+                  <input
+                    type="radio"
+                    name={'jr-conflict-' + i}
+                    checked={!!mine[i]}
+                    onChange={() => setMine((m) => m.map((x, j) => (j === i ? true : x)))}
+                    data-testid="jr-conflict-yours"
+                  />
+                  {t('jr.yours')}: <strong>{c.yours}</strong>
+                </label>
+              </fieldset>
+            </li>
+          ))}
         </ul>
         <div class="filter-actions">
           <button type="button" class="btn btn-primary" onClick={() => onDone(mine)} data-testid="jr-conflict-apply">

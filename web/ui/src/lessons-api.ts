@@ -175,6 +175,100 @@ export async function getPlan(classId: number, groupId: number | null, subjectCo
   return list(r.topics);
 }
 
+export async function putPlan(
+  classId: number,
+  groupId: number | null,
+  subjectCode: string,
+  topics: { title: string; hours: number }[],
+): Promise<PlanTopic[]> {
+  const r = await request<{ topics?: PlanTopic[] }>('PUT', '/plans', { classId, groupId, subjectCode, topics });
+  return list(r.topics);
+}
+
+// ---------------------------------------------------------------- final marks, period locks, grading
+
+export interface FinalRow {
+  studentId: number;
+  name: string;
+  average: number | null;
+  suggested: string | null;
+  value: string | null;
+  confirmedBy: string | null;
+}
+
+export interface Finals {
+  rows: FinalRow[];
+  rounding: string;
+}
+
+export async function getFinals(classId: number, groupId: number | null, subjectCode: string, period: number): Promise<Finals> {
+  const r = await request<Partial<Finals>>('GET', '/finals?' + qs({ classId, groupId, subjectCode, period }));
+  return { rows: list(r.rows), rounding: r.rounding ?? '' };
+}
+
+export async function putFinals(
+  classId: number,
+  groupId: number | null,
+  subjectCode: string,
+  period: number,
+  marks: { studentId: number; value: string; was: string | null }[],
+): Promise<void> {
+  await request<unknown>('PUT', '/finals', { classId, groupId, subjectCode, period, marks });
+}
+
+export interface PeriodLock {
+  year: number;
+  scheme: string;
+  number: number;
+  lockedBy: string;
+  lockedAt: string;
+}
+
+export async function getLocks(year: number): Promise<PeriodLock[]> {
+  const r = await request<{ locks?: PeriodLock[] }>('GET', '/periods/locks?' + qs({ year }));
+  return list(r.locks);
+}
+
+export async function lockPeriod(year: number, scheme: string, number: number): Promise<void> {
+  await request<unknown>('POST', '/periods/lock', { year, scheme, number });
+}
+
+export async function reopenPeriod(year: number, scheme: string, number: number, reason: string): Promise<void> {
+  await request<unknown>('POST', '/periods/reopen', { year, scheme, number, reason });
+}
+
+export interface ScaleUse {
+  year: number;
+  grade: number;
+  subjectCode: string;
+  scaleCode: string;
+}
+
+export interface Grading {
+  scales: Scale[];
+  kinds: MarkKind[];
+  uses: ScaleUse[];
+  rounding: string;
+}
+
+export async function getGrading(): Promise<Grading> {
+  const r = await request<Partial<Grading>>('GET', '/grading/scales');
+  return {
+    scales: list(r.scales).map((s) => ({ ...s, values: list(s.values) })),
+    kinds: list(r.kinds),
+    uses: list(r.uses),
+    rounding: r.rounding ?? '',
+  };
+}
+
+export async function putKind(code: string, name: string, weight: number): Promise<void> {
+  await request<unknown>('PUT', '/grading/kinds/' + encodeURIComponent(code), { name, weight });
+}
+
+export async function putScaleUse(use: ScaleUse): Promise<void> {
+  await request<unknown>('PUT', '/grading/uses', use);
+}
+
 // ---------------------------------------------------------------- the diary
 
 export interface DiaryLesson {

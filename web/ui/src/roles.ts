@@ -6,7 +6,8 @@ export type SectionId =
   | 'reports' | 'summaryReports' | 'nodes' | 'updates' | 'audit' | 'me' | 'movements'
   | 'imports'
   | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing'
-  | 'control' | 'remarks';
+  | 'control' | 'remarks'
+  | 'plans' | 'periods' | 'grading';
 
 export interface Section {
   id: SectionId;
@@ -26,6 +27,9 @@ const SECTIONS: Section[] = [
   { id: 'myClass', path: '/my-class', label: 'nav.myClass', ready: true },
   { id: 'diary', path: '/diary', label: 'nav.diary', ready: true },
   { id: 'control', path: '/control', label: 'nav.control', ready: true },
+  { id: 'plans', path: '/plans', label: 'nav.plans', ready: true },
+  { id: 'periods', path: '/periods', label: 'nav.periods', ready: true },
+  { id: 'grading', path: '/grading', label: 'nav.grading', ready: true },
   { id: 'accounts', path: '/accounts', label: 'nav.accounts', ready: false },
   { id: 'registry', path: '/registry', label: 'nav.registry', ready: true, nested: true },
   { id: 'movements', path: '/movements', label: 'nav.movements', ready: true },
@@ -58,14 +62,16 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
   read_own_load: ['myLoad'],
   preview_year_closing: ['yearClosing'],
   // issue 4: the journal, the diary, the timetable, the journal control
-  keep_journal: ['journal', 'remarks'],
-  keep_any_journal: ['journal'],
+  keep_journal: ['journal', 'remarks', 'plans'],
+  keep_any_journal: ['journal', 'plans'],
   read_all_journals: ['journal'],
   read_own_diary: ['diary', 'schedule'],
   read_children_diary: ['diary', 'schedule'],
   read_timetable: ['schedule'],
   control_journal: ['control'],
   read_class_journal: ['myClass'],
+  lock_periods: ['periods'],
+  edit_grading: ['grading'],
 };
 
 // Sections not built yet have no permissions yet: they stay keyed by role
