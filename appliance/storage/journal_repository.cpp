@@ -102,9 +102,10 @@ core::Result<std::vector<core::ScaleUse>> MariaDbJournalRepository::scaleUses() 
 
 core::Result<void> MariaDbJournalRepository::setScaleUse(const core::ScaleUse& use) {
   return withConnection(pool_, "journal.setScaleUse", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(c.prepareStatement(
-        "INSERT INTO grading_scale_uses (academic_year, grade, subject_code, scale_code) VALUES (?, ?, ?, ?) "
-        "ON DUPLICATE KEY UPDATE scale_code = VALUES(scale_code)"));
+    Statement s(
+        prepare(c,
+                "INSERT INTO grading_scale_uses (academic_year, grade, subject_code, scale_code) VALUES (?, ?, ?, ?) "
+                "ON DUPLICATE KEY UPDATE scale_code = VALUES(scale_code)"));
     s->setInt(1, use.year);
     s->setInt(2, use.grade);
     s->setString(3, use.subjectCode);
@@ -116,9 +117,9 @@ core::Result<void> MariaDbJournalRepository::setScaleUse(const core::ScaleUse& u
 
 core::Result<void> MariaDbJournalRepository::setKind(const core::MarkKind& kind) {
   return withConnection(pool_, "journal.setKind", [&](sql::Connection& c) -> core::Result<void> {
-    Statement s(
-        c.prepareStatement("INSERT INTO mark_kinds (code, name, weight) VALUES (?, ?, ?) "
-                           "ON DUPLICATE KEY UPDATE name = VALUES(name), weight = VALUES(weight)"));
+    Statement s(prepare(c,
+                        "INSERT INTO mark_kinds (code, name, weight) VALUES (?, ?, ?) "
+                        "ON DUPLICATE KEY UPDATE name = VALUES(name), weight = VALUES(weight)"));
     s->setString(1, kind.code);
     s->setString(2, kind.name);
     s->setDouble(3, kind.weight);
@@ -157,8 +158,8 @@ core::LessonInfo readLesson(sql::ResultSet& r) {
 core::Result<std::optional<core::LessonInfo>> MariaDbJournalRepository::lesson(std::uint64_t id) {
   return withConnection(
       pool_, "journal.lesson", [&](sql::Connection& c) -> core::Result<std::optional<core::LessonInfo>> {
-        Statement s(c.prepareStatement(std::string(kLessonColumns) +
-                                       "FROM lessons l JOIN classes c ON c.id = l.class_id WHERE l.id = ?"));
+        Statement s(prepare(
+            c, std::string(kLessonColumns) + "FROM lessons l JOIN classes c ON c.id = l.class_id WHERE l.id = ?"));
         s->setUInt64(1, id);
         Rows r(s->executeQuery());
         if (!r->next()) return std::optional<core::LessonInfo>();
@@ -169,8 +170,8 @@ core::Result<std::optional<core::LessonInfo>> MariaDbJournalRepository::lesson(s
 core::Result<std::optional<core::ClassBasics>> MariaDbJournalRepository::classBasics(std::uint64_t classId) {
   return withConnection(
       pool_, "journal.class", [&](sql::Connection& c) -> core::Result<std::optional<core::ClassBasics>> {
-        Statement s(c.prepareStatement(
-            "SELECT id, academic_year, grade, CONCAT(grade, letter), class_teacher_id FROM classes WHERE id = ?"));
+        Statement s(prepare(
+            c, "SELECT id, academic_year, grade, CONCAT(grade, letter), class_teacher_id FROM classes WHERE id = ?"));
         s->setUInt64(1, classId);
         Rows r(s->executeQuery());
         if (!r->next()) return std::optional<core::ClassBasics>();
@@ -182,9 +183,10 @@ core::Result<std::optional<core::ClassBasics>> MariaDbJournalRepository::classBa
 core::Result<bool> MariaDbJournalRepository::assigned(core::PersonId person, const core::JournalKey& key) {
   return withConnection(pool_, "journal.assigned", [&](sql::Connection& c) -> core::Result<bool> {
     // A whole-class assignment of the subject covers its groups too.
-    Statement s(c.prepareStatement(
-        "SELECT 1 FROM teaching_assignments WHERE staff_id = ? AND class_id = ? AND group_key IN (?, 0) "
-        "AND subject_code = ? LIMIT 1"));
+    Statement s(
+        prepare(c,
+                "SELECT 1 FROM teaching_assignments WHERE staff_id = ? AND class_id = ? AND group_key IN (?, 0) "
+                "AND subject_code = ? LIMIT 1"));
     s->setUInt64(1, person);
     bindKey(*s, 2, key);
     Rows r(s->executeQuery());
@@ -195,13 +197,13 @@ core::Result<bool> MariaDbJournalRepository::assigned(core::PersonId person, con
 core::Result<std::vector<core::PersonRef>> MariaDbJournalRepository::students(const core::JournalKey& key) {
   return withConnection(
       pool_, "journal.students", [&](sql::Connection& c) -> core::Result<std::vector<core::PersonRef>> {
-        Statement s(c.prepareStatement(
-            key.groupId ? "SELECT p.id, " + nameOf("p") +
-                              " FROM group_members m JOIN people p ON p.id = m.student_id WHERE m.group_id = ? "
-                              "ORDER BY p.surname, p.first_name, p.patronymic, p.id"
-                        : "SELECT p.id, " + nameOf("p") +
-                              " FROM class_members m JOIN people p ON p.id = m.student_id WHERE m.class_id = ? "
-                              "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
+        Statement s(prepare(
+            c, key.groupId ? "SELECT p.id, " + nameOf("p") +
+                                 " FROM group_members m JOIN people p ON p.id = m.student_id WHERE m.group_id = ? "
+                                 "ORDER BY p.surname, p.first_name, p.patronymic, p.id"
+                           : "SELECT p.id, " + nameOf("p") +
+                                 " FROM class_members m JOIN people p ON p.id = m.student_id WHERE m.class_id = ? "
+                                 "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
         s->setUInt64(1, key.groupId.value_or(key.classId));
         Rows r(s->executeQuery());
         std::vector<core::PersonRef> out;
@@ -213,7 +215,8 @@ core::Result<std::vector<core::PersonRef>> MariaDbJournalRepository::students(co
 core::Result<std::vector<core::JournalPeriod>> MariaDbJournalRepository::periods(int year, int grade) {
   return withConnection(
       pool_, "journal.periods", [&](sql::Connection& c) -> core::Result<std::vector<core::JournalPeriod>> {
-        Statement s(c.prepareStatement(
+        Statement s(prepare(
+            c,
             "SELECT p.number, DATE_FORMAT(p.starts_on, '%Y-%m-%d'), DATE_FORMAT(p.ends_on, '%Y-%m-%d'), "
             "k.number IS NOT NULL FROM grade_period_schemes g "
             "JOIN periods p ON p.academic_year = g.academic_year AND p.scheme = g.scheme "
@@ -231,7 +234,7 @@ core::Result<std::vector<core::JournalPeriod>> MariaDbJournalRepository::periods
 
 core::Result<std::string> MariaDbJournalRepository::schemeOf(int year, int grade) {
   return withConnection(pool_, "journal.scheme", [&](sql::Connection& c) -> core::Result<std::string> {
-    Statement s(c.prepareStatement("SELECT scheme FROM grade_period_schemes WHERE academic_year = ? AND grade = ?"));
+    Statement s(prepare(c, "SELECT scheme FROM grade_period_schemes WHERE academic_year = ? AND grade = ?"));
     s->setInt(1, year);
     s->setInt(2, grade);
     Rows r(s->executeQuery());
@@ -247,7 +250,7 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
                                                                      const core::AuditRecord& audit) {
   return withConnection(pool_, "journal.saveLesson", [&](sql::Connection& c) -> core::Result<core::SaveOutcome> {
     Transaction tx(c);
-    Statement lock(c.prepareStatement("SELECT version, status = 'cancelled' FROM lessons WHERE id = ? FOR UPDATE"));
+    Statement lock(prepare(c, "SELECT version, status = 'cancelled' FROM lessons WHERE id = ? FOR UPDATE"));
     lock->setUInt64(1, lesson.id);
     Rows l(lock->executeQuery());
     if (!l->next()) return core::makeError(ErrorCode::not_found, "lesson: no such lesson");
@@ -256,8 +259,8 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
     if (period > 0 && !scheme.empty()) {
       // A lock taken since the core's check is seen here: the lock row is
       // read in share mode, so a concurrent lock waits for this save.
-      Statement p(c.prepareStatement(
-          "SELECT 1 FROM period_locks WHERE academic_year = ? AND scheme = ? AND number = ? LOCK IN SHARE MODE"));
+      Statement p(prepare(
+          c, "SELECT 1 FROM period_locks WHERE academic_year = ? AND scheme = ? AND number = ? LOCK IN SHARE MODE"));
       p->setInt(1, lesson.year);
       p->setString(2, scheme);
       p->setInt(3, period);
@@ -269,16 +272,15 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
 
     std::vector<core::StoredMark> marks;
     {
-      Statement s(c.prepareStatement(
-          "SELECT student_id, kind_code, value, comment, updated_by FROM marks WHERE lesson_id = ?"));
+      Statement s(
+          prepare(c, "SELECT student_id, kind_code, value, comment, updated_by FROM marks WHERE lesson_id = ?"));
       s->setUInt64(1, lesson.id);
       Rows r(s->executeQuery());
       while (r->next()) marks.push_back({r->getUInt64(1), text(*r, 2), text(*r, 3), text(*r, 4), text(*r, 5)});
     }
     std::vector<core::StoredAbsence> absences;
     {
-      Statement s(
-          c.prepareStatement("SELECT student_id, status, reason, updated_by FROM attendance WHERE lesson_id = ?"));
+      Statement s(prepare(c, "SELECT student_id, status, reason, updated_by FROM attendance WHERE lesson_id = ?"));
       s->setUInt64(1, lesson.id);
       Rows r(s->executeQuery());
       while (r->next()) absences.push_back({r->getUInt64(1), *absenceOf(*r, 2, 3), text(*r, 4)});
@@ -295,7 +297,7 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
     std::vector<SqlRow> markHistory;
     // Upserts go in one multi-row statement (every value bound); deletes one by one.
     std::vector<SqlRow> upserts;
-    Statement remove(c.prepareStatement("DELETE FROM marks WHERE lesson_id = ? AND student_id = ? AND kind_code = ?"));
+    Statement remove(prepare(c, "DELETE FROM marks WHERE lesson_id = ? AND student_id = ? AND kind_code = ?"));
     for (const auto& cell : save.marks) {
       const core::StoredMark* old = nullptr;
       for (const auto& m : marks)
@@ -325,11 +327,12 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
                8, markHistory);
 
     std::vector<SqlRow> attendanceHistory;
-    Statement put(c.prepareStatement(
-        "INSERT INTO attendance (lesson_id, student_id, status, reason, updated_by, updated_at) VALUES "
-        "(?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), "
-        "updated_by = VALUES(updated_by), updated_at = VALUES(updated_at)"));
-    Statement present(c.prepareStatement("DELETE FROM attendance WHERE lesson_id = ? AND student_id = ?"));
+    Statement put(
+        prepare(c,
+                "INSERT INTO attendance (lesson_id, student_id, status, reason, updated_by, updated_at) VALUES "
+                "(?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), "
+                "updated_by = VALUES(updated_by), updated_at = VALUES(updated_at)"));
+    Statement present(prepare(c, "DELETE FROM attendance WHERE lesson_id = ? AND student_id = ?"));
     for (const auto& cell : save.attendance) {
       std::optional<core::Absence> old;
       for (const auto& a : absences)
@@ -363,7 +366,8 @@ core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core:
                "new_reason, changed_by, changed_at)",
                8, attendanceHistory);
 
-    Statement update(c.prepareStatement(
+    Statement update(prepare(
+        c,
         "UPDATE lessons SET topic = COALESCE(?, topic), plan_topic_id = IF(?, ?, plan_topic_id), "
         "homework = COALESCE(?, homework), homework_due = IF(?, ?, homework_due), "
         "attendance_taken = COALESCE(?, attendance_taken), version = version + 1, updated_by = ?, updated_at = ? "
@@ -402,9 +406,10 @@ core::Result<core::LessonHistory> MariaDbJournalRepository::history(std::uint64_
   return withConnection(pool_, "journal.history", [&](sql::Connection& c) -> core::Result<core::LessonHistory> {
     core::LessonHistory h;
     {
-      Statement s(c.prepareStatement(
-          "SELECT student_id, kind_code, old_value, new_value, changed_by, "
-          "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%sZ') FROM mark_history WHERE lesson_id = ? ORDER BY id"));
+      Statement s(
+          prepare(c,
+                  "SELECT student_id, kind_code, old_value, new_value, changed_by, "
+                  "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%sZ') FROM mark_history WHERE lesson_id = ? ORDER BY id"));
       s->setUInt64(1, lessonId);
       Rows r(s->executeQuery());
       while (r->next()) {
@@ -415,7 +420,8 @@ core::Result<core::LessonHistory> MariaDbJournalRepository::history(std::uint64_
         h.marks.push_back(std::move(line));
       }
     }
-    Statement s(c.prepareStatement(
+    Statement s(prepare(
+        c,
         "SELECT student_id, CONCAT_WS('/', old_status, old_reason), CONCAT_WS('/', new_status, new_reason), "
         "changed_by, DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%sZ'), old_status IS NOT NULL, new_status IS NOT NULL "
         "FROM attendance_history WHERE lesson_id = ? ORDER BY id"));
@@ -433,15 +439,15 @@ core::Result<std::vector<core::GridLesson>> MariaDbJournalRepository::gridLesson
                                                                                   std::string_view to) {
   return withConnection(
       pool_, "journal.gridLessons", [&](sql::Connection& c) -> core::Result<std::vector<core::GridLesson>> {
-        Statement s(c.prepareStatement(
-            std::string(kLessonColumns) +
-            ", l.topic, l.homework, COALESCE(DATE_FORMAT(l.homework_due, '%Y-%m-%d'), ''), "
-            "l.plan_topic_id, l.attendance_taken, " +
-            nameOf("t") + ", " + nameOf("g") +
-            " FROM lessons l JOIN classes c ON c.id = l.class_id JOIN people t ON t.id = l.staff_id "
-            "LEFT JOIN people g ON g.id = l.given_by "
-            "WHERE l.class_id = ? AND l.group_key = ? AND l.subject_code = ? AND l.held_on BETWEEN ? AND ? "
-            "ORDER BY l.held_on, l.lesson_number"));
+        Statement s(prepare(
+            c, std::string(kLessonColumns) +
+                   ", l.topic, l.homework, COALESCE(DATE_FORMAT(l.homework_due, '%Y-%m-%d'), ''), "
+                   "l.plan_topic_id, l.attendance_taken, " +
+                   nameOf("t") + ", " + nameOf("g") +
+                   " FROM lessons l JOIN classes c ON c.id = l.class_id JOIN people t ON t.id = l.staff_id "
+                   "LEFT JOIN people g ON g.id = l.given_by "
+                   "WHERE l.class_id = ? AND l.group_key = ? AND l.subject_code = ? AND l.held_on BETWEEN ? AND ? "
+                   "ORDER BY l.held_on, l.lesson_number"));
         auto i = bindKey(*s, 1, key);
         s->setString(i, std::string(from));
         s->setString(i + 1, std::string(to));
@@ -468,7 +474,8 @@ core::Result<std::vector<core::GridMark>> MariaDbJournalRepository::gridMarks(co
                                                                               std::string_view to) {
   return withConnection(
       pool_, "journal.gridMarks", [&](sql::Connection& c) -> core::Result<std::vector<core::GridMark>> {
-        Statement s(c.prepareStatement(
+        Statement s(prepare(
+            c,
             "SELECT m.lesson_id, m.student_id, m.kind_code, m.value, m.comment, DATE_FORMAT(l.held_on, '%Y-%m-%d') "
             "FROM lessons l JOIN marks m ON m.lesson_id = l.id "
             "WHERE l.class_id = ? AND l.group_key = ? AND l.subject_code = ? AND l.held_on BETWEEN ? AND ? "
@@ -489,7 +496,8 @@ core::Result<std::vector<core::GridAbsence>> MariaDbJournalRepository::gridAbsen
                                                                                     std::string_view to) {
   return withConnection(
       pool_, "journal.gridAbsences", [&](sql::Connection& c) -> core::Result<std::vector<core::GridAbsence>> {
-        Statement s(c.prepareStatement(
+        Statement s(prepare(
+            c,
             "SELECT a.lesson_id, a.student_id, a.status, a.reason FROM lessons l JOIN attendance a ON a.lesson_id = "
             "l.id "
             "WHERE l.class_id = ? AND l.group_key = ? AND l.subject_code = ? AND l.held_on BETWEEN ? AND ? "
@@ -511,11 +519,11 @@ core::Result<std::vector<core::FinalMark>> MariaDbJournalRepository::finals(
     if (students.empty()) return out;
     std::string marks;
     for (std::size_t i = 0; i < students.size(); ++i) marks += i == 0 ? "?" : ", ?";
-    Statement s(c.prepareStatement(
-        "SELECT student_id, period, value, COALESCE(suggested, ''), confirmed_by, average IS NOT NULL, "
-        "COALESCE(average, 0), version FROM final_marks WHERE academic_year = ? AND subject_code = ? "
-        "AND student_id IN (" +
-        marks + ")"));
+    Statement s(prepare(c,
+                        "SELECT student_id, period, value, COALESCE(suggested, ''), confirmed_by, average IS NOT NULL, "
+                        "COALESCE(average, 0), version FROM final_marks WHERE academic_year = ? AND subject_code = ? "
+                        "AND student_id IN (" +
+                            marks + ")"));
     s->setInt(1, year);
     s->setString(2, subjectCode);
     for (std::size_t i = 0; i < students.size(); ++i) s->setUInt64(static_cast<unsigned>(i + 3), students[i]);
@@ -544,14 +552,16 @@ core::Result<void> MariaDbJournalRepository::saveFinals(int year, const std::str
     Transaction tx(c);
     const std::string when = formatUtc(at);
     const std::string who(actor);
-    Statement current(c.prepareStatement(
+    Statement current(prepare(
+        c,
         "SELECT value FROM final_marks WHERE academic_year = ? AND student_id = ? AND subject_code = ? AND period = ? "
         "FOR UPDATE"));
-    Statement upsert(c.prepareStatement(
-        "INSERT INTO final_marks (academic_year, student_id, subject_code, period, value, suggested, average, "
-        "confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-        "value = VALUES(value), suggested = VALUES(suggested), average = VALUES(average), "
-        "confirmed_by = VALUES(confirmed_by), confirmed_at = VALUES(confirmed_at), version = version + 1"));
+    Statement upsert(
+        prepare(c,
+                "INSERT INTO final_marks (academic_year, student_id, subject_code, period, value, suggested, average, "
+                "confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                "value = VALUES(value), suggested = VALUES(suggested), average = VALUES(average), "
+                "confirmed_by = VALUES(confirmed_by), confirmed_at = VALUES(confirmed_at), version = version + 1"));
     std::vector<SqlRow> history;
     for (std::size_t i = 0; i < marks.size(); ++i) {
       const auto& m = marks[i];
@@ -597,9 +607,9 @@ core::Result<void> MariaDbJournalRepository::saveFinals(int year, const std::str
 
 core::Result<std::vector<core::PeriodLock>> MariaDbJournalRepository::locks(int year) {
   return withConnection(pool_, "journal.locks", [&](sql::Connection& c) -> core::Result<std::vector<core::PeriodLock>> {
-    Statement s(c.prepareStatement(
-        "SELECT academic_year, scheme, number, locked_by, DATE_FORMAT(locked_at, '%Y-%m-%dT%H:%i:%sZ') "
-        "FROM period_locks WHERE academic_year = ? ORDER BY scheme, number"));
+    Statement s(prepare(c,
+                        "SELECT academic_year, scheme, number, locked_by, DATE_FORMAT(locked_at, '%Y-%m-%dT%H:%i:%sZ') "
+                        "FROM period_locks WHERE academic_year = ? ORDER BY scheme, number"));
     s->setInt(1, year);
     Rows r(s->executeQuery());
     std::vector<core::PeriodLock> out;
@@ -613,17 +623,17 @@ core::Result<void> MariaDbJournalRepository::setLock(int year, const std::string
                                                      const core::AuditRecord& audit) {
   return withConnection(pool_, "journal.setLock", [&](sql::Connection& c) -> core::Result<void> {
     Transaction tx(c);
-    Statement exists(c.prepareStatement(
-        "SELECT 1 FROM periods WHERE academic_year = ? AND scheme = ? AND number = ? LOCK IN SHARE MODE"));
+    Statement exists(
+        prepare(c, "SELECT 1 FROM periods WHERE academic_year = ? AND scheme = ? AND number = ? LOCK IN SHARE MODE"));
     exists->setInt(1, year);
     exists->setString(2, scheme);
     exists->setInt(3, number);
     Rows e(exists->executeQuery());
     if (!e->next()) return core::makeError(ErrorCode::not_found, "number: no such period in that year's calendar");
     if (locked) {
-      Statement s(
-          c.prepareStatement("INSERT IGNORE INTO period_locks (academic_year, scheme, number, locked_by, locked_at) "
-                             "VALUES (?, ?, ?, ?, ?)"));
+      Statement s(prepare(c,
+                          "INSERT IGNORE INTO period_locks (academic_year, scheme, number, locked_by, locked_at) "
+                          "VALUES (?, ?, ?, ?, ?)"));
       s->setInt(1, year);
       s->setString(2, scheme);
       s->setInt(3, number);
@@ -632,7 +642,7 @@ core::Result<void> MariaDbJournalRepository::setLock(int year, const std::string
       if (s->executeUpdate() == 0)
         return core::makeError(ErrorCode::already_exists, "number: the period is locked already");
     } else {
-      Statement s(c.prepareStatement("DELETE FROM period_locks WHERE academic_year = ? AND scheme = ? AND number = ?"));
+      Statement s(prepare(c, "DELETE FROM period_locks WHERE academic_year = ? AND scheme = ? AND number = ?"));
       s->setInt(1, year);
       s->setString(2, scheme);
       s->setInt(3, number);
@@ -647,10 +657,10 @@ core::Result<void> MariaDbJournalRepository::setLock(int year, const std::string
 
 core::Result<core::LessonPlan> MariaDbJournalRepository::plan(const core::JournalKey& key) {
   return withConnection(pool_, "journal.plan", [&](sql::Connection& c) -> core::Result<core::LessonPlan> {
-    Statement s(
-        c.prepareStatement("SELECT p.id, t.id, t.ordinal, t.title, t.hours FROM lesson_plans p "
-                           "LEFT JOIN lesson_plan_topics t ON t.plan_id = p.id "
-                           "WHERE p.class_id = ? AND p.group_key = ? AND p.subject_code = ? ORDER BY t.ordinal"));
+    Statement s(prepare(c,
+                        "SELECT p.id, t.id, t.ordinal, t.title, t.hours FROM lesson_plans p "
+                        "LEFT JOIN lesson_plan_topics t ON t.plan_id = p.id "
+                        "WHERE p.class_id = ? AND p.group_key = ? AND p.subject_code = ? ORDER BY t.ordinal"));
     bindKey(*s, 1, key);
     Rows r(s->executeQuery());
     core::LessonPlan plan;
@@ -668,7 +678,8 @@ core::Result<void> MariaDbJournalRepository::replacePlan(int year, const core::J
                                                          const core::AuditRecord& audit) {
   return withConnection(pool_, "journal.replacePlan", [&](sql::Connection& c) -> core::Result<void> {
     Transaction tx(c);
-    Statement up(c.prepareStatement(
+    Statement up(prepare(
+        c,
         "INSERT INTO lesson_plans (academic_year, class_id, group_id, subject_code, updated_by, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), updated_by = VALUES(updated_by), "
         "updated_at = VALUES(updated_at)"));
@@ -683,7 +694,7 @@ core::Result<void> MariaDbJournalRepository::replacePlan(int year, const core::J
     Rows idRow(q->executeQuery("SELECT LAST_INSERT_ID()"));
     idRow->next();
     const std::uint64_t planId = idRow->getUInt64(1);
-    Statement clear(c.prepareStatement("DELETE FROM lesson_plan_topics WHERE plan_id = ?"));
+    Statement clear(prepare(c, "DELETE FROM lesson_plan_topics WHERE plan_id = ?"));
     clear->setUInt64(1, planId);
     clear->executeUpdate();
     std::vector<SqlRow> rows;
@@ -700,7 +711,8 @@ core::Result<std::optional<core::DiaryRelation>> MariaDbJournalRepository::diary
                                                                                          core::PersonId student) {
   return withConnection(
       pool_, "journal.diaryRelation", [&](sql::Connection& c) -> core::Result<std::optional<core::DiaryRelation>> {
-        Statement s(c.prepareStatement(
+        Statement s(prepare(
+            c,
             "SELECT s.account_uid <=> ?, "
             "EXISTS (SELECT 1 FROM guardianships g JOIN people p ON p.id = g.parent_id "
             "        WHERE g.child_id = s.id AND p.account_uid = ?), "
@@ -732,11 +744,11 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
         {
           // The student and their class in the year the week falls in (the
           // latest class when several).
-          Statement s(c.prepareStatement(
-              "SELECT p.id, " + nameOf("p") +
-              ", COALESCE(CONCAT(c.grade, c.letter), ''), COALESCE(c.id, 0) "
-              "FROM people p LEFT JOIN class_members m ON m.student_id = p.id LEFT JOIN classes c ON c.id = m.class_id "
-              "WHERE p.id = ? AND p.kind = 'student' ORDER BY c.academic_year DESC LIMIT 1"));
+          Statement s(prepare(c, "SELECT p.id, " + nameOf("p") +
+                                     ", COALESCE(CONCAT(c.grade, c.letter), ''), COALESCE(c.id, 0) "
+                                     "FROM people p LEFT JOIN class_members m ON m.student_id = p.id LEFT JOIN classes "
+                                     "c ON c.id = m.class_id "
+                                     "WHERE p.id = ? AND p.kind = 'student' ORDER BY c.academic_year DESC LIMIT 1"));
           s->setUInt64(1, student);
           Rows r(s->executeQuery());
           if (!r->next()) return std::optional<core::DiaryWeek>();
@@ -746,20 +758,22 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
         if (classId == 0) return std::optional<core::DiaryWeek>(std::move(week));
         std::map<std::uint64_t, std::size_t> index;
         {
-          Statement s(c.prepareStatement(
-              "SELECT l.id, DATE_FORMAT(l.held_on, '%Y-%m-%d'), l.lesson_number, "
-              "COALESCE(TIME_FORMAT(b.starts_at, '%H:%i'), ''), COALESCE(TIME_FORMAT(b.ends_at, '%H:%i'), ''), "
-              "l.subject_code, t.id, " +
-              nameOf("t") +
-              ", l.topic, l.homework, "
-              "COALESCE(DATE_FORMAT(l.homework_due, '%Y-%m-%d'), ''), l.status "
-              "FROM lessons l JOIN classes c ON c.id = l.class_id "
-              "JOIN people t ON t.id = COALESCE(l.given_by, l.staff_id) "
-              "LEFT JOIN bell_lessons b ON b.number = l.lesson_number AND b.schedule_id = COALESCE(c.bell_schedule_id, "
-              "  (SELECT MIN(bs.id) FROM bell_schedules bs WHERE bs.shift = c.shift)) "
-              "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? AND (l.group_id IS NULL OR l.group_id IN "
-              "  (SELECT gm.group_id FROM group_members gm WHERE gm.student_id = ?)) "
-              "ORDER BY l.held_on, l.lesson_number, l.id"));
+          Statement s(
+              prepare(c,
+                      "SELECT l.id, DATE_FORMAT(l.held_on, '%Y-%m-%d'), l.lesson_number, "
+                      "COALESCE(TIME_FORMAT(b.starts_at, '%H:%i'), ''), COALESCE(TIME_FORMAT(b.ends_at, '%H:%i'), ''), "
+                      "l.subject_code, t.id, " +
+                          nameOf("t") +
+                          ", l.topic, l.homework, "
+                          "COALESCE(DATE_FORMAT(l.homework_due, '%Y-%m-%d'), ''), l.status "
+                          "FROM lessons l JOIN classes c ON c.id = l.class_id "
+                          "JOIN people t ON t.id = COALESCE(l.given_by, l.staff_id) "
+                          "LEFT JOIN bell_lessons b ON b.number = l.lesson_number AND b.schedule_id = "
+                          "COALESCE(c.bell_schedule_id, "
+                          "  (SELECT MIN(bs.id) FROM bell_schedules bs WHERE bs.shift = c.shift)) "
+                          "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? AND (l.group_id IS NULL OR l.group_id IN "
+                          "  (SELECT gm.group_id FROM group_members gm WHERE gm.student_id = ?)) "
+                          "ORDER BY l.held_on, l.lesson_number, l.id"));
           s->setUInt64(1, classId);
           s->setString(2, std::string(monday));
           s->setString(3, std::string(saturday));
@@ -784,7 +798,8 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
         }
         if (week.lessons.empty()) return std::optional<core::DiaryWeek>(std::move(week));
         {
-          Statement s(c.prepareStatement(
+          Statement s(prepare(
+              c,
               "SELECT m.lesson_id, m.kind_code, m.value, m.comment FROM marks m JOIN lessons l ON l.id = m.lesson_id "
               "WHERE m.student_id = ? AND l.held_on BETWEEN ? AND ? ORDER BY m.lesson_id, m.id"));
           s->setUInt64(1, student);
@@ -796,9 +811,10 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
               week.lessons[it->second].marks.push_back({text(*r, 2), text(*r, 3), text(*r, 4)});
         }
         {
-          Statement s(c.prepareStatement(
-              "SELECT a.lesson_id, a.status, a.reason FROM attendance a JOIN lessons l ON l.id = a.lesson_id "
-              "WHERE a.student_id = ? AND l.held_on BETWEEN ? AND ?"));
+          Statement s(
+              prepare(c,
+                      "SELECT a.lesson_id, a.status, a.reason FROM attendance a JOIN lessons l ON l.id = a.lesson_id "
+                      "WHERE a.student_id = ? AND l.held_on BETWEEN ? AND ?"));
           s->setUInt64(1, student);
           s->setString(2, std::string(monday));
           s->setString(3, std::string(saturday));
@@ -808,10 +824,10 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
               week.lessons[it->second].absence = absenceOf(*r, 2, 3);
         }
         {
-          Statement s(
-              c.prepareStatement("SELECT h.lesson_id, h.id, h.file_name, h.size_bytes FROM lessons l "
-                                 "JOIN homework_attachments h ON h.lesson_id = l.id "
-                                 "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? ORDER BY h.id"));
+          Statement s(prepare(c,
+                              "SELECT h.lesson_id, h.id, h.file_name, h.size_bytes FROM lessons l "
+                              "JOIN homework_attachments h ON h.lesson_id = l.id "
+                              "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? ORDER BY h.id"));
           s->setUInt64(1, classId);
           s->setString(2, std::string(monday));
           s->setString(3, std::string(saturday));
@@ -827,12 +843,13 @@ core::Result<std::optional<core::DiaryWeek>> MariaDbJournalRepository::diary(cor
 core::Result<std::vector<core::DiaryStudent>> MariaDbJournalRepository::children(std::string_view actorUid) {
   return withConnection(
       pool_, "journal.children", [&](sql::Connection& c) -> core::Result<std::vector<core::DiaryStudent>> {
-        Statement s(c.prepareStatement(
-            "SELECT k.id, " + nameOf("k") +
-            ", COALESCE((SELECT CONCAT(c.grade, c.letter) FROM class_members m "
-            "JOIN classes c ON c.id = m.class_id WHERE m.student_id = k.id ORDER BY c.academic_year DESC LIMIT 1), '') "
-            "FROM people a JOIN guardianships g ON g.parent_id = a.id JOIN people k ON k.id = g.child_id "
-            "WHERE a.account_uid = ? ORDER BY k.birth_date, k.id"));
+        Statement s(prepare(
+            c, "SELECT k.id, " + nameOf("k") +
+                   ", COALESCE((SELECT CONCAT(c.grade, c.letter) FROM class_members m "
+                   "JOIN classes c ON c.id = m.class_id WHERE m.student_id = k.id ORDER BY c.academic_year DESC LIMIT "
+                   "1), '') "
+                   "FROM people a JOIN guardianships g ON g.parent_id = a.id JOIN people k ON k.id = g.child_id "
+                   "WHERE a.account_uid = ? ORDER BY k.birth_date, k.id"));
         s->setString(1, std::string(actorUid));
         Rows r(s->executeQuery());
         std::vector<core::DiaryStudent> out;
@@ -849,10 +866,9 @@ core::Result<std::vector<core::StudentSummary>> MariaDbJournalRepository::summar
         std::vector<core::StudentSummary> out;
         std::map<core::PersonId, std::size_t> index;
         {
-          Statement s(
-              c.prepareStatement("SELECT p.id, " + nameOf("p") +
-                                 " FROM class_members m JOIN people p ON p.id = m.student_id WHERE m.class_id = ? "
-                                 "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
+          Statement s(prepare(c, "SELECT p.id, " + nameOf("p") +
+                                     " FROM class_members m JOIN people p ON p.id = m.student_id WHERE m.class_id = ? "
+                                     "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
           s->setUInt64(1, classId);
           Rows r(s->executeQuery());
           while (r->next()) {
@@ -863,13 +879,14 @@ core::Result<std::vector<core::StudentSummary>> MariaDbJournalRepository::summar
         {
           // Weighted averages over the marks with a numeric value on their scale
           // (pass/fail values have none and do not count).
-          Statement s(c.prepareStatement(
-              "SELECT m.student_id, l.subject_code, SUM(k.weight * v.numeric_value) / SUM(k.weight) "
-              "FROM lessons l JOIN marks m ON m.lesson_id = l.id JOIN mark_kinds k ON k.code = m.kind_code "
-              "JOIN (SELECT value, MIN(numeric_value) AS numeric_value FROM grading_scale_values "
-              "      WHERE numeric_value IS NOT NULL GROUP BY value) v ON v.value = m.value "
-              "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? AND l.status = 'planned' "
-              "GROUP BY m.student_id, l.subject_code ORDER BY m.student_id, l.subject_code"));
+          Statement s(
+              prepare(c,
+                      "SELECT m.student_id, l.subject_code, SUM(k.weight * v.numeric_value) / SUM(k.weight) "
+                      "FROM lessons l JOIN marks m ON m.lesson_id = l.id JOIN mark_kinds k ON k.code = m.kind_code "
+                      "JOIN (SELECT value, MIN(numeric_value) AS numeric_value FROM grading_scale_values "
+                      "      WHERE numeric_value IS NOT NULL GROUP BY value) v ON v.value = m.value "
+                      "WHERE l.class_id = ? AND l.held_on BETWEEN ? AND ? AND l.status = 'planned' "
+                      "GROUP BY m.student_id, l.subject_code ORDER BY m.student_id, l.subject_code"));
           s->setUInt64(1, classId);
           s->setString(2, std::string(from));
           s->setString(3, std::string(to));
@@ -881,7 +898,8 @@ core::Result<std::vector<core::StudentSummary>> MariaDbJournalRepository::summar
                    r->isNull(3) ? std::nullopt
                                 : std::optional<double>(core::roundTwoDecimals(static_cast<double>(r->getDouble(3))))});
         }
-        Statement s(c.prepareStatement(
+        Statement s(prepare(
+            c,
             "SELECT a.student_id, SUM(a.status = 'absent'), SUM(a.status = 'absent' AND a.reason = 'ill'), "
             "SUM(a.status = 'absent' AND a.reason = 'excused'), "
             "SUM(a.status = 'absent' AND (a.reason = 'unexcused' OR a.reason IS NULL)), SUM(a.status = 'late') "
@@ -924,11 +942,11 @@ core::Result<DemoJournalLoaded> loadDemoJournal(ConnectionPool& pool, std::strin
     }
     std::vector<core::DemoLessonInput> lessons;
     {
-      Statement s(
-          c.prepareStatement("SELECT l.id, l.class_id, COALESCE(l.group_id, 0), l.subject_code FROM lessons l "
-                             "WHERE l.held_on <= ? AND l.status = 'planned' AND l.topic = '' "
-                             "AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.lesson_id = l.id) "
-                             "ORDER BY l.class_id, l.group_key, l.subject_code, l.held_on, l.lesson_number"));
+      Statement s(prepare(c,
+                          "SELECT l.id, l.class_id, COALESCE(l.group_id, 0), l.subject_code FROM lessons l "
+                          "WHERE l.held_on <= ? AND l.status = 'planned' AND l.topic = '' "
+                          "AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.lesson_id = l.id) "
+                          "ORDER BY l.class_id, l.group_key, l.subject_code, l.held_on, l.lesson_number"));
       s->setString(1, std::string(throughDate));
       Rows r(s->executeQuery());
       while (r->next()) {

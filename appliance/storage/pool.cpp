@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,53 @@
 #include <string.h>  // explicit_bzero
 
 namespace parta::storage {
+
+namespace {
+
+// Connection → its statements by SQL text. A connection is used by one
+// thread at a time; the mutex guards only the outer map.
+struct StatementCaches {
+  std::mutex mutex;
+  std::unordered_map<const sql::Connection*, std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>>
+      byConnection;
+};
+
+StatementCaches& statementCaches() {
+  static StatementCaches caches;
+  return caches;
+}
+
+// Before a connection closes: its statements go first (they refer to it).
+void dropStatements(const sql::Connection* connection) noexcept {
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> gone;
+  {
+    auto& caches = statementCaches();
+    std::lock_guard lock(caches.mutex);
+    auto it = caches.byConnection.find(connection);
+    if (it == caches.byConnection.end()) return;
+    gone.swap(it->second);
+    caches.byConnection.erase(it);
+  }
+  try {
+    gone.clear();
+  } catch (
+      ...) {  // NOLINT(bugprone-empty-catch): closing a statement on a broken link may throw; it is gone either way
+  }
+}
+
+}  // namespace
+
+sql::PreparedStatement& cachedStatement(sql::Connection& connection, const std::string& sql) {
+  auto& caches = statementCaches();
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>* mine = nullptr;
+  {
+    std::lock_guard lock(caches.mutex);
+    mine = &caches.byConnection[&connection];
+  }
+  auto& slot = (*mine)[sql];
+  if (!slot) slot.reset(connection.prepareStatement(sql));
+  return *slot;
+}
 
 using core::ErrorCode;
 using Millis = std::chrono::milliseconds;
@@ -161,6 +209,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   }
 
   static void closeQuietly(std::unique_ptr<sql::Connection> connection) noexcept {
+    dropStatements(connection.get());
     try {
       connection.reset();
     } catch (...) {  // NOLINT(bugprone-empty-catch): a broken link may throw on close; it is gone either way

@@ -18,6 +18,7 @@
 
 namespace sql {
 class Connection;
+class PreparedStatement;
 }  // namespace sql
 
 namespace parta::storage {
@@ -63,6 +64,13 @@ class PooledConnection {
   std::shared_ptr<detail::PoolState> pool_;
   std::unique_ptr<sql::Connection> connection_;
 };
+
+// Prepared statements kept per connection, so a hot query is prepared once
+// per connection instead of once per use (a server round trip and a parse
+// each time). The pool drops a connection's statements before closing it.
+// Only for statements that are never open twice at once on one connection:
+// executing a cached statement closes the result set it last produced.
+sql::PreparedStatement& cachedStatement(sql::Connection& connection, const std::string& sql);
 
 class ConnectionPool {
  public:

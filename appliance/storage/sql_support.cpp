@@ -120,8 +120,8 @@ void insertRows(sql::Connection& c, const std::string& head, std::size_t columns
 }
 
 void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubject subject) {
-  std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(
-      "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+  Statement s(prepare(
+      c, "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)"));
   s->setString(1, formatUtc(record.at));
   s->setString(2, record.actor);
   s->setString(3, record.action);
@@ -137,7 +137,7 @@ void insertAudit(sql::Connection& c, const core::AuditRecord& record, AuditSubje
 core::Result<std::optional<core::PersonId>> personOfAccount(ConnectionPool& pool, std::string_view uid) {
   return withConnection(pool, "personOfAccount",
                         [&](sql::Connection& c) -> core::Result<std::optional<core::PersonId>> {
-                          Statement s(c.prepareStatement("SELECT id FROM people WHERE account_uid = ?"));
+                          Statement s(prepare(c, "SELECT id FROM people WHERE account_uid = ?"));
                           s->setString(1, std::string(uid));
                           Rows r(s->executeQuery());
                           if (!r->next()) return std::optional<core::PersonId>();

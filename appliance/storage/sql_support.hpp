@@ -26,7 +26,20 @@
 
 namespace parta::storage {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
+// Owns a statement made by prepareStatement(), or borrows one of the
+// connection's cached statements (prepare()).
+struct StatementRelease {
+  bool owned = true;
+  void operator()(sql::PreparedStatement* s) const {
+    if (owned) delete s;
+  }
+};
+using Statement = std::unique_ptr<sql::PreparedStatement, StatementRelease>;
+// The connection's cached statement for `sql` (see cachedStatement in
+// pool.hpp): for the hot paths, where no statement is open twice at once.
+inline Statement prepare(sql::Connection& c, const std::string& sql) {
+  return Statement(&cachedStatement(c, sql), StatementRelease{false});
+}
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 // The id the last INSERT on this connection made.
