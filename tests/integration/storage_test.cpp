@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "appliance/storage/migrations.hpp"
@@ -14,6 +17,7 @@
 
 namespace parta::test {
 
+using storage::cachedStatement;
 using storage::ConnectionPool;
 using storage::Migration;
 
@@ -28,6 +32,7 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(removeExpiredTakesOnlyExpired);
   CPPUNIT_TEST(generatedSchoolLoadsOnceWithItsRelations);
   CPPUNIT_TEST(loaderRefusesWhatTheCatalogueForbids);
+  CPPUNIT_TEST(cachedStatementsArePreparedOncePerConnection);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -190,6 +195,32 @@ class StorageTest : public CppUnit::TestFixture {
  private:
   core::Config::Database config_;
   std::unique_ptr<ConnectionPool> pool_;
+  // A cached statement is prepared once per connection and reused with new
+  // parameters; a discarded connection takes its statements with it, and
+  // the next connection prepares its own.
+  void cachedStatementsArePreparedOncePerConnection() {
+    const std::string query = "SELECT ? + 1";
+    auto run = [&](sql::Connection& c, int v) {
+      auto& s = cachedStatement(c, query);
+      s.setInt(1, v);
+      std::unique_ptr<sql::ResultSet> r(s.executeQuery());
+      CPPUNIT_ASSERT(r->next());
+      return r->getInt(1);
+    };
+    sql::PreparedStatement* first = nullptr;
+    {
+      auto lease = pool_->acquire();
+      CPPUNIT_ASSERT(lease.ok());
+      CPPUNIT_ASSERT_EQUAL(2, run(**lease, 1));
+      first = &cachedStatement(**lease, query);
+      CPPUNIT_ASSERT_EQUAL(42, run(**lease, 41));
+      CPPUNIT_ASSERT(first == &cachedStatement(**lease, query));
+      lease->discard();
+    }
+    auto lease = pool_->acquire();
+    CPPUNIT_ASSERT(lease.ok());
+    CPPUNIT_ASSERT_EQUAL(8, run(**lease, 7));
+  }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(StorageTest);
