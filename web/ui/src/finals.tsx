@@ -260,7 +260,7 @@ export function FinalsPanel({ classId, groupId, subjectCode, periods, scale, can
           ) : null}
           {data.rounding ? (
             <p class="note" data-testid="fn-rounding">
-              {t('fn.rounding')}: {data.rounding}
+              {t('fn.rounding')}: {t('fn.roundingRule')}
             </p>
           ) : null}
         </>

@@ -137,7 +137,7 @@ export function GradingPage() {
                 })}
               </tbody>
             </table>
-            {g.rounding ? <p class="note">{t('fn.rounding')}: {g.rounding}</p> : null}
+            {g.rounding ? <p class="note">{t('fn.rounding')}: {t('fn.roundingRule')}</p> : null}
           </section>
 
           <section class="card block" aria-labelledby="gr-uses-title" data-testid="gr-uses">

@@ -661,6 +661,8 @@ const ru = {
   'fn.lockedNote': 'Период закрыт: итоговые оценки только для чтения.',
   'fn.badValue': 'Таких оценок нет в шкале: {v}.',
   'fn.rounding': 'Правило округления',
+  'fn.roundingRule':
+    'Взвешенный средний балл сначала округляется до сотых (половина — вверх), затем до целой отметки по тому же правилу: 4,50 → 5, 4,49 → 4, 2,50 → 3. Годовая отметка предлагается так же из среднего подтверждённых отметок за периоды.',
   'pl.intro': 'Закрытый период нельзя изменять: отметки, посещаемость, темы и итоговые оценки за него только читаются. Повторное открытие требует причины и записывается в журнал аудита.',
   'pl.scheme.quarter': 'Четверти',
   'pl.scheme.trimester': 'Триместры',
@@ -1384,6 +1386,8 @@ const en: Record<MessageKey, string> = {
   'fn.lockedNote': 'The period is locked: final marks are read-only.',
   'fn.badValue': 'Not marks of the scale: {v}.',
   'fn.rounding': 'Rounding rule',
+  'fn.roundingRule':
+    'The weighted average is first rounded half up to two decimals, then half up to a whole mark: 4.50 gives 5, 4.49 gives 4, 2.50 gives 3. The year mark is suggested the same way from the average of the confirmed period marks.',
   'pl.intro': 'A locked period cannot be changed: its marks, attendance, topics and final marks are read-only. Reopening needs a reason and is recorded in the audit log.',
   'pl.scheme.quarter': 'Quarters',
   'pl.scheme.trimester': 'Trimesters',
