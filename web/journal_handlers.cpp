@@ -11,6 +11,7 @@
 #include "appliance/core/journal.hpp"
 #include "web/app.hpp"
 #include "web/handler_support.hpp"
+#include "web/json_writer.hpp"
 
 namespace parta::web {
 
@@ -33,6 +34,53 @@ json optionalText(const std::optional<std::string>& v) { return v ? json(*v) : j
 json textOrNull(const std::string& v) { return v.empty() ? json(nullptr) : json(v); }
 
 json absenceJson(const core::Absence& a) { return json{{"status", a.status}, {"reason", textOrNull(a.reason)}}; }
+
+// The diary is the hottest read (every parent, every morning): written
+// straight to text with JsonWriter, no tree. The shape is the API's.
+std::string diaryJson(const core::DiaryWeek& week, const std::vector<core::DiaryStudent>& children) {
+  JsonWriter w(8192);
+  auto student = [&](const core::DiaryStudent& s) {
+    w.beginObject().member("id", s.id).member("name", s.name).member("className", s.className).endObject();
+  };
+  w.beginObject().key("student");
+  student(week.student);
+  w.key("children").beginArray();
+  for (const auto& ch : children) student(ch);
+  w.endArray().member("weekOf", week.weekOf).key("days").beginArray();
+  auto lesson = week.lessons.begin();
+  for (int d = 0; d < 6; ++d) {
+    const auto date = core::addDays(week.weekOf, d);
+    w.beginObject().member("date", date).key("lessons").beginArray();
+    // Lessons are by date: skip any outside the week's days, take this day's.
+    while (lesson != week.lessons.end() && lesson->date < date) ++lesson;
+    for (; lesson != week.lessons.end() && lesson->date == date; ++lesson) {
+      const auto& l = *lesson;
+      w.beginObject()
+          .member("lessonId", l.lessonId)
+          .member("number", l.number)
+          .member("startsAt", l.startsAt)
+          .member("endsAt", l.endsAt)
+          .member("subjectCode", l.subjectCode);
+      w.key("teacher").beginObject().member("id", l.teacher.id).member("name", l.teacher.name).endObject();
+      w.member("topic", l.topic).member("homework", l.homework).key("homeworkDue").textOrNull(l.homeworkDue);
+      w.key("attachments").beginArray();
+      for (const auto& a : l.attachments)
+        w.beginObject().member("id", a.id).member("fileName", a.fileName).member("size", a.size).endObject();
+      w.endArray().member("status", l.status).key("marks").beginArray();
+      for (const auto& m : l.marks)
+        w.beginObject().member("kind", m.kind).member("value", m.value).member("comment", m.comment).endObject();
+      w.endArray().key("attendance");
+      if (l.absence)
+        w.beginObject().member("status", l.absence->status).key("reason").textOrNull(l.absence->reason).endObject();
+      else
+        w.null();
+      w.endObject();
+    }
+    w.endArray().endObject();
+  }
+  w.endArray().endObject();
+  return w.take();
+}
 
 json scaleJson(const core::GradingScale& s) {
   json values = json::array();
@@ -517,45 +565,9 @@ void App::addJournalRoutes() {
       if (!own) return errorResponse(own.error());
       student = *own;
     }
-    auto week = journal.diary(*c.principal, *student, get(q, "week"));
-    if (!week) return errorResponse(week.error());
-    auto studentJson = [](const core::DiaryStudent& s) {
-      return json{{"id", s.id}, {"name", s.name}, {"className", s.className}};
-    };
-    json children = json::array();
-    for (const auto& ch : week->children) children.push_back(studentJson(ch));
-    json days = json::array();
-    for (int d = 0; d < 6; ++d) {
-      const auto date = core::addDays(week->weekOf, d);
-      json lessons = json::array();
-      for (const auto& l : week->lessons) {
-        if (l.date != date) continue;
-        json marks = json::array();
-        for (const auto& m : l.marks)
-          marks.push_back(json{{"kind", m.kind}, {"value", m.value}, {"comment", m.comment}});
-        json files = json::array();
-        for (const auto& a : l.attachments)
-          files.push_back(json{{"id", a.id}, {"fileName", a.fileName}, {"size", a.size}});
-        lessons.push_back(json{{"lessonId", l.lessonId},
-                               {"number", l.number},
-                               {"startsAt", l.startsAt},
-                               {"endsAt", l.endsAt},
-                               {"subjectCode", l.subjectCode},
-                               {"teacher", person(l.teacher)},
-                               {"topic", l.topic},
-                               {"homework", l.homework},
-                               {"homeworkDue", textOrNull(l.homeworkDue)},
-                               {"attachments", files},
-                               {"status", l.status},
-                               {"marks", marks},
-                               {"attendance", l.absence ? absenceJson(*l.absence) : json(nullptr)}});
-      }
-      days.push_back(json{{"date", date}, {"lessons", lessons}});
-    }
-    return jsonResponse(200, dump(json{{"student", studentJson(week->student)},
-                                       {"children", children},
-                                       {"weekOf", week->weekOf},
-                                       {"days", days}}));
+    auto read = journal.diary(*c.principal, *student, get(q, "week"));
+    if (!read) return errorResponse(read.error());
+    return jsonResponse(200, diaryJson(*read->week, read->children));
   });
 
   route(Method::get, "/api/v1/classes/{id}/summary", [&journal](const Context& c) {

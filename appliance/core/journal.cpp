@@ -401,17 +401,11 @@ Result<SaveOutcome> JournalService::saveLesson(const Principal& actor, std::uint
   if (save.homeworkDue && *save.homeworkDue && !parseDay(**save.homeworkDue))
     return invalid("homeworkDue: expected a date YYYY-MM-DD");
 
-  auto lesson = repository_.lesson(lessonId);
-  if (!lesson) return lesson.error();
-  if (!*lesson) return makeError(ErrorCode::not_found, "lesson: no such lesson");
-  const LessonInfo& info = **lesson;
-  const JournalKey key{info.classId, info.groupId, info.subjectCode};
-  auto klass = repository_.classBasics(info.classId);
-  if (!klass) return klass.error();
-  if (!*klass) return makeError(ErrorCode::not_found, "lesson: no such class");
-  auto relation = relationTo(actor, key, **klass);
-  if (!relation) return relation.error();
-  if (!mayWriteLesson(permissions(actor), *relation, info))
+  auto context = repository_.lessonContext(lessonId, actor.userId);
+  if (!context) return context.error();
+  if (!*context) return makeError(ErrorCode::not_found, "lesson: no such lesson");
+  const LessonInfo& info = (*context)->lesson;
+  if (!mayWriteLesson(permissions(actor), (*context)->relation, info))
     return denied("you may not write the journal of this lesson");
   if (info.cancelled) return precondition("lesson: the lesson is cancelled");
 
@@ -420,10 +414,8 @@ Result<SaveOutcome> JournalService::saveLesson(const Principal& actor, std::uint
   auto grading = gradingData();
   if (!grading) return grading.error();
   const auto* kinds = &grading->kinds;
-  auto students = repository_.students(key);
-  if (!students) return students.error();
   std::set<PersonId> members;
-  for (const auto& s : *students) members.insert(s.id);
+  for (const auto& s : (*context)->students) members.insert(s.id);
 
   std::set<std::pair<PersonId, std::string>> seenMarks;
   for (std::size_t i = 0; i < save.marks.size(); ++i) {
@@ -447,13 +439,10 @@ Result<SaveOutcome> JournalService::saveLesson(const Principal& actor, std::uint
     if (!members.count(a.studentId)) return precondition(f + ".studentId: not a student of this lesson's group");
   }
 
-  auto periods = repository_.periods(info.year, info.grade);
-  if (!periods) return periods.error();
-  auto period = periodOf(*periods, info.heldOn);
+  auto period = periodOf((*context)->periods, info.heldOn);
   if (period && period->locked)
     return precondition("lesson: period " + std::to_string(period->number) + " is locked; the journal is read-only");
-  auto scheme = repository_.schemeOf(info.year, info.grade);
-  if (!scheme) return scheme.error();
+  const std::string& scheme = (*context)->scheme;
 
   std::string detail;
   auto field = [&](const char* name, bool present) {
@@ -466,7 +455,7 @@ Result<SaveOutcome> JournalService::saveLesson(const Principal& actor, std::uint
   if (!save.attendance.empty())
     detail += (detail.empty() ? "" : ",") + std::to_string(save.attendance.size()) + " attendance";
   const auto now = clock_.now();
-  auto outcome = repository_.saveLesson(info, save, period ? period->number : 0, *scheme, actor.userId, now,
+  auto outcome = repository_.saveLesson(info, save, period ? period->number : 0, scheme, actor.userId, now,
                                         {now, actor.userId, "lesson.journal", "lesson", info.id, detail});
   if (outcome && outcome->conflicts.empty()) lessonChanged(info.heldOn);  // after the commit
   return outcome;
@@ -689,7 +678,7 @@ Result<PersonId> JournalService::ownDiary(const Principal& actor) {
   return makeError(ErrorCode::not_found, "studentId: required (you have no diary of your own)");
 }
 
-Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student, std::string date) {
+Result<DiaryRead> JournalService::diary(const Principal& actor, PersonId student, std::string date) {
   auto monday = mondayOf(date);
   if (!monday) return invalid("week: expected a date YYYY-MM-DD");
   const auto p = permissions(actor);
@@ -722,7 +711,7 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
   // lesson of that week changes. The generation is taken before the read,
   // so a change committed while reading makes the entry stale at once.
   const auto key = std::make_pair(student, *monday);
-  std::optional<DiaryWeek> week;
+  std::shared_ptr<const DiaryWeek> week;
   std::uint64_t generation = 0;
   {
     std::lock_guard lock(cacheMutex_);
@@ -735,12 +724,11 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
     auto read = repository_.diary(student, *monday, addDays(*monday, 5));
     if (!read) return read.error();
     if (!*read) return makeError(ErrorCode::not_found, "studentId: no such student");
-    week = std::move(**read);
+    week = std::make_shared<const DiaryWeek>(std::move(**read));
     std::lock_guard lock(cacheMutex_);
     if (diaryCache_.size() >= kMaxCachedWeeks) diaryCache_.clear();
-    diaryCache_[key] = CachedWeek{generation, *week, now + kDiaryRelationTtl};
+    diaryCache_[key] = CachedWeek{generation, week, now + kDiaryRelationTtl};
   }
-  week->children = std::move(cached->children);
   // The student's own read, or their parent's (legal representative's), is
   // the data subject's own access and is not audited; a staff read is.
   if (staffRead)
@@ -748,7 +736,7 @@ Result<DiaryWeek> JournalService::diary(const Principal& actor, PersonId student
             repository_.appendAudit({clock_.now(), actor.userId, "diary.read", "person", student, "week " + *monday});
         !logged)
       return logged.error();
-  return std::move(*week);
+  return DiaryRead{std::move(week), std::move(cached->children)};
 }
 
 Result<std::vector<StudentSummary>> JournalService::summary(const Principal& actor, std::uint64_t classId,

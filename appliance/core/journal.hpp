@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -298,9 +299,16 @@ struct DiaryStudent {
 
 struct DiaryWeek {
   DiaryStudent student;
-  std::vector<DiaryStudent> children;  // a parent's children
-  std::string weekOf;                  // Monday
-  std::vector<DiaryLesson> lessons;    // Monday..Saturday, by date and number
+  std::string weekOf;                // Monday
+  std::vector<DiaryLesson> lessons;  // Monday..Saturday, by date and number
+};
+
+// A diary week as one reader gets it. The week is the read model's own
+// entry, shared and never changed once made (a hit copies nothing); the
+// children are the reader's (a parent's switcher).
+struct DiaryRead {
+  std::shared_ptr<const DiaryWeek> week;
+  std::vector<DiaryStudent> children;
 };
 
 struct HistoryLine {
@@ -354,6 +362,17 @@ struct StudentSummary {
   int total = 0, ill = 0, excused = 0, unexcused = 0, late = 0;
 };
 
+// What a lesson save checks before its transaction, read together (one
+// connection, four statements instead of seven round trips on a hot path).
+struct LessonContext {
+  LessonInfo lesson;
+  ClassBasics klass;
+  JournalRelation relation;            // of the actor
+  std::vector<PersonRef> students;     // of the lesson's group, or class
+  std::vector<JournalPeriod> periods;  // of the grade's scheme, with locks
+  std::string scheme;                  // empty: the grade has none
+};
+
 class JournalRepository {
  public:
   virtual ~JournalRepository() = default;
@@ -372,6 +391,8 @@ class JournalRepository {
   // The periods of the class's grade scheme in its year, with their locks.
   virtual Result<std::vector<JournalPeriod>> periods(int year, int grade) = 0;
   virtual Result<std::string> schemeOf(int year, int grade) = 0;
+  // nullopt: no such lesson.
+  virtual Result<std::optional<LessonContext>> lessonContext(std::uint64_t lessonId, std::string_view actorUid) = 0;
   // One transaction: the lesson row locked, its version and the touched
   // cells re-read; conflicts returned without writing anything; the period
   // lock re-checked (failed_precondition); else marks, history, attendance,
@@ -453,7 +474,7 @@ class JournalService final : public LessonListener {
   // Whose diary a request without a student means: a student's own, a
   // parent's first child (by name); not_found for anyone else.
   Result<PersonId> ownDiary(const Principal& actor);
-  Result<DiaryWeek> diary(const Principal& actor, PersonId student, std::string date);
+  Result<DiaryRead> diary(const Principal& actor, PersonId student, std::string date);
   Result<std::vector<StudentSummary>> summary(const Principal& actor, std::uint64_t classId, std::string from,
                                               std::string to);
 
@@ -467,7 +488,7 @@ class JournalService final : public LessonListener {
  private:
   struct CachedWeek {
     std::uint64_t generation = 0;
-    DiaryWeek week;
+    std::shared_ptr<const DiaryWeek> week;
     // Changes to lessons bump the week's generation; changes in the register
     // (a transfer, a group's members) do not, so a week is also re-read after
     // kDiaryRelationTtl.

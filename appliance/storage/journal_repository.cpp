@@ -194,42 +194,51 @@ core::Result<bool> MariaDbJournalRepository::assigned(core::PersonId person, con
   });
 }
 
+namespace {
+
+std::vector<core::PersonRef> readStudents(sql::Connection& c, const core::JournalKey& key) {
+  Statement s(prepare(c, key.groupId ? "SELECT p.id, " + nameOf("p") +
+                                           " FROM group_members m JOIN people p ON p.id = m.student_id WHERE "
+                                           "m.group_id = ? ORDER BY p.surname, p.first_name, p.patronymic, p.id"
+                                     : "SELECT p.id, " + nameOf("p") +
+                                           " FROM class_members m JOIN people p ON p.id = m.student_id WHERE "
+                                           "m.class_id = ? ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
+  s->setUInt64(1, key.groupId.value_or(key.classId));
+  Rows r(s->executeQuery());
+  std::vector<core::PersonRef> out;
+  while (r->next()) out.push_back({r->getUInt64(1), text(*r, 2)});
+  return out;
+}
+
+std::vector<core::JournalPeriod> readPeriods(sql::Connection& c, int year, int grade) {
+  Statement s(prepare(c,
+                      "SELECT p.number, DATE_FORMAT(p.starts_on, '%Y-%m-%d'), DATE_FORMAT(p.ends_on, '%Y-%m-%d'), "
+                      "k.number IS NOT NULL FROM grade_period_schemes g "
+                      "JOIN periods p ON p.academic_year = g.academic_year AND p.scheme = g.scheme "
+                      "LEFT JOIN period_locks k ON k.academic_year = p.academic_year AND k.scheme = p.scheme AND "
+                      "k.number = p.number "
+                      "WHERE g.academic_year = ? AND g.grade = ? ORDER BY p.number"));
+  s->setInt(1, year);
+  s->setInt(2, grade);
+  Rows r(s->executeQuery());
+  std::vector<core::JournalPeriod> out;
+  while (r->next()) out.push_back({r->getInt(1), text(*r, 2), text(*r, 3), r->getBoolean(4)});
+  return out;
+}
+
+}  // namespace
+
 core::Result<std::vector<core::PersonRef>> MariaDbJournalRepository::students(const core::JournalKey& key) {
   return withConnection(
-      pool_, "journal.students", [&](sql::Connection& c) -> core::Result<std::vector<core::PersonRef>> {
-        Statement s(prepare(
-            c, key.groupId ? "SELECT p.id, " + nameOf("p") +
-                                 " FROM group_members m JOIN people p ON p.id = m.student_id WHERE m.group_id = ? "
-                                 "ORDER BY p.surname, p.first_name, p.patronymic, p.id"
-                           : "SELECT p.id, " + nameOf("p") +
-                                 " FROM class_members m JOIN people p ON p.id = m.student_id WHERE m.class_id = ? "
-                                 "ORDER BY p.surname, p.first_name, p.patronymic, p.id"));
-        s->setUInt64(1, key.groupId.value_or(key.classId));
-        Rows r(s->executeQuery());
-        std::vector<core::PersonRef> out;
-        while (r->next()) out.push_back({r->getUInt64(1), text(*r, 2)});
-        return out;
-      });
+      pool_, "journal.students",
+      [&](sql::Connection& c) -> core::Result<std::vector<core::PersonRef>> { return readStudents(c, key); });
 }
 
 core::Result<std::vector<core::JournalPeriod>> MariaDbJournalRepository::periods(int year, int grade) {
-  return withConnection(
-      pool_, "journal.periods", [&](sql::Connection& c) -> core::Result<std::vector<core::JournalPeriod>> {
-        Statement s(prepare(
-            c,
-            "SELECT p.number, DATE_FORMAT(p.starts_on, '%Y-%m-%d'), DATE_FORMAT(p.ends_on, '%Y-%m-%d'), "
-            "k.number IS NOT NULL FROM grade_period_schemes g "
-            "JOIN periods p ON p.academic_year = g.academic_year AND p.scheme = g.scheme "
-            "LEFT JOIN period_locks k ON k.academic_year = p.academic_year AND k.scheme = p.scheme AND k.number = "
-            "p.number "
-            "WHERE g.academic_year = ? AND g.grade = ? ORDER BY p.number"));
-        s->setInt(1, year);
-        s->setInt(2, grade);
-        Rows r(s->executeQuery());
-        std::vector<core::JournalPeriod> out;
-        while (r->next()) out.push_back({r->getInt(1), text(*r, 2), text(*r, 3), r->getBoolean(4)});
-        return out;
-      });
+  return withConnection(pool_, "journal.periods",
+                        [&](sql::Connection& c) -> core::Result<std::vector<core::JournalPeriod>> {
+                          return readPeriods(c, year, grade);
+                        });
 }
 
 core::Result<std::string> MariaDbJournalRepository::schemeOf(int year, int grade) {
@@ -241,6 +250,41 @@ core::Result<std::string> MariaDbJournalRepository::schemeOf(int year, int grade
     if (!r->next()) return std::string();
     return text(*r, 1);
   });
+}
+
+core::Result<std::optional<core::LessonContext>> MariaDbJournalRepository::lessonContext(std::uint64_t lessonId,
+                                                                                         std::string_view actorUid) {
+  return withConnection(
+      pool_, "journal.lessonContext", [&](sql::Connection& c) -> core::Result<std::optional<core::LessonContext>> {
+        // The lesson with its class, the grade's period scheme, the actor's
+        // person and whether it has a teaching assignment of the lesson's
+        // (class, group, subject): a whole-class assignment covers groups.
+        Statement s(prepare(
+            c, std::string(kLessonColumns) +
+                   ", c.class_teacher_id, g.scheme, a.id, EXISTS (SELECT 1 FROM teaching_assignments t "
+                   "WHERE t.staff_id = a.id AND t.class_id = l.class_id AND t.group_key IN (IFNULL(l.group_id, 0), 0) "
+                   "AND t.subject_code = l.subject_code) "
+                   "FROM lessons l JOIN classes c ON c.id = l.class_id "
+                   "LEFT JOIN grade_period_schemes g ON g.academic_year = c.academic_year AND g.grade = c.grade "
+                   "LEFT JOIN people a ON a.account_uid = ? WHERE l.id = ?"));
+        s->setString(1, std::string(actorUid));
+        s->setUInt64(2, lessonId);
+        Rows r(s->executeQuery());
+        if (!r->next()) return std::optional<core::LessonContext>();
+        core::LessonContext out;
+        out.lesson = readLesson(*r);
+        const auto& l = out.lesson;
+        out.klass = core::ClassBasics{l.classId, l.year, l.grade, l.className, optionalId(*r, 14)};
+        out.scheme = text(*r, 15);
+        out.relation.person = optionalId(*r, 16);
+        if (out.relation.person) {
+          out.relation.classTeacher = out.klass.classTeacherId == out.relation.person;
+          out.relation.assigned = r->getBoolean(17);
+        }
+        out.students = readStudents(c, {l.classId, l.groupId, l.subjectCode});
+        out.periods = readPeriods(c, l.year, l.grade);
+        return std::optional<core::LessonContext>(std::move(out));
+      });
 }
 
 core::Result<core::SaveOutcome> MariaDbJournalRepository::saveLesson(const core::LessonInfo& lesson,

@@ -26,6 +26,8 @@ class MariaDbJournalRepository final : public core::JournalRepository {
   core::Result<std::vector<core::PersonRef>> students(const core::JournalKey& key) override;
   core::Result<std::vector<core::JournalPeriod>> periods(int year, int grade) override;
   core::Result<std::string> schemeOf(int year, int grade) override;
+  core::Result<std::optional<core::LessonContext>> lessonContext(std::uint64_t lessonId,
+                                                                 std::string_view actorUid) override;
   core::Result<core::SaveOutcome> saveLesson(const core::LessonInfo& lesson, const core::LessonSave& save, int period,
                                              const std::string& scheme, std::string_view actor, core::TimePoint at,
                                              const core::AuditRecord& audit) override;
