@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "federation/core/lp.hpp"
@@ -135,23 +136,21 @@ bool sharesDimension(const ReleasedTable& a, const ReleasedTable& b) {
   return false;
 }
 
+// The range of one value of release `t` in `model`; an exact published
+// value needs no LP.
+Bounds rangeOf(const Model& model, const LinearBounds& bounds, std::size_t t, const ReleasedTable& r, bool cell,
+               std::size_t index) {
+  const auto& count = cell ? r.cells[index].count : r.margins[index].count;
+  const auto why = cell ? r.cells[index].why : r.margins[index].why;
+  if (count && published(why) && r.roundingBase <= 1) return Bounds{*count, *count};
+  return toBounds(bounds.range(model.terms(t, cell, index)));
+}
+
 // Ranges of every value of release `t` in `model` (cells, then margins).
 std::vector<Bounds> rangesOf(const Model& model, const LinearBounds& bounds, std::size_t t, const ReleasedTable& r) {
   std::vector<Bounds> out;
-  for (std::size_t c = 0; c < r.cells.size(); ++c) {
-    const auto& cell = r.cells[c];
-    if (cell.count && published(cell.why) && r.roundingBase <= 1)
-      out.push_back(Bounds{*cell.count, *cell.count});
-    else
-      out.push_back(toBounds(bounds.range(model.terms(t, true, c))));
-  }
-  for (std::size_t m = 0; m < r.margins.size(); ++m) {
-    const auto& margin = r.margins[m];
-    if (margin.count && published(margin.why) && r.roundingBase <= 1)
-      out.push_back(Bounds{*margin.count, *margin.count});
-    else
-      out.push_back(toBounds(bounds.range(model.terms(t, false, m))));
-  }
+  for (std::size_t c = 0; c < r.cells.size(); ++c) out.push_back(rangeOf(model, bounds, t, r, true, c));
+  for (std::size_t m = 0; m < r.margins.size(); ++m) out.push_back(rangeOf(model, bounds, t, r, false, m));
   return out;
 }
 
@@ -209,8 +208,14 @@ using LedgerView = std::map<std::string, std::vector<EarlierValue>>;
 std::vector<Finding> auditWith(const ReleasedTable& candidate, const std::vector<ReleasedTable>& ledger,
                                const LedgerView& view);
 
-LedgerView viewOf(const std::vector<ReleasedTable>& ledger, const std::string& unit) {
+// Only the quantities the candidate publishes are worked out.
+LedgerView viewOf(const std::vector<ReleasedTable>& ledger, const ReleasedTable& candidate) {
   LedgerView view;
+  if (candidate.series != Series::stock) return view;
+  const std::string& unit = candidate.unit;
+  std::set<std::string> wanted;
+  for (std::size_t v = 0; v < candidate.cells.size() + candidate.margins.size(); ++v)
+    wanted.insert(quantityOf(candidate, v));
   std::map<std::string, std::vector<std::size_t>> byPeriod;
   for (std::size_t i = 0; i < ledger.size(); ++i)
     if (ledger[i].series == Series::stock && ledger[i].unit == unit) byPeriod[ledger[i].period].push_back(i);
@@ -229,15 +234,15 @@ LedgerView viewOf(const std::vector<ReleasedTable>& ledger, const std::string& u
     if (linked) bounds.emplace(model.system);
     for (std::size_t g = 0; g < releases.size(); ++g) {
       const auto& r = ledger[releases[g]];
-      std::vector<Bounds> ranges;
-      if (bounds && bounds->feasible()) {
-        ranges = rangesOf(model, *bounds, g, r);
-      } else {
-        for (const auto& c : r.cells) ranges.push_back(c.bounds);
-        for (const auto& m : r.margins) ranges.push_back(m.bounds);
+      for (std::size_t v = 0; v < r.cells.size() + r.margins.size(); ++v) {
+        auto q = quantityOf(r, v);
+        if (!wanted.contains(q)) continue;
+        const bool cell = v < r.cells.size();
+        const std::size_t index = cell ? v : v - r.cells.size();
+        Bounds range = cell ? r.cells[index].bounds : r.margins[index].bounds;
+        if (bounds && bounds->feasible()) range = rangeOf(model, *bounds, g, r, cell, index);
+        view[std::move(q)].push_back(EarlierValue{releases[g], range});
       }
-      for (std::size_t v = 0; v < ranges.size(); ++v)
-        view[quantityOf(r, v)].push_back(EarlierValue{releases[g], ranges[v]});
     }
   }
   return view;
@@ -280,7 +285,7 @@ void stateBounds(ReleasedTable& release) {
 }
 
 std::vector<Finding> audit(const ReleasedTable& candidate, const std::vector<ReleasedTable>& ledger) {
-  return auditWith(candidate, ledger, viewOf(ledger, candidate.unit));
+  return auditWith(candidate, ledger, viewOf(ledger, candidate));
 }
 
 namespace {
@@ -560,7 +565,7 @@ core::Result<ReleasedTable> protect(const Table& table, const DisclosureRules& r
 
   // Each round suppresses one more value (or stops), so this ends. The
   // ledger does not change meanwhile: what it says is worked out once.
-  const LedgerView view = viewOf(ledger, r.unit);
+  const LedgerView view = viewOf(ledger, r);
   for (;;) {
     if (repairLoneLine()) continue;
     materialize();

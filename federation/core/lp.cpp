@@ -196,7 +196,8 @@ LinearBounds::LinearBounds(const LinearSystem& system) {
 }
 
 std::optional<double> LinearBounds::maximize(const std::vector<double>& objective) const {
-  Tableau t{rows_, columns_ + 1, tableau_, basis_};
+  scratch_ = tableau_;
+  Tableau t{rows_, columns_ + 1, std::move(scratch_), basis_};
   std::vector<double> reduced(columns_ + 1, 0.0);
   for (std::size_t c = 0; c < objective.size(); ++c) reduced[c] = -objective[c];
   for (std::size_t r = 0; r < rows_; ++r) {
@@ -205,7 +206,9 @@ std::optional<double> LinearBounds::maximize(const std::vector<double>& objectiv
     if (cb == 0.0) continue;
     for (std::size_t c = 0; c <= columns_; ++c) reduced[c] += cb * t.at(r, c);
   }
-  if (!t.optimize(reduced, columns_)) return std::nullopt;
+  const bool bounded = t.optimize(reduced, columns_);
+  scratch_ = std::move(t.cells);
+  if (!bounded) return std::nullopt;
   return reduced[columns_];
 }
 

@@ -63,6 +63,9 @@ class LinearBounds {
   std::vector<double> shift_;           // x = shift + y for each original variable
   std::vector<std::ptrdiff_t> column_;  // original variable -> tableau column, -1 when fixed
   bool feasible_ = true;
+  // Every objective starts from a copy of the phase-1 tableau; reusing one
+  // buffer spares an allocation (and its page faults) per bound asked.
+  mutable std::vector<double> scratch_;
 };
 
 }  // namespace parta::federation
