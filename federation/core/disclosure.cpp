@@ -213,9 +213,14 @@ LedgerView viewOf(const std::vector<ReleasedTable>& ledger, const ReleasedTable&
   LedgerView view;
   if (candidate.series != Series::stock) return view;
   const std::string& unit = candidate.unit;
+  // The candidate's quantities and those of the stock tables of its day,
+  // which the candidate may sharpen (the linked check compares them too).
   std::set<std::string> wanted;
   for (std::size_t v = 0; v < candidate.cells.size() + candidate.margins.size(); ++v)
     wanted.insert(quantityOf(candidate, v));
+  for (const auto& l : ledger)
+    if (l.series == Series::stock && l.unit == unit && l.period == candidate.period && l.id != candidate.id)
+      for (std::size_t v = 0; v < l.cells.size() + l.margins.size(); ++v) wanted.insert(quantityOf(l, v));
   std::map<std::string, std::vector<std::size_t>> byPeriod;
   for (std::size_t i = 0; i < ledger.size(); ++i)
     if (ledger[i].series == Series::stock && ledger[i].unit == unit) byPeriod[ledger[i].period].push_back(i);
@@ -349,26 +354,54 @@ std::vector<Finding> auditWith(const ReleasedTable& candidate, const std::vector
                                 "is narrowed by the linked tables of the same period to"));
       }
       ranges = linkedRanges;  // the sharper view for the differencing check
-      // Earlier releases: only what the candidate newly exposes.
-      std::vector<std::pair<std::size_t, std::size_t>> suspects;  // (group position, value)
+      // Earlier releases of the day: only what the candidate newly exposes,
+      // a primary value narrowed, or a value whose change against another
+      // period of the same quantity is narrowed into a small group.
+      struct Suspect {
+        std::size_t g, v;
+        std::optional<EarlierValue> earlier;  // set for a change
+      };
+      std::vector<Suspect> suspects;
       std::vector<std::vector<Bounds>> ledgerRanges(group.size());
       for (std::size_t g = 0; g < group.size(); ++g) {
         const auto& l = ledger[group[g]];
         ledgerRanges[g] = rangesOf(linked, linkedBounds, g + 1, l);
-        for (std::size_t v = 0; v < ledgerRanges[g].size(); ++v)
+        for (std::size_t v = 0; v < ledgerRanges[g].size(); ++v) {
           if (whyOf(l, v) == Suppression::primary && revealsSmallGroup(ledgerRanges[g][v], l.k))
-            suspects.push_back({g, v});
+            suspects.push_back({g, v, std::nullopt});
+          auto it = view.find(quantityOf(l, v));
+          if (it == view.end()) continue;
+          for (const auto& earlier : it->second)
+            if (ledger[earlier.ledgerIndex].period != l.period &&
+                changeRevealsMovers(change(ledgerRanges[g][v], earlier.range),
+                                    std::max(l.k, ledger[earlier.ledgerIndex].k)))
+              suspects.push_back({g, v, earlier});
+        }
       }
       if (!suspects.empty()) {
         Model before = build(false);
         LinearBounds beforeBounds(before.system);
-        for (auto [g, v] : suspects) {
+        for (const auto& [g, v, earlier] : suspects) {
           const auto& l = ledger[group[g]];
-          if (beforeBounds.feasible() &&
-              revealsSmallGroup(toBounds(beforeBounds.range(before.terms(g, isCell(l, v), indexOf(l, v)))), l.k))
-            continue;  // already so before the candidate
-          out.push_back(finding(l, group[g], isCell(l, v), indexOf(l, v), Attack::linked_tables, ledgerRanges[g][v],
-                                "is narrowed by " + candidate.id + " " + candidate.period + " to"));
+          const Bounds now = ledgerRanges[g][v];
+          if (beforeBounds.feasible()) {
+            auto was = toBounds(beforeBounds.range(before.terms(g, isCell(l, v), indexOf(l, v))));
+            const bool already = earlier ? changeRevealsMovers(change(was, earlier->range),
+                                                               std::max(l.k, ledger[earlier->ledgerIndex].k))
+                                         : revealsSmallGroup(was, l.k);
+            if (already) continue;  // so before the candidate: not its doing
+          }
+          if (earlier) {
+            auto f =
+                finding(l, group[g], isCell(l, v), indexOf(l, v), Attack::differencing, change(now, earlier->range),
+                        "is narrowed by " + candidate.id + " " + candidate.period + " to a change since " +
+                            ledger[earlier->ledgerIndex].period + " of");
+            f.comparedWith = earlier->ledgerIndex;
+            out.push_back(std::move(f));
+          } else {
+            out.push_back(finding(l, group[g], isCell(l, v), indexOf(l, v), Attack::linked_tables, now,
+                                  "is narrowed by " + candidate.id + " " + candidate.period + " to"));
+          }
         }
       }
     }

@@ -193,6 +193,7 @@ class DisclosureTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(roundsHalfUpAndStatesTheIntervals);
   CPPUNIT_TEST(theLedgerStopsTheDifferencingAttack);
   CPPUNIT_TEST(linkedTablesOfOnePeriodAreProtectedTogether);
+  CPPUNIT_TEST(aLaterTableOfTheDayCannotRevealAWithheldChange);
   CPPUNIT_TEST(aSimulatedSchoolYearLeaksNoProtectedCell);
   CPPUNIT_TEST(aRoundedSimulatedSchoolYearLeaksNoProtectedCell);
   CPPUNIT_TEST(rejectsInvalidRulesAndTables);
@@ -425,6 +426,46 @@ class DisclosureTest : public CppUnit::TestFixture {
           CPPUNIT_ASSERT_MESSAGE(describeMargin(*rel, m), !reveals(after.margin(i, m), rules.k));
       }
     }
+  }
+
+  void aLaterTableOfTheDayCannotRevealAWithheldChange() {
+    const DisclosureRules rules;
+    auto week1 =
+        makeTable("contingent", "2026-11-16", {"grade", "sex"}, gradeBySex({{"5", {52, 48}}, {"6", {45, 50}}}));
+    auto week2 =
+        makeTable("contingent", "2026-11-23", {"grade", "sex"}, gradeBySex({{"5", {53, 48}}, {"6", {45, 50}}}));
+    // The same students by grade, sex and age: its cells add up to the
+    // grade x sex cells, which no margin of its own publishes.
+    auto detail = makeTable("contingent_detail", "2026-11-23", {"grade", "sex", "age"},
+                            {{{"5", "Ж", "10 лет"}, 30},
+                             {{"5", "Ж", "11 лет"}, 23},
+                             {{"5", "М", "10 лет"}, 28},
+                             {{"5", "М", "11 лет"}, 20},
+                             {{"6", "Ж", "11 лет"}, 25},
+                             {{"6", "Ж", "12 лет"}, 20},
+                             {{"6", "М", "11 лет"}, 25},
+                             {{"6", "М", "12 лет"}, 25}});
+    std::vector<ReleasedTable> ledger;
+    ledger.push_back(*protect(week1, rules, ledger));
+    ledger.push_back(*protect(week2, rules, ledger));
+    CPPUNIT_ASSERT(cellOf(ledger[1], {"5", "Ж"}).why == Suppression::differencing);
+
+    auto naive = protect(detail, rules, {});
+    CPPUNIT_ASSERT(naive.ok());
+    CPPUNIT_ASSERT(Attacker({&ledger[1], &*naive}).cell(0, 0) == (Bounds{53, 53}));  // 30 + 23
+    bool found = false;
+    for (const auto& f : audit(*naive, ledger))
+      if (f.ledgerIndex == std::optional<std::size_t>{1} && f.target == "cell (5, Ж)" &&
+          f.attack == Attack::differencing && f.derived == Bounds{1, 1})
+        found = true;
+    CPPUNIT_ASSERT(found);
+
+    auto guarded = protect(detail, rules, ledger);
+    CPPUNIT_ASSERT(guarded.ok());
+    CPPUNIT_ASSERT(audit(*guarded, ledger).empty());
+    Attacker after({&ledger[1], &*guarded}), before({&ledger[0]});
+    for (std::size_t c = 0; c < ledger[1].cells.size(); ++c)
+      CPPUNIT_ASSERT(!changeReveals(after.cell(0, c), before.cell(0, c), rules.k));
   }
 
   void aSimulatedSchoolYearLeaksNoProtectedCell();
