@@ -196,6 +196,7 @@ class DisclosureTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(aLaterTableOfTheDayCannotRevealAWithheldChange);
   CPPUNIT_TEST(aSimulatedSchoolYearLeaksNoProtectedCell);
   CPPUNIT_TEST(aRoundedSimulatedSchoolYearLeaksNoProtectedCell);
+  CPPUNIT_TEST(handlesEmptyAndOneDimensionalTables);
   CPPUNIT_TEST(rejectsInvalidRulesAndTables);
   CPPUNIT_TEST_SUITE_END();
 
@@ -470,6 +471,24 @@ class DisclosureTest : public CppUnit::TestFixture {
 
   void aSimulatedSchoolYearLeaksNoProtectedCell();
   void aRoundedSimulatedSchoolYearLeaksNoProtectedCell();
+
+  void handlesEmptyAndOneDimensionalTables() {
+    auto empty = makeTable("staff", "2026-11-23", {"position"}, {});
+    empty.unit = "staff";
+    auto e = protect(empty, DisclosureRules{}, {});
+    CPPUNIT_ASSERT(e.ok());
+    CPPUNIT_ASSERT(e->cells.empty());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, e->margins.size());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, *e->margins[0].count);
+    CPPUNIT_ASSERT(*decodeRelease(encodeRelease(*e)) == *e);
+
+    auto byGrade = makeTable("contingent_grade", "2026-11-23", {"grade"}, {{{"09"}, 38}, {{"10"}, 3}, {{"11"}, 40}});
+    auto r = protect(byGrade, DisclosureRules{}, {});
+    CPPUNIT_ASSERT(r.ok());
+    CPPUNIT_ASSERT(cellOf(*r, {"10"}).why == Suppression::primary);
+    CPPUNIT_ASSERT(marginOf(*r, 0, "10").why == Suppression::primary);  // a margin of one cell is that cell
+    checkHonestAndSafe(byGrade, *r);
+  }
 
   void rejectsInvalidRulesAndTables() {
     auto t = makeTable("contingent", "2026-11-23", {"grade", "sex"}, gradeBySex({{"5", {3, 27}}}));
