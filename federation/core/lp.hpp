@@ -5,7 +5,10 @@
 // from everything published: the feasible [min, max] of that value.
 //
 // Sizes are small (a release has at most a few hundred cells), so a dense
-// tableau is enough; phase 1 is solved once per system and every objective
+// tableau is enough. Variable bounds and two-sided facts are kept out of the
+// rows (a bounded-variable simplex: a variable at its upper bound is
+// complemented), so a table has one row per published margin, not one per
+// rounded cell. Phase 1 is solved once per system and every objective
 // starts from the same feasible basis.
 
 #include <cstddef>
@@ -60,6 +63,8 @@ class LinearBounds {
   std::size_t columns_ = 0;      // structural + slack columns (artificials dropped)
   std::vector<double> tableau_;  // rows_ x (columns_ + 1), right-hand side last
   std::vector<std::size_t> basis_;
+  std::vector<double> upper_;           // per column: its upper bound (infinite when none)
+  std::vector<char> complemented_;      // per column: it stands for upper - value
   std::vector<double> shift_;           // x = shift + y for each original variable
   std::vector<std::ptrdiff_t> column_;  // original variable -> tableau column, -1 when fixed
   bool feasible_ = true;
