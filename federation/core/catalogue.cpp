@@ -29,7 +29,7 @@ int toInt(std::string_view digits) {
 }
 
 std::string isoDate(int y, unsigned m, unsigned d) {
-  char buf[16];
+  char buf[32];  // room for any int, so the compiler sees no truncation
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

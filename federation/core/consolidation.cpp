@@ -96,6 +96,52 @@ core::Result<Consolidation> consolidate(std::vector<UnitTable> units) {
   return out;
 }
 
+core::Result<UnitTable> marginal(const UnitTable& table, const std::vector<std::string>& keep) {
+  std::vector<std::size_t> at;
+  for (const auto& d : keep) {
+    const auto it = std::find(table.dimensions.begin(), table.dimensions.end(), d);
+    if (it == table.dimensions.end())
+      return makeError(ErrorCode::invalid_argument, "margin of " + table.tableId + ": no dimension " + d);
+    at.push_back(static_cast<std::size_t>(it - table.dimensions.begin()));
+  }
+  struct Sum {
+    PublishedCell cell;
+    bool exact = true, measure = true;
+  };
+  std::map<std::vector<std::string>, Sum> sums;
+  for (const auto& c : table.cells) {
+    if (c.key.size() != table.dimensions.size())
+      return makeError(ErrorCode::invalid_argument,
+                       "margin of " + table.tableId + ": key " + keyText(c.key) + " has the wrong number of values");
+    std::vector<std::string> key;
+    for (auto i : at) key.push_back(c.key[i]);
+    auto& s = sums[key];
+    s.cell.key = key;
+    s.cell.low += c.low;
+    s.cell.high += c.high;
+    if (c.count)
+      s.cell.count = s.cell.count.value_or(0) + *c.count;
+    else
+      s.exact = false;
+    if (c.numerator) {
+      s.cell.numerator = s.cell.numerator.value_or(0) + *c.numerator;
+      s.cell.denominator = s.cell.denominator.value_or(0) + *c.denominator;
+    } else {
+      s.measure = false;
+    }
+  }
+  UnitTable out{table.unit, table.tableId, table.period, keep, {}};
+  for (auto& [key, s] : sums) {
+    if (!s.exact) s.cell.count.reset();
+    if (!s.measure) {
+      s.cell.numerator.reset();
+      s.cell.denominator.reset();
+    }
+    out.cells.push_back(std::move(s.cell));
+  }
+  return out;
+}
+
 UnitTable asUnitTable(const Consolidation& consolidation, std::string unit) {
   UnitTable u;
   u.unit = std::move(unit);

@@ -70,6 +70,12 @@ struct Consolidation {
 // or a cell's bounds are inverted or do not hold its count.
 core::Result<Consolidation> consolidate(std::vector<UnitTable> units);
 
+// The unit's table summed over the dimensions not in `keep` (a margin, e.g.
+// contingent by grade alone from grade x sex x age band), with the same
+// interval and measure rules as consolidate(). invalid_argument when `keep`
+// names a dimension the table does not have.
+core::Result<UnitTable> marginal(const UnitTable& table, const std::vector<std::string>& keep);
+
 // A consolidation as one unit's table for the level above: exact totals
 // become published counts, the others suppressed cells with their bounds;
 // the measure's parts travel only when complete (a partial sum would be

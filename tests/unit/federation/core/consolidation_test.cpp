@@ -33,6 +33,7 @@ class ConsolidationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(measuresAreRecomputedFromTheirParts);
   CPPUNIT_TEST(regionConsolidatesMunicipalities);
   CPPUNIT_TEST(inconsistentInputIsRefusedNamingTheUnit);
+  CPPUNIT_TEST(marginSumsOverTheOtherDimensions);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -133,6 +134,39 @@ class ConsolidationTest : public CppUnit::TestFixture {
     refused({school("A", {exact({"5", "male"}, 1), exact({"5", "male"}, 2)})}, "key (5, male) repeats");
     refused({school("A", {suppressed({"5", "male"}, 4, 1)})}, "bounds inverted");
     refused({school("A", {{{"5", "male"}, 7, 1, 4, {}, {}}})}, "count outside its bounds");
+  }
+
+  void marginSumsOverTheOtherDimensions() {
+    auto a = school("A", {exact({"5", "female"}, 40), suppressed({"5", "male"}, 1, 4), exact({"6", "male"}, 30)});
+    auto byGrade = marginal(a, {"grade"});
+    CPPUNIT_ASSERT(byGrade.ok());
+    CPPUNIT_ASSERT(byGrade->dimensions == std::vector<std::string>{"grade"});
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, byGrade->cells.size());
+    // Grade 5 holds a suppressed cell: an interval, no count.
+    CPPUNIT_ASSERT(!byGrade->cells[0].count);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{41}, byGrade->cells[0].low);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{44}, byGrade->cells[0].high);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{30}, *byGrade->cells[1].count);
+    auto bySex = marginal(a, {"sex"});
+    CPPUNIT_ASSERT(bySex.ok());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{40}, *bySex->cells[0].count);  // female
+    CPPUNIT_ASSERT(!marginal(a, {"age_band"}).ok());
+    // Margins of several schools consolidate like any table.
+    auto b = school("B", {exact({"5", "female"}, 12), exact({"5", "male"}, 9)});
+    auto c = consolidate({*byGrade, *marginal(b, {"grade"})});
+    CPPUNIT_ASSERT(c.ok());
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{62}, total(*c, {"5"}).low);
+    CPPUNIT_ASSERT_EQUAL(std::int64_t{65}, total(*c, {"5"}).high);
+    // A measure's parts add up when every cell published them.
+    UnitTable rates{"A",
+                    "attendance",
+                    "2026-11",
+                    {"grade", "month"},
+                    {rate({"5", "11"}, 100, 90, 100), rate({"5", "12"}, 50, 40, 50)}};
+    auto m = marginal(rates, {"grade"});
+    CPPUNIT_ASSERT(m.ok());
+    CPPUNIT_ASSERT_DOUBLES_EQUAL(130.0, *m->cells[0].numerator, 1e-12);
+    CPPUNIT_ASSERT_DOUBLES_EQUAL(150.0, *m->cells[0].denominator, 1e-12);
   }
 };
 
