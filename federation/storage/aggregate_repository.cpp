@@ -160,15 +160,22 @@ ORDER BY 1, 2)",
         true,
         // The journal's scale rule: the most specific grading_scale_uses row
         // (subject and grade, subject, grade, the school's default), else
-        // five-point. Only five-point marks have a «quality».
-        "SELECT l.subject_code, c.grade, COUNT(DISTINCT m.student_id), COUNT(*), SUM(m.value IN ('4', '5')), "
-        "COUNT(*) FROM marks m JOIN lessons l ON l.id = m.lesson_id JOIN classes c ON c.id = l.class_id WHERE " +
+        // five-point. Only five-point marks have a «quality». The scale is
+        // looked up once per subject and grade, not once per mark.
+        "SELECT k.subject_code, k.grade, k.persons, k.marks, k.good, k.marks FROM (SELECT l.subject_code, c.grade, "
+        "COUNT(DISTINCT m.student_id) AS persons, COUNT(*) AS marks, SUM(m.value IN ('4', '5')) AS good "
+        "FROM marks m JOIN lessons l ON l.id = m.lesson_id JOIN classes c ON c.id = l.class_id WHERE " +
             kLessonInStudyPeriod +
-            " AND m.value IN ('1', '2', '3', '4', '5') AND COALESCE((SELECT u.scale_code FROM grading_scale_uses u "
-            "WHERE u.academic_year = l.academic_year AND u.grade IN (0, c.grade) AND u.subject_code IN ('', "
-            "l.subject_code) ORDER BY u.subject_code <> '' DESC, u.grade <> 0 DESC LIMIT 1), 'five_point') = "
-            "'five_point' GROUP BY l.subject_code, c.grade ORDER BY l.subject_code, c.grade",
-        studyPeriodParams}},
+            " AND m.value IN ('1', '2', '3', '4', '5') GROUP BY l.subject_code, c.grade) k "
+            "WHERE COALESCE((SELECT u.scale_code FROM grading_scale_uses u WHERE u.academic_year = ? "
+            "AND u.grade IN (0, k.grade) AND u.subject_code IN ('', k.subject_code) "
+            "ORDER BY u.subject_code <> '' DESC, u.grade <> 0 DESC LIMIT 1), 'five_point') = 'five_point' "
+            "ORDER BY k.subject_code, k.grade",
+        [](const PeriodRef& p) {
+          auto v = studyPeriodParams(p);
+          v.push_back(p.schoolYear);
+          return v;
+        }}},
       {"final_marks",
        {{"subject", "grade", "mark"},
         "marks",
