@@ -11,6 +11,7 @@ packages=(
   libmysqlcppconn-dev     # Connector/C++ 1.1.12
   libldap-dev             # libldap 2.5
   libsodium-dev libssl-dev
+  libpoco-dev             # POCO 1.11 (DESIGN.md §9): Foundation zlib streams for federation payloads
   nlohmann-json3-dev      # the one JSON library (see README "Dependencies")
   libcppunit-dev
   # servers run privately by the demo and the tests

@@ -88,6 +88,19 @@ struct Config {
     LogLevel level = LogLevel::info;
   } log;
 
+  // Issue 5: the node's part in federation (federation/README.md).
+  struct Federation {
+    std::string keyFile;    // Ed25519 secret key, created 0600 at first start; empty: no federation
+    std::string parentUrl;  // http(s)://host:port of the parent; empty: no parent (the regional node)
+    Millis relayInterval{5'000};
+    std::size_t relayBundleMaxEnvelopes = 200;
+    std::size_t relayBundleMaxBytes = 1024 * 1024;
+    Millis backoffBase{1'000};
+    Millis backoffCap{10 * 60'000};
+    std::size_t inboxMaxBundleBytes = 4 * 1024 * 1024;
+    bool enabled() const { return !keyFile.empty(); }
+  } federation;
+
   // The school's roles: the defaults, with [roles] entries replacing or
   // adding roles ("class_teacher = edit_own_class, read_taught").
   RolePolicy roles = RolePolicy::defaults();
