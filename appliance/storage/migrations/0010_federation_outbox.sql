@@ -21,8 +21,8 @@ CREATE TABLE IF NOT EXISTS federation_identity (
 -- record signed by the pinned key introduces it), and the regional root key.
 CREATE TABLE IF NOT EXISTS federation_parent (
   id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
-  parent_code VARCHAR(64) NOT NULL,
-  parent_url VARCHAR(512) NOT NULL,
+  upstream_code VARCHAR(64) NOT NULL,
+  upstream_url VARCHAR(512) NOT NULL,
   public_key CHAR(64) NOT NULL,
   key_epoch INT UNSIGNED NOT NULL,
   root_key CHAR(64) NOT NULL,

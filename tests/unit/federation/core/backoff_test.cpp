@@ -12,7 +12,8 @@ const BackoffPolicy kPolicy{1000ms, 60'000ms};
 
 // Records the bounds it was asked for and answers a fixed fraction of them.
 struct ScriptedRandom {
-  double fraction = 1.0;
+  explicit ScriptedRandom(double f = 1.0) : fraction(f) {}
+  double fraction;
   std::vector<std::uint64_t> bounds;
   UniformRandom fn() {
     return [this](std::uint64_t bound) {
