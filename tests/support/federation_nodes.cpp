@@ -278,7 +278,7 @@ void FederationNodes::enrol(const std::string& child) {
 void FederationNodes::enrolAll() {
   // Parents first, so a municipal node knows the region's key before its schools enrol.
   for (const auto& n : nodes_)
-    if (n->spec().role == "municipal") enrol(n->code());
+    if (n->spec().role == "municipal" && !n->spec().parent.empty()) enrol(n->code());
   for (const auto& n : nodes_)
     if (!n->spec().parent.empty() && n->spec().role != "municipal") enrol(n->code());
 }
