@@ -395,11 +395,18 @@ class FederationCrashTest : public CppUnit::TestFixture {
         {"school-1", false, 0ms},  // sender dies before it hears the acknowledgement
     };
     for (const auto& step : steps) {
-      std::atomic<bool> fired{false};
-      auto kill = [&](const std::string& request) {
-        if (request.rfind("POST /federation/v1/bundles", 0) != 0 || fired.exchange(true)) return;
+      // Shared, not on this iteration's stack: a proxy thread may call a
+      // copy of the hook after it has been replaced.
+      struct Shot {
+        std::atomic<bool> fired{false};
+        std::atomic<bool> done{false};
+      };
+      const auto shot = std::make_shared<Shot>();
+      auto kill = [shot, step, &nodes](const std::string& request) {
+        if (request.rfind("POST /federation/v1/bundles", 0) != 0 || shot->fired.exchange(true)) return;
         if (step.after.count() > 0) std::this_thread::sleep_for(step.after);
         nodes.kill9(step.victim);
+        shot->done = true;
       };
       // Queue two tables while the link is down, so the relay's next bundle
       // (the one the hook sees) carries both and no release-now call is in
@@ -412,7 +419,8 @@ class FederationCrashTest : public CppUnit::TestFixture {
       else
         link.afterForward(kill);
       link.pass();
-      CPPUNIT_ASSERT_MESSAGE("the hook never ran for " + step.victim, waitUntil([&] { return fired.load(); }, 30s));
+      CPPUNIT_ASSERT_MESSAGE("the hook never ran for " + step.victim,
+                             waitUntil([&] { return shot->done.load(); }, 30s));
       link.beforeForward({});
       link.afterForward({});
       nodes.restart(step.victim);
