@@ -319,6 +319,8 @@ Result<Config> parseConfig(std::string_view text, std::string_view sourceName) {
   for (const auto& [key, field] : known)
     if (field.required && entries.count(key) == 0) report(0, key, "required key is missing");
 
+  config.http.bundleBodyLimit = config.federation.inboxMaxBundleBytes;
+
   // Rules that span keys.
   auto lineOf = [&](const std::string& key) { return entries.count(key) ? entries[key].line : 0; };
   if (config.http.tlsCertificate.empty() != config.http.tlsPrivateKey.empty())

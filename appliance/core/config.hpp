@@ -43,6 +43,10 @@ struct Config {
     // Bodies of /api/v1/imports/…: a whole school's people as CSV (2,700
     // people are about 1 MiB).
     std::size_t importBodyLimit = 16 * 1024 * 1024;
+    // POST /federation/v1/bundles: not a key of its own, copied from
+    // federation.inbox_max_bundle_bytes so the transport refuses a larger
+    // bundle (413) before reading it.
+    std::size_t bundleBodyLimit = 4 * 1024 * 1024;
     std::size_t headerLimit = 16 * 1024;
     Millis readTimeout{30'000};
     Millis keepAliveTimeout{60'000};
