@@ -56,6 +56,12 @@ bool partadKnowsFederation(const fs::path& config) {
 
 }  // namespace
 
+std::string childIdentifiersJson(const std::string& code) {
+  // Real check digits (an ИНН and ОГРН of a real organisation): the hub validates them.
+  return "{\"schoolCode\":" + jsonString(code) +
+         ",\"inn\":\"7707083893\",\"ogrn\":\"1027700132195\",\"ooCode\":\"0101001\"}";
+}
+
 bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds every) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -264,7 +270,7 @@ void FederationNodes::enrol(const std::string& child) {
   auto& parent = (*this)[c.spec().parent];
   const auto issued = parent.post("/api/v1/federation/enrolment-codes",
                                   "{\"nodeCode\":" + jsonString(child) + ",\"name\":" + jsonString(c.spec().name) +
-                                      ",\"identifiers\":{\"inn\":\"7701234567\"}}");
+                                      ",\"identifiers\":" + childIdentifiersJson(child) + "}");
   if (issued.status != 201)
     throw std::runtime_error(parent.code() + ": enrolment code for " + child + ": " + std::to_string(issued.status) +
                              " " + issued.body);

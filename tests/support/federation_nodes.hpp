@@ -35,6 +35,10 @@ namespace parta::test {
 bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds every = std::chrono::milliseconds(50));
 
+// The identifiers a hub wants with an enrolment code (schoolCode = `code`;
+// ИНН, ОГРН with valid check digits, код ОО), as a JSON object.
+std::string childIdentifiersJson(const std::string& code);
+
 struct FederationNodeSpec {
   std::string code;    // [node] code, the federation origin ("school-1")
   std::string role;    // school, municipal, regional
