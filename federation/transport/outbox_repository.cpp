@@ -36,9 +36,9 @@ core::Result<Envelope> OutboxRepository::enqueueIn(
   // the row's exclusive lock at once: with INSERT IGNORE two enqueuers would
   // both hold a shared lock and deadlock upgrading it.
   {
-    Statement s(c.prepareStatement(
-        "INSERT INTO outbox_channels (channel, next_sequence) VALUES (?, 1) "
-        "ON DUPLICATE KEY UPDATE next_sequence = next_sequence"));
+    Statement s(
+        c.prepareStatement("INSERT INTO outbox_channels (channel, next_sequence) VALUES (?, 1) "
+                           "ON DUPLICATE KEY UPDATE next_sequence = next_sequence"));
     s->setString(1, channel);
     s->executeUpdate();
   }

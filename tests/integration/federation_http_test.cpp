@@ -40,6 +40,7 @@ bool eventually(Probe probe) {
 class FederationHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(FederationHttpTest);
   CPPUNIT_TEST(schoolEnrolsSendsAndIsAcknowledged);
+  CPPUNIT_TEST(offlineMediaCarryTheOutbox);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -156,6 +157,63 @@ class FederationHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("revoked_origin"), status["rejected"][0]["reason"].get<std::string>());
     auto alarms = parsed(analyst.get("/api/v1/federation/alarms"));
     CPPUNIT_ASSERT_EQUAL(std::string("revoked_sender"), alarms["alarms"][0]["kind"].get<std::string>());
+  }
+
+  void offlineMediaCarryTheOutbox() {
+    // A school with no link: its relay's parent_url leads nowhere, so it
+    // enrols by naming the hub's URL once and then carries a stick.
+    auto node = makeNodeFixture();
+    sharedSlapd().addUser(node.base, "sysadmin", "Иванов-Щукин Пётр", kPassword, {"sysadmin"});
+    auto options = node.options();
+    options.nodeCode = "school-2";
+    options.extra = "[federation]\nkey_file = " + (keys_->path() / "school-2.key").string() +
+                    "\nparent_url = http://127.0.0.1:1\nrelay_interval = 100ms\nbackoff_base = 100ms\n"
+                    "backoff_cap = 1s\n";
+    Partad offline(options);
+    offline.start();
+    ApiClient admin(hub_->port()), sysadmin(offline.port());
+    CPPUNIT_ASSERT_EQUAL(200u, admin.login("fedadmin", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, sysadmin.login("sysadmin", kPassword).status);
+    auto issued = admin.send(
+        "POST", "/api/v1/federation/enrolment-codes",
+        json{{"nodeCode", "school-2"},
+             {"name", "МБОУ «Школа № 2» с. Подъёмное"},
+             {"identifiers",
+              {{"schoolCode", "0413"}, {"inn", "7707083893"}, {"ogrn", "1027700132195"}, {"ooCode", "654321"}}}}
+            .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(issued.body, 201u, issued.status);
+    auto enrolled = sysadmin.send(
+        "POST", "/api/v1/federation/enrol",
+        json{{"code", parsed(issued)["code"]}, {"parentUrl", "http://127.0.0.1:" + std::to_string(hub_->port())}}
+            .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(enrolled.body, 200u, enrolled.status);
+    for (int i = 0; i < 2; ++i)
+      CPPUNIT_ASSERT_EQUAL(200u, sysadmin.send("POST", "/api/v1/federation/release-now", "").status);
+    auto status = parsed(sysadmin.get("/api/v1/federation/status"));
+    CPPUNIT_ASSERT_EQUAL(2, status["outbox"]["pending"].get<int>());
+
+    const auto partad = buildDir() / "appliance" / "daemon" / "partad";
+    const auto stick = keys_->path() / "outbox.bundle";
+    auto exported = runCommand(
+        {partad.string(), "--config", (offline.dir() / "partad.conf").string(), "--export-outbox", stick.string()});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(exported.output, 0, exported.status);
+    // Sealed to the hub: another node's key cannot open it.
+    auto wrong = runCommand(
+        {partad.string(), "--config", (offline.dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT(wrong.status != 0);
+    auto imported = runCommand(
+        {partad.string(), "--config", (hub_->dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(imported.output, 0, imported.status);
+    CPPUNIT_ASSERT(imported.output.find("\"through\":2") != std::string::npos);
+    ApiClient reader(hub_->port());
+    CPPUNIT_ASSERT_EQUAL(200u, reader.login("fedadmin", kPassword).status);
+    auto inbox = parsed(reader.get("/api/v1/federation/inbox?origin=school-2"));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, inbox["envelopes"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("applied"), inbox["envelopes"][1]["status"].get<std::string>());
+    // Importing the same stick again changes nothing.
+    auto again = runCommand(
+        {partad.string(), "--config", (hub_->dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT(again.output.find("\"status\":\"duplicate\"") != std::string::npos);
   }
 
  private:
