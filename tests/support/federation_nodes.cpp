@@ -42,18 +42,6 @@ std::string jsonField(const std::string& body, const std::string& key) {
   return body.substr(open + 1, close - open - 1);
 }
 
-// Whether the built partad knows the [federation] section. Until the
-// transport is merged it does not, and an unknown key stops it: the harness
-// then starts plain nodes (login, kill -9, restart still work).
-bool partadKnowsFederation(const fs::path& config) {
-  static const bool knows = [&] {
-    const auto binary = buildDir() / "appliance" / "daemon" / "partad";
-    const auto r = runCommand({binary.string(), "--config", config.string(), "--check-config"});
-    return !(r.status != 0 && r.output.find("federation") != std::string::npos);
-  }();
-  return knows;
-}
-
 }  // namespace
 
 std::string childIdentifiersJson(const std::string& code) {
@@ -80,6 +68,7 @@ FederationNode::FederationNode(FederationNodeSpec spec) : spec_(std::move(spec))
   auto options = fixture_.options();
   options.role = spec_.role;
   options.nodeName = spec_.name;
+  options.nodeCode = spec_.code;  // the origin in every envelope it sends
   std::ostringstream f;
   f << "[federation]\n";
   f << "key_file = "
@@ -104,21 +93,14 @@ FederationNode::FederationNode(FederationNodeSpec spec) : spec_(std::move(spec))
 fs::path FederationNode::keyFile() const { return partad_->dir() / "node.key"; }
 
 void FederationNode::writeConfig() {
-  // Partad writes a generic config (code = test-node); every federation
-  // node needs its own code, which is its origin in every envelope.
+  // The key file lives in Partad's own folder, known only once it exists:
+  // it survives restarts with the node, and goes with the test.
   const auto file = partad_->dir() / "partad.conf";
   auto text = readFile(file);
-  const std::string generic = "code = test-node\n";
-  const auto at = text.find(generic);
-  if (at != std::string::npos) text.replace(at, generic.size(), "code = " + spec_.code + "\n");
   const std::string placeholder = "KEYFILE";
   const auto k = text.find(placeholder);
   if (k != std::string::npos) text.replace(k, placeholder.size(), keyFile().string());
   std::ofstream(file, std::ios::trunc) << text;
-  if (!partadKnowsFederation(file)) {
-    text.erase(text.find("[federation]\n"));
-    std::ofstream(file, std::ios::trunc) << text;
-  }
 }
 
 void FederationNode::start(std::uint16_t parentPort) {
