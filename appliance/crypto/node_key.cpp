@@ -122,8 +122,9 @@ NodeKey::~NodeKey() { sodium_memzero(secret_.data(), secret_.size()); }
 core::Result<void> NodeKey::save(const std::filesystem::path& file) const {
   auto tmp = file;
   tmp += ".new";
-  // O_EXCL: a leftover temporary from a crash is an error to look at, not a
-  // file to write a secret through (it might be a link planted by someone).
+  // A temporary left by a crash is removed (unlink removes a planted link,
+  // not its target); O_EXCL | O_NOFOLLOW then guarantees the secret goes
+  // into a file this call created, never through someone else's.
   ::unlink(tmp.c_str());
   Fd fd{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
   if (fd.fd < 0)

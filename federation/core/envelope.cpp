@@ -207,6 +207,19 @@ core::Result<Bytes> openPayload(const Envelope& envelope, const ContentHasher& h
   return std::move(plain).value();
 }
 
+core::Result<OpenedEnvelope> openEnvelope(std::string_view bytes, const PublicKey& key,
+                                          const SignatureVerifier& verifier, const ContentHasher& hasher,
+                                          const Compressor& compressor, const EnvelopeLimits& limits) {
+  auto envelope = decodeEnvelope(bytes, limits);
+  if (!envelope) return envelope.error();
+  if (!verifyEnvelopeSignature(*envelope, key, verifier))
+    return core::makeError(core::ErrorCode::unauthenticated,
+                           "envelope from " + envelope->header.origin + ": the signature does not verify");
+  auto payload = openPayload(*envelope, hasher, compressor, limits);
+  if (!payload) return payload.error();
+  return OpenedEnvelope{std::move(envelope).value(), std::move(payload).value()};
+}
+
 Digest envelopeDigest(const EnvelopeHeader& header, const ContentHasher& hasher) {
   return hasher.hash(canonicalHeaderBytes(header));
 }

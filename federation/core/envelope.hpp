@@ -124,6 +124,20 @@ bool verifyEnvelopeSignature(const Envelope& envelope, const PublicKey& key, con
 core::Result<Bytes> openPayload(const Envelope& envelope, const ContentHasher& hasher, const Compressor& compressor,
                                 const EnvelopeLimits& limits = {});
 
+struct OpenedEnvelope {
+  Envelope envelope;
+  Bytes payload;  // uncompressed, checked against the signed header
+};
+
+// Decode, verify against one known key (a child opening what its pinned
+// parent sent down), and open the payload. unauthenticated when the
+// signature does not verify; decode errors as decodeEnvelope; payload errors
+// as openPayload. A hub deciding among many children uses decodeEnvelope +
+// decideEnvelope (inbox_rules.hpp) + openPayload instead.
+core::Result<OpenedEnvelope> openEnvelope(std::string_view bytes, const PublicKey& key,
+                                          const SignatureVerifier& verifier, const ContentHasher& hasher,
+                                          const Compressor& compressor, const EnvelopeLimits& limits = {});
+
 // The identity used for de-duplication and equivocation: the hash of the
 // canonical header bytes (they include the payload hash). Two envelopes with
 // the same (origin, channel, sequence) and different digests are an

@@ -40,6 +40,7 @@ class EnvelopeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(everyHeaderFieldIsCoveredBySignature);
   CPPUNIT_TEST(sealedEnvelopeOpensToThePayload);
   CPPUNIT_TEST(tamperedPayloadIsRefusedOnOpen);
+  CPPUNIT_TEST(openEnvelopeWithAPinnedKey);
   CPPUNIT_TEST(envelopeCodecIsStrict);
   CPPUNIT_TEST(headerValidationNamesTheField);
   CPPUNIT_TEST(bundleRoundTrip);
@@ -162,6 +163,21 @@ class EnvelopeTest : public CppUnit::TestFixture {
     auto r2 = openPayload(e, hasher_, zlib_, EnvelopeLimits{1 << 20, 10});
     CPPUNIT_ASSERT(!r2.ok());
     CPPUNIT_ASSERT(r2.error().code == core::ErrorCode::failed_precondition);
+  }
+
+  void openEnvelopeWithAPinnedKey() {
+    const auto e = seal();
+    auto opened = openEnvelope(encodeEnvelope(e), key_->publicKey(), verifier_, hasher_, zlib_);
+    CPPUNIT_ASSERT(opened.ok());
+    CPPUNIT_ASSERT(opened->envelope == e);
+    CPPUNIT_ASSERT_EQUAL(kPayload, opened->payload);
+    auto forged = openEnvelope(encodeEnvelope(e), crypto::NodeKey::generate(1)->publicKey(), verifier_, hasher_, zlib_);
+    CPPUNIT_ASSERT(!forged.ok());
+    CPPUNIT_ASSERT(forged.error().code == core::ErrorCode::unauthenticated);
+    auto swapped = e;
+    swapped.payload = *zlib_.compress("row 5 Ж 10-11 99\n");
+    CPPUNIT_ASSERT(!openEnvelope(encodeEnvelope(swapped), key_->publicKey(), verifier_, hasher_, zlib_).ok());
+    CPPUNIT_ASSERT(!openEnvelope("PRTE", key_->publicKey(), verifier_, hasher_, zlib_).ok());
   }
 
   void envelopeCodecIsStrict() {
