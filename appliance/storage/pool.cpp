@@ -66,6 +66,21 @@ sql::PreparedStatement& cachedStatement(sql::Connection& connection, const std::
   return *slot;
 }
 
+sql::PreparedStatement* cachedStatementIfRoom(sql::Connection& connection, const std::string& sql) {
+  auto& caches = statementCaches();
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>* mine = nullptr;
+  {
+    std::lock_guard lock(caches.mutex);
+    mine = &caches.byConnection[&connection];
+  }
+  auto it = mine->find(sql);
+  if (it != mine->end() && it->second) return it->second.get();
+  if (it == mine->end() && mine->size() >= kMaxCachedStatements) return nullptr;
+  auto& slot = (*mine)[sql];  // empty only if a prepare failed before
+  slot.reset(connection.prepareStatement(sql));
+  return slot.get();
+}
+
 using core::ErrorCode;
 using Millis = std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;

@@ -71,6 +71,11 @@ class PooledConnection {
 // Only for statements that are never open twice at once on one connection:
 // executing a cached statement closes the result set it last produced.
 sql::PreparedStatement& cachedStatement(sql::Connection& connection, const std::string& sql);
+// The same, but nullptr instead of growing a connection's cache past
+// kMaxCachedStatements (MariaDB caps prepared statements server-wide at
+// max_prepared_stmt_count): the caller then prepares its own.
+inline constexpr std::size_t kMaxCachedStatements = 256;
+sql::PreparedStatement* cachedStatementIfRoom(sql::Connection& connection, const std::string& sql);
 
 class ConnectionPool {
  public:

@@ -102,7 +102,11 @@ void insertRows(sql::Connection& c, const std::string& head, std::size_t columns
     std::string text = head + " VALUES ";
     for (std::size_t r = 0; r < n; ++r) text += (r == 0 ? "" : ",") + one;
     text += tail;
-    std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(text));
+    // A lesson's worth of rows (one text per row count) is kept in the
+    // connection's statement cache: prepared once, not parsed on every save.
+    // Bigger batches (imports, the demo loader) are prepared each time so
+    // the cache stays small.
+    Statement s(n <= kCachedInsertRows ? prepare(c, text) : Statement(c.prepareStatement(text)));
     unsigned index = 1;
     for (std::size_t r = start; r < start + n; ++r) {
       for (const auto& v : rows[r]) {

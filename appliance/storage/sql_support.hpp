@@ -37,8 +37,10 @@ struct StatementRelease {
 using Statement = std::unique_ptr<sql::PreparedStatement, StatementRelease>;
 // The connection's cached statement for `sql` (see cachedStatement in
 // pool.hpp): for the hot paths, where no statement is open twice at once.
+// Past the cache's bound, a statement of its own (closed after use).
 inline Statement prepare(sql::Connection& c, const std::string& sql) {
-  return Statement(&cachedStatement(c, sql), StatementRelease{false});
+  if (auto* cached = cachedStatementIfRoom(c, sql)) return Statement(cached, StatementRelease{false});
+  return Statement(c.prepareStatement(sql));
 }
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -97,6 +99,8 @@ using SqlRow = std::vector<SqlValue>;
 // every value is bound. Each row has `columns` values. Nothing is sent for
 // no rows. Runs inside the caller's transaction, if any.
 inline constexpr std::size_t kInsertBatchRows = 250;
+// Batches of at most this many rows use the connection's statement cache.
+inline constexpr std::size_t kCachedInsertRows = 64;
 void insertRows(sql::Connection& c, const std::string& head, std::size_t columns, const std::vector<SqlRow>& rows,
                 const std::string& tail = {});
 

@@ -13,6 +13,7 @@
 #include "appliance/storage/register_repository.hpp"
 #include "appliance/storage/school_loader.hpp"
 #include "appliance/storage/session_repository.hpp"
+#include "appliance/storage/sql_support.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace parta::test {
@@ -220,6 +221,19 @@ class StorageTest : public CppUnit::TestFixture {
     auto lease = pool_->acquire();
     CPPUNIT_ASSERT(lease.ok());
     CPPUNIT_ASSERT_EQUAL(8, run(**lease, 7));
+
+    // The cache stops growing at its bound; prepare() then hands out a
+    // statement of its own, which still works, and cached ones stay cached.
+    for (std::size_t i = 0; i < storage::kMaxCachedStatements + 10; ++i) {
+      auto s = storage::prepare(**lease, "SELECT ? + " + std::to_string(i));
+      s->setInt(1, 1);
+      std::unique_ptr<sql::ResultSet> r(s->executeQuery());
+      CPPUNIT_ASSERT(r->next());
+      CPPUNIT_ASSERT_EQUAL(static_cast<int>(i) + 1, r->getInt(1));
+    }
+    CPPUNIT_ASSERT(storage::cachedStatementIfRoom(**lease, "SELECT ? + 9999") == nullptr);
+    CPPUNIT_ASSERT(storage::cachedStatementIfRoom(**lease, query) != nullptr);
+    CPPUNIT_ASSERT_EQUAL(5, run(**lease, 4));
   }
 };
 
