@@ -19,6 +19,9 @@
 #include "appliance/core/session.hpp"
 #include "appliance/core/year_closing.hpp"
 
+namespace parta::federation {
+class TransportService;
+}
 namespace parta::core {
 class TimetableService;
 class JournalService;
@@ -63,6 +66,9 @@ struct AppDeps {
   core::TimetableService* timetable = nullptr;
   core::JournalService* journal = nullptr;
   core::SchoolDayService* schoolDay = nullptr;
+  // Issue 5 (federation_handlers.cpp): null when the node takes no part
+  // (no federation.key_file); then the federation routes answer 503.
+  federation::TransportService* federation = nullptr;
 };
 
 class App {
@@ -160,6 +166,7 @@ class App {
   void addTimetableRoutes();
   void addJournalRoutes();
   void addSchoolDayRoutes();
+  void addFederationRoutes();
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -114,7 +114,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     parser_->header_limit(static_cast<std::uint32_t>(shared_.config.headerLimit));
     // The larger of the two limits while the header is read (Beast checks
     // Content-Length against it there); the route's own limit is set below.
-    parser_->body_limit(std::max(shared_.config.bodyLimit, shared_.config.importBodyLimit));
+    parser_->body_limit(
+        std::max({shared_.config.bodyLimit, shared_.config.importBodyLimit, shared_.config.bundleBodyLimit}));
     // Between requests the connection may idle for the keep-alive timeout.
     beast::get_lowest_layer(stream_).expires_after(first_ ? shared_.config.readTimeout
                                                           : shared_.config.keepAliveTimeout);
@@ -137,6 +138,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     // Issue 4, homework files: POST /api/v1/lessons/{id}/attachments carries
     // a file of at most 2 MiB (core::kMaxAttachmentBytes).
     if (isAttachmentUpload(std::string_view(t.data(), t.size()))) limit = core::kMaxAttachmentBytes;
+    // Issue 5: a bundle of envelopes, federation.inbox_max_bundle_bytes.
+    if (std::string_view(t.data(), t.size()) == "/federation/v1/bundles") limit = shared_.config.bundleBodyLimit;
     parser_->body_limit(limit);
     if (const auto length = parser_->content_length(); length && *length > limit)
       return onReadError(http::error::body_limit);

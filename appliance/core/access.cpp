@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Permission::coun
     "read_calendar",      "preview_year_closing", "close_year",           "import_people",      "export_register",
     "edit_timetable",     "read_timetable",       "keep_journal",         "keep_any_journal",   "read_all_journals",
     "read_class_journal", "read_own_diary",       "read_children_diary",  "edit_grading",       "lock_periods",
-    "control_journal",    "manage_turnstiles"};
+    "control_journal",    "manage_turnstiles",    "manage_federation",    "read_federation"};
 
 CardAccess merge(CardAccess a, CardAccess b) {
   return CardAccess{a.read || b.read, a.sensitive || b.sensitive, a.edit || b.edit};
@@ -51,7 +51,12 @@ RolePolicy makeDefaults() {
       {"teacher", "read_taught, read_classes, read_own_load, read_calendar, read_timetable, keep_journal"},
       {"parent", "read_children, read_calendar, read_children_diary"},
       {"student", "read_calendar, read_own_diary"},
-      {"sysadmin", "read_all_cards_basic, browse_register, read_calendar, read_timetable, manage_turnstiles"},
+      {"sysadmin",
+       "read_all_cards_basic, browse_register, read_calendar, read_timetable, manage_turnstiles, manage_federation, "
+       "read_federation"},
+      // Issue 5: a municipal or regional node's administrator and analyst.
+      {"federation_admin", "manage_federation, read_federation"},
+      {"analyst", "read_federation"},
   };
   for (const auto& [role, list] : roles)
     if (!policy.define(role, list)) std::abort();  // a typo above; AccessTest shows which

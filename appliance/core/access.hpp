@@ -55,6 +55,9 @@ enum class Permission {
   lock_periods,         // lock a period's journal and final marks, and reopen it
   control_journal,      // the deputy's weekly check, and remarks to teachers
   manage_turnstiles,    // register access-control devices and their tokens
+  // Issue 5, federation (federation/README.md):
+  manage_federation,  // enrolment codes, revoking children; a school's enrolment with its parent; release-now
+  read_federation,    // children, alarms, what arrived; a sender's outbox status
   count_
 };
 std::string_view toString(Permission permission);

@@ -208,6 +208,22 @@ std::map<std::string, Field> fields(Config& c) {
       {"session.absolute_timeout", duration(&c.session.absoluteTimeout, 1s, 720h)},
       {"session.touch_interval", duration(&c.session.touchInterval, 1s, 1h)},
       {"session.cache_ttl", duration(&c.session.cacheTtl, 0ms, 60s)},
+      {"federation.key_file", text(&c.federation.keyFile)},
+      {"federation.parent_url", Field{false,
+                                      [](const std::string& v, Config& cfg) -> Problem {
+                                        // Empty is allowed: the regional node has no parent.
+                                        if (!v.empty() && v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0)
+                                          return "expected an http:// or https:// URL";
+                                        if (!v.empty() && v.back() == '/') return "expected no trailing '/'";
+                                        cfg.federation.parentUrl = v;
+                                        return std::nullopt;
+                                      }}},
+      {"federation.relay_interval", duration(&c.federation.relayInterval, 10ms, 24h)},
+      {"federation.relay_bundle_max_envelopes", count(&c.federation.relayBundleMaxEnvelopes, 1, 100'000)},
+      {"federation.relay_bundle_max_bytes", size(&c.federation.relayBundleMaxBytes, 1024, 256 * 1024 * 1024)},
+      {"federation.backoff_base", duration(&c.federation.backoffBase, 1ms, 1h)},
+      {"federation.backoff_cap", duration(&c.federation.backoffCap, 1ms, 24h)},
+      {"federation.inbox_max_bundle_bytes", size(&c.federation.inboxMaxBundleBytes, 1024, 256 * 1024 * 1024)},
       {"log.level", Field{false,
                           [](const std::string& v, Config& cfg) -> Problem {
                             if (v == "debug")
@@ -303,6 +319,8 @@ Result<Config> parseConfig(std::string_view text, std::string_view sourceName) {
   for (const auto& [key, field] : known)
     if (field.required && entries.count(key) == 0) report(0, key, "required key is missing");
 
+  config.http.bundleBodyLimit = config.federation.inboxMaxBundleBytes;
+
   // Rules that span keys.
   auto lineOf = [&](const std::string& key) { return entries.count(key) ? entries[key].line : 0; };
   if (config.http.tlsCertificate.empty() != config.http.tlsPrivateKey.empty())
@@ -316,6 +334,25 @@ Result<Config> parseConfig(std::string_view text, std::string_view sourceName) {
   if (config.session.absoluteTimeout < config.session.idleTimeout)
     report(lineOf("session.absolute_timeout"), "session.absolute_timeout",
            "must not be shorter than session.idle_timeout");
+
+  if (config.federation.backoffCap < config.federation.backoffBase)
+    report(lineOf("federation.backoff_cap"), "federation.backoff_cap",
+           "must not be shorter than federation.backoff_base");
+  // A bundle the parent would refuse with 413 could never be delivered.
+  if (config.federation.relayBundleMaxBytes > config.federation.inboxMaxBundleBytes)
+    report(lineOf("federation.relay_bundle_max_bytes"), "federation.relay_bundle_max_bytes",
+           "must not exceed federation.inbox_max_bundle_bytes");
+  if (!config.federation.parentUrl.empty() && config.node.role == NodeRole::regional)
+    report(lineOf("federation.parent_url"), "federation.parent_url", "the regional node has no parent");
+  // Plain HTTP to a parent only on loopback (tests); envelopes are signed,
+  // but enrolment codes and the parent's key must not cross a network in clear.
+  if (config.federation.parentUrl.rfind("http://", 0) == 0) {
+    auto host = config.federation.parentUrl.substr(7);
+    host = host.substr(0, host.find_first_of(":/"));
+    if (!isLoopbackAddress(host))
+      report(lineOf("federation.parent_url"), "federation.parent_url",
+             "plain http:// is allowed only to a loopback address; use https://");
+  }
 
   if (!problems.empty()) {
     std::string message;

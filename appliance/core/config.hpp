@@ -43,6 +43,10 @@ struct Config {
     // Bodies of /api/v1/imports/…: a whole school's people as CSV (2,700
     // people are about 1 MiB).
     std::size_t importBodyLimit = 16 * 1024 * 1024;
+    // POST /federation/v1/bundles: not a key of its own, copied from
+    // federation.inbox_max_bundle_bytes so the transport refuses a larger
+    // bundle (413) before reading it.
+    std::size_t bundleBodyLimit = 4 * 1024 * 1024;
     std::size_t headerLimit = 16 * 1024;
     Millis readTimeout{30'000};
     Millis keepAliveTimeout{60'000};
@@ -87,6 +91,19 @@ struct Config {
   struct Log {
     LogLevel level = LogLevel::info;
   } log;
+
+  // Issue 5: the node's part in federation (federation/README.md).
+  struct Federation {
+    std::string keyFile;    // Ed25519 secret key, created 0600 at first start; empty: no federation
+    std::string parentUrl;  // http(s)://host:port of the parent; empty: no parent (the regional node)
+    Millis relayInterval{5'000};
+    std::size_t relayBundleMaxEnvelopes = 200;
+    std::size_t relayBundleMaxBytes = 1024 * 1024;
+    Millis backoffBase{1'000};
+    Millis backoffCap{10 * 60'000};
+    std::size_t inboxMaxBundleBytes = 4 * 1024 * 1024;
+    bool enabled() const { return !keyFile.empty(); }
+  } federation;
 
   // The school's roles: the defaults, with [roles] entries replacing or
   // adding roles ("class_teacher = edit_own_class, read_taught").

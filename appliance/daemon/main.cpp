@@ -1,6 +1,7 @@
 // partad: one daemon for every node role. This file is the composition
 // root: the only place that builds adapters and wires them to the core.
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include "appliance/core/log.hpp"
 #include "appliance/core/session.hpp"
 #include "appliance/core/system_time.hpp"
+#include "appliance/crypto/node_key.hpp"
 #include "appliance/crypto/sodium.hpp"
 #include "appliance/storage/academic_repository.hpp"
 #include "appliance/storage/import_repository.hpp"
@@ -31,6 +34,8 @@
 #include "appliance/storage/session_repository.hpp"
 #include "appliance/storage/timetable_repository.hpp"
 #include "appliance/storage/year_closing_repository.hpp"
+#include "federation/adapters/zlib_compressor.hpp"
+#include "federation/transport/service.hpp"
 #include "ldap/directory.hpp"
 #include "web/app.hpp"
 #include "web/server.hpp"
@@ -47,6 +52,7 @@ void usage() {
   std::fprintf(
       stderr,
       "usage: partad --config FILE [--check-config | --load-demo-school [--demo-journal-through YYYY-MM-DD|today]]\n"
+      "       partad --config FILE --export-outbox FILE | --import-bundle FILE\n"
       "       partad --version\n");
 }
 
@@ -148,6 +154,96 @@ int loadDemoSchool(const core::Config& config, const std::string& journalThrough
   return 0;
 }
 
+// Issue 5: the node's key, the crypto and compression adapters and the
+// federation use cases; only when federation.key_file is set.
+struct FederationParts {
+  std::unique_ptr<crypto::NodeKey> key;
+  crypto::SodiumVerifier verifier;
+  crypto::SodiumContentHasher contentHasher;
+  federation::ZlibCompressor compressor;
+  std::unique_ptr<crypto::SodiumSealer> sealer;
+  std::unique_ptr<federation::TransportService> service;
+};
+
+core::Result<std::unique_ptr<FederationParts>> startFederation(const core::Config& config,
+                                                               storage::ConnectionPool& pool,
+                                                               const core::TimeSource& clock,
+                                                               core::RandomSource& random,
+                                                               const core::SecretHasher& hasher, core::Logger& log) {
+  auto parts = std::make_unique<FederationParts>();
+  auto key = crypto::NodeKey::loadOrCreate(config.federation.keyFile);
+  if (!key) return key.error();
+  parts->key = std::move(*key);
+  parts->sealer = std::make_unique<crypto::SodiumSealer>(*parts->key);
+  parts->service = std::make_unique<federation::TransportService>(
+      federation::TransportDeps{pool, clock, config, *parts->key, parts->verifier, parts->contentHasher,
+                                parts->compressor, *parts->sealer, random, hasher, log, PARTA_VERSION});
+  if (auto recorded = federation::RegistryRepository(pool, clock)
+                          .recordIdentity(parts->key->keyEpoch(), federation::toHex(parts->key->publicKey()));
+      !recorded)
+    return recorded.error();
+  log.info("federation_ready", {{"epoch", static_cast<long long>(parts->key->keyEpoch())},
+                                {"public_key", federation::toHex(parts->key->publicKey())}});
+  return parts;
+}
+
+// --export-outbox FILE / --import-bundle FILE: offline media, no server.
+int offlineMedia(const core::Config& config, const std::string& exportFile, const std::string& importFile) {
+  core::Logger log(config.log.level);
+  if (!config.federation.enabled()) {
+    std::fprintf(stderr, "partad: offline media need federation.key_file\n");
+    return kExitConfig;
+  }
+  if (auto ok = crypto::initialize(); !ok) {
+    std::fprintf(stderr, "partad: %s\n", ok.error().message.c_str());
+    return kExitUnavailable;
+  }
+  auto password = readPasswordFile(config.database.passwordFile, log);
+  if (!password) {
+    std::fprintf(stderr, "partad: %s\n", password.error().message.c_str());
+    return kExitConfig;
+  }
+  storage::ConnectionPool pool(config.database, *password);
+  if (auto migrated = storage::migrate(pool, config.node.role); !migrated) {
+    std::fprintf(stderr, "partad: %s\n", migrated.error().message.c_str());
+    return kExitConfig;
+  }
+  core::SystemTimeSource clock;
+  crypto::SodiumRandom random;
+  crypto::SodiumHasher hasher;
+  auto parts = startFederation(config, pool, clock, random, hasher, log);
+  if (!parts) {
+    std::fprintf(stderr, "partad: %s\n", parts.error().message.c_str());
+    return kExitConfig;
+  }
+  auto& service = *(*parts)->service;
+  if (!exportFile.empty()) {
+    auto sealed = service.exportOutbox();
+    if (!sealed) {
+      std::fprintf(stderr, "partad: %s\n", sealed.error().message.c_str());
+      return 1;
+    }
+    std::ofstream out(exportFile, std::ios::binary | std::ios::trunc);
+    if (!(out << *sealed) || !out.flush()) {
+      std::fprintf(stderr, "partad: cannot write %s\n", exportFile.c_str());
+      return 1;
+    }
+    return 0;
+  }
+  auto bytes = readFile(importFile);
+  if (!bytes) {
+    std::fprintf(stderr, "partad: cannot read %s\n", importFile.c_str());
+    return 1;
+  }
+  auto answer = service.importBundle(*bytes);
+  if (!answer) {
+    std::fprintf(stderr, "partad: %s\n", answer.error().message.c_str());
+    return 1;
+  }
+  std::printf("%s\n", federation::bundleResponseJson(*answer).c_str());
+  return 0;
+}
+
 int run(const core::Config& config) {
   core::Logger log(config.log.level);
   const web::NodeInfo node{config.node.role, config.node.name, config.node.code, PARTA_VERSION};
@@ -236,10 +332,20 @@ int run(const core::Config& config) {
   // files, journal control.
   storage::MariaDbSchoolDayRepository schoolDayRepository(pool);
   core::SchoolDayService schoolDay(schoolDayRepository, clock, random, hasher, config.roles, &journal);
+  std::unique_ptr<FederationParts> federationParts;
+  if (config.federation.enabled()) {
+    auto parts = startFederation(config, pool, clock, random, hasher, log);
+    if (!parts) {
+      log.error("startup_failed", {{"reason", parts.error().message}});
+      return kExitConfig;
+    }
+    federationParts = std::move(*parts);
+  }
   web::App app(web::AppDeps{sessions, database, directory, workers, metrics, log, assets ? &*assets : nullptr, node,
                             school ? &registry : nullptr, &config.roles, school ? &academic : nullptr,
                             school ? &yearClosing : nullptr, school ? &imports : nullptr, school ? &timetable : nullptr,
-                            school ? &journal : nullptr, school ? &schoolDay : nullptr});
+                            school ? &journal : nullptr, school ? &schoolDay : nullptr,
+                            federationParts ? federationParts->service.get() : nullptr});
   web::Server server(config.http, app, log);
   metrics.addGauge("parta_http_connections_open", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.openConnections()); });
@@ -254,6 +360,13 @@ int run(const core::Config& config) {
     return kExitConfig;
   }
   log.info("listening", {{"address", config.http.address}, {"port", *port}, {"tls", config.http.tls() ? "yes" : "no"}});
+
+  // The relay: its own thread (it blocks on the parent), never an I/O
+  // thread; idle until the node is enrolled with a parent.
+  std::atomic<bool> stopRelay{false};
+  std::thread relay;
+  if (federationParts && config.node.role != core::NodeRole::regional)
+    relay = std::thread([&] { federationParts->service->runRelay(stopRelay); });
 
   // Signals were blocked before any thread started; wait for them here, and
   // purge expired sessions now and then.
@@ -273,6 +386,8 @@ int run(const core::Config& config) {
         log.info("sessions_purged", {{"count", static_cast<long long>(*purged)}});
     });
   }
+  stopRelay.store(true);
+  if (relay.joinable()) relay.join();
   server.shutdown(config.http.shutdownGrace);
   workers.stop();
   log.info("stopped");
@@ -286,6 +401,7 @@ int main(int argc, char** argv) {
   bool checkOnly = false;
   bool loadDemo = false;
   std::string journalThrough;
+  std::string exportFile, importFile;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
@@ -296,6 +412,10 @@ int main(int argc, char** argv) {
       loadDemo = true;
     } else if (arg == "--demo-journal-through" && i + 1 < argc) {
       journalThrough = argv[++i];  // the journal's demo data through this date (benchmarks: the whole year)
+    } else if (arg == "--export-outbox" && i + 1 < argc) {
+      exportFile = argv[++i];
+    } else if (arg == "--import-bundle" && i + 1 < argc) {
+      importFile = argv[++i];
     } else if (arg == "--version") {
       std::printf("partad %s\n", PARTA_VERSION);
       return 0;
@@ -323,6 +443,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (loadDemo) return loadDemoSchool(*config, journalThrough);
+  if (!exportFile.empty() || !importFile.empty()) return offlineMedia(*config, exportFile, importFile);
   // Block the stop signals in every thread; run() waits for them.
   sigset_t signals;
   sigemptyset(&signals);

@@ -319,7 +319,8 @@ Partad::~Partad() {
 
 void Partad::writeConfig() {
   std::ostringstream c;
-  c << "[node]\nrole = " << options_.role << "\nname = " << options_.nodeName << "\ncode = test-node\n\n";
+  c << "[node]\nrole = " << options_.role << "\nname = " << options_.nodeName << "\ncode = " << options_.nodeCode
+    << "\n\n";
   c << "[http]\nlisten = 127.0.0.1:0\nport_file = " << (dir_.path() / "port").string() << "\n";
   if (options_.tls) {
     const auto cert = dir_.path() / "tls.crt";

@@ -113,6 +113,7 @@ std::string uniqueName(const std::string& prefix);
 struct PartadOptions {
   std::string role = "school";
   std::string nodeName = "МБОУ «Школа № 1»";
+  std::string nodeCode = "test-node";  // issue 5: federated nodes need distinct codes
   std::string databaseSocket;
   std::string databaseName;
   std::string directoryUri;

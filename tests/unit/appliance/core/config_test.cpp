@@ -40,6 +40,8 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(garbageLineIsNamed);
   CPPUNIT_TEST(rolesAreRedefinedAndAdded);
   CPPUNIT_TEST(badRoleLinesAreNamed);
+  CPPUNIT_TEST(federationDefaultsAndValues);
+  CPPUNIT_TEST(federationRulesAcrossKeys);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -87,6 +89,59 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(
         m, m.find("partad.conf:16: roles.teacher: unknown permission \"read_evrything\"") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(m, m.find("partad.conf:17: roles.Bad-Role: a role name is") != std::string::npos);
+  }
+
+  void federationDefaultsAndValues() {
+    auto off = parseConfig(kMinimal, "partad.conf");
+    CPPUNIT_ASSERT(off.ok());
+    CPPUNIT_ASSERT(!off->federation.enabled());
+    CPPUNIT_ASSERT(off->federation.backoffCap == std::chrono::minutes(10));
+
+    auto c = parseConfig(withExtra("[federation]\nkey_file = /var/lib/parta/node.key\n"
+                                   "parent_url = http://127.0.0.1:8444\nrelay_interval = 250ms\n"
+                                   "relay_bundle_max_envelopes = 50\nrelay_bundle_max_bytes = 64KiB\n"
+                                   "backoff_base = 200ms\nbackoff_cap = 30s\ninbox_max_bundle_bytes = 2MiB\n"),
+                         "partad.conf");
+    CPPUNIT_ASSERT_MESSAGE(c ? "" : c.error().message, c.ok());
+    CPPUNIT_ASSERT(c->federation.enabled());
+    CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/parta/node.key"), c->federation.keyFile);
+    CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8444"), c->federation.parentUrl);
+    CPPUNIT_ASSERT(c->federation.relayInterval == std::chrono::milliseconds(250));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{50}, c->federation.relayBundleMaxEnvelopes);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{64 * 1024}, c->federation.relayBundleMaxBytes);
+    CPPUNIT_ASSERT(c->federation.backoffBase == std::chrono::milliseconds(200));
+    CPPUNIT_ASSERT(c->federation.backoffCap == std::chrono::seconds(30));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2 * 1024 * 1024}, c->federation.inboxMaxBundleBytes);
+
+    auto typo = parseConfig(withExtra("[federation]\nparent = https://mun-1.example\n"), "partad.conf");
+    CPPUNIT_ASSERT(!typo.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("partad.conf:16: federation.parent: unknown key"), typo.error().message);
+  }
+
+  void federationRulesAcrossKeys() {
+    auto cap = parseConfig(withExtra("[federation]\nbackoff_base = 10s\nbackoff_cap = 1s\n"), "p.conf");
+    CPPUNIT_ASSERT(!cap.ok());
+    CPPUNIT_ASSERT(cap.error().message.find("p.conf:17: federation.backoff_cap: must not be shorter than") !=
+                   std::string::npos);
+    auto bundle = parseConfig(withExtra("[federation]\nrelay_bundle_max_bytes = 8MiB\ninbox_max_bundle_bytes = 4MiB\n"),
+                              "p.conf");
+    CPPUNIT_ASSERT(!bundle.ok());
+    CPPUNIT_ASSERT(bundle.error().message.find("federation.relay_bundle_max_bytes: must not exceed") !=
+                   std::string::npos);
+    auto plain = parseConfig(withExtra("[federation]\nparent_url = http://mun-1.example:8443\n"), "p.conf");
+    CPPUNIT_ASSERT(!plain.ok());
+    CPPUNIT_ASSERT(plain.error().message.find("p.conf:16: federation.parent_url: plain http:// is allowed only") !=
+                   std::string::npos);
+    CPPUNIT_ASSERT(parseConfig(withExtra("[federation]\nparent_url = https://mun-1.example:8443\n"), "p.conf").ok());
+    auto scheme = parseConfig(withExtra("[federation]\nparent_url = ftp://mun-1.example\n"), "p.conf");
+    CPPUNIT_ASSERT(!scheme.ok());
+    CPPUNIT_ASSERT(scheme.error().message.find("expected an http:// or https:// URL") != std::string::npos);
+    auto regional = std::string(kMinimal);
+    regional.replace(regional.find("role = school"), 13, "role = regional");
+    auto top = parseConfig(regional + "[federation]\nparent_url = https://up.example\n", "p.conf");
+    CPPUNIT_ASSERT(!top.ok());
+    CPPUNIT_ASSERT(top.error().message.find("federation.parent_url: the regional node has no parent") !=
+                   std::string::npos);
   }
 
   void unknownKeyIsNamedWithItsLine() {

@@ -1,0 +1,93 @@
+#pragma once
+// A hub's inbox in MariaDB (issue 5, item 6): each envelope of a bundle is
+// decided by fed-envelope's inbox rules and carried out in ONE transaction:
+// archive the raw envelope, store its cells by revision, advance the
+// channel, apply held envelopes whose gap it filled. The answer for an
+// envelope is produced only after that commit, so an acknowledgement never
+// names something a crash could lose. The channel's row is locked while an
+// envelope is applied, so several receivers (threads, partad processes)
+// are safe.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "appliance/core/ports.hpp"
+#include "appliance/core/result.hpp"
+#include "federation/core/envelope.hpp"
+#include "federation/core/inbox_rules.hpp"
+#include "federation/core/ports.hpp"
+
+namespace parta::storage {
+class ConnectionPool;
+}
+
+namespace parta::federation {
+
+// One published cell as the hub stores it (received_cells).
+struct ReceivedCell {
+  std::string key;                    // dimension values joined with '|'
+  std::optional<std::int64_t> count;  // nullopt: suppressed
+  std::optional<std::int64_t> low;
+  std::optional<std::int64_t> high;
+  std::optional<double> numerator;
+  std::optional<double> denominator;
+};
+
+// Turns an opened table_release payload into cells. Injected: the release
+// codec belongs to fed-disclosure (encodeRelease/decodeRelease); until it is
+// wired in, partad uses decodeTransportTestCells below.
+using CellDecoder =
+    std::function<core::Result<std::vector<ReceivedCell>>(const EnvelopeHeader& header, std::string_view payload)>;
+
+// The fixed test table's payload (release-now before fed-aggregates and
+// fed-disclosure are merged): "key<TAB>count" lines, count "-" when
+// suppressed. Strict; errors name the line.
+core::Result<std::vector<ReceivedCell>> decodeTransportTestCells(const EnvelopeHeader& header,
+                                                                 std::string_view payload);
+std::string encodeTransportTestCells(const std::vector<ReceivedCell>& cells);
+
+struct InboxSettings {
+  std::string ownNodeId;
+  SchemaSupport schemas;
+  EnvelopeLimits limits;
+};
+
+struct InboxPorts {
+  const SignatureVerifier& verifier;
+  const ContentHasher& hasher;
+  const Compressor& compressor;
+  CellDecoder decodeCells;
+};
+
+class InboxRepository {
+ public:
+  InboxRepository(storage::ConnectionPool& pool, const core::TimeSource& clock, InboxSettings settings,
+                  InboxPorts ports)
+      : pool_(pool), clock_(clock), settings_(std::move(settings)), ports_(std::move(ports)) {}
+
+  // Decides and applies every entry in bundle order, each in its own
+  // transaction, then reads the cumulative acknowledgement of every channel
+  // it touched. A database failure on one envelope is reported as an error
+  // for the whole call (the sender retries the bundle; what committed is a
+  // duplicate then).
+  core::Result<BundleResponse> applyBundle(const std::vector<BundleEntry>& entries);
+  // One envelope; its status after commit.
+  core::Result<EnvelopeAck> applyEntry(const BundleEntry& entry);
+
+  // Test hook: a failure injected after the envelope's writes, before the
+  // commit (acknowledge-after-commit: nothing of it may remain).
+  void failBeforeCommitForTest(bool fail) { failBeforeCommit_ = fail; }
+
+ private:
+  storage::ConnectionPool& pool_;
+  const core::TimeSource& clock_;
+  InboxSettings settings_;
+  InboxPorts ports_;
+  bool failBeforeCommit_ = false;
+};
+
+}  // namespace parta::federation

@@ -1,0 +1,84 @@
+#pragma once
+// The sending node's outbox in MariaDB (federation/README.md, "Protocol and
+// endpoints"): envelopes are queued in the caller's transaction with a
+// gapless sequence per channel, the relay reads the oldest pending ones,
+// and the parent's answer marks them acknowledged or rejected.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "appliance/core/ports.hpp"
+#include "appliance/core/result.hpp"
+#include "federation/core/envelope.hpp"
+
+namespace sql {
+class Connection;
+}
+namespace parta::storage {
+class ConnectionPool;
+}
+
+namespace parta::federation {
+
+struct OutboxItem {
+  std::string channel;
+  std::uint64_t sequence = 0;
+  std::string tableId;
+  std::string period;
+  std::uint32_t revision = 0;
+  Bytes envelope;  // encoded, signed: exactly what goes on the wire
+  core::TimePoint createdAt;
+};
+
+struct OutboxRejection {
+  std::string channel;
+  std::uint64_t sequence = 0;
+  std::string reason;
+};
+
+struct OutboxSummary {
+  std::uint64_t pending = 0;
+  std::uint64_t acknowledged = 0;
+  std::uint64_t rejected = 0;
+  std::optional<core::TimePoint> oldestPendingAt;
+  std::vector<OutboxRejection> latestRejections;  // newest first, at most 20
+};
+
+class OutboxRepository {
+ public:
+  OutboxRepository(storage::ConnectionPool& pool, const core::TimeSource& clock) : pool_(pool), clock_(clock) {}
+
+  // Within the caller's open transaction on `connection`: locks the
+  // channel's counter (SELECT … FOR UPDATE), asks `seal` for the envelope
+  // with that sequence and stores it. A rollback of the caller's transaction
+  // gives the number back, so sequences stay gapless. Concurrent enqueuers
+  // on one channel wait for each other at the lock.
+  core::Result<Envelope> enqueueIn(sql::Connection& connection, const std::string& channel,
+                                   const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);
+  // The same in a transaction of its own.
+  core::Result<Envelope> enqueue(const std::string& channel,
+                                 const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);
+
+  // The oldest pending envelopes, by channel and sequence, at most
+  // `maxEnvelopes` and `maxBytes` (at least one when any is pending, so an
+  // envelope larger than maxBytes is not stuck forever).
+  core::Result<std::vector<OutboxItem>> oldestPending(std::size_t maxEnvelopes, std::size_t maxBytes);
+  // Records an attempt (sent_at) for status pages.
+  core::Result<void> markSent(const std::vector<OutboxItem>& items);
+  // Cumulative: every pending envelope of `channel` up to `through`.
+  core::Result<std::uint64_t> acknowledge(const std::string& channel, std::uint64_t through);
+  // Only a pending envelope is rejected; it is never sent again.
+  core::Result<void> reject(const std::string& channel, std::uint64_t sequence, const std::string& reason);
+
+  core::Result<OutboxSummary> summary();
+
+ private:
+  storage::ConnectionPool& pool_;
+  const core::TimeSource& clock_;
+};
+
+}  // namespace parta::federation

@@ -1,0 +1,91 @@
+#pragma once
+// What a node knows about its neighbours in MariaDB: on a hub, its enrolled
+// children, their keys, enrolment codes, alarms and what arrived; on a
+// sender, its own key epoch and the parent it pinned at enrolment.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "appliance/core/ports.hpp"
+#include "appliance/core/result.hpp"
+#include "federation/core/identity.hpp"
+
+namespace parta::storage {
+class ConnectionPool;
+}
+
+namespace parta::federation {
+
+struct ChildSummary {
+  ChildIdentity identity;  // nodeId is the child's code
+  std::string status;      // active | revoked
+  std::uint32_t keyEpoch = 0;
+  std::string publicKey;  // hex
+  core::TimePoint enrolledAt;
+  std::optional<core::TimePoint> lastContact;
+  std::optional<std::string> version;
+  std::uint64_t held = 0;  // envelopes waiting for a gap
+  std::optional<core::TimePoint> oldestHeldAt;
+  std::vector<std::pair<std::string, std::uint64_t>> lastSequence;  // channel -> last applied
+};
+
+struct Alarm {
+  std::uint64_t id = 0;
+  std::string kind;
+  std::string origin;
+  std::string detail;
+  core::TimePoint at;
+  std::optional<std::string> acknowledgedBy;
+};
+
+struct ArrivedEnvelope {
+  std::string origin, channel;
+  std::uint64_t sequence = 0;
+  std::string tableId, period;
+  std::uint32_t revision = 0;
+  std::string status;
+  core::TimePoint receivedAt;
+};
+
+struct PinnedParent {
+  std::string code;
+  std::string url;
+  std::string publicKey;  // hex
+  std::uint32_t keyEpoch = 0;
+  std::string rootKey;  // hex
+  core::TimePoint pinnedAt;
+};
+
+class RegistryRepository {
+ public:
+  RegistryRepository(storage::ConnectionPool& pool, const core::TimeSource& clock) : pool_(pool), clock_(clock) {}
+
+  // The node's own key's public half and epoch, recorded at start.
+  core::Result<void> recordIdentity(std::uint32_t keyEpoch, const std::string& publicKeyHex);
+
+  // --- hub ---
+  core::Result<void> storeEnrolmentCode(const EnrolmentCodeRecord& record, const std::string& issuedBy);
+  // One transaction: finds the code by its hash (locked), checks it with
+  // checkEnrolmentCode, checks the presented node id, records the child and
+  // its key (epoch 1) and marks the code used. Errors: unauthenticated (no
+  // such code), failed_precondition (used or expired), already_exists / conflict
+  // (another node id, or the child is already enrolled).
+  core::Result<ChildIdentity> enrol(const std::string& presentedCode, const std::string& nodeId,
+                                    const std::string& publicKeyHex, const core::SecretHasher& hasher);
+  core::Result<std::vector<ChildSummary>> children();
+  core::Result<std::optional<ChildSummary>> revoke(const std::string& code);
+  core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
+  core::Result<std::vector<ArrivedEnvelope>> arrived(const std::string& origin, std::size_t limit = 10'000);
+
+  // --- sender ---
+  core::Result<void> pinParent(const PinnedParent& parent);
+  core::Result<std::optional<PinnedParent>> parent();
+
+ private:
+  storage::ConnectionPool& pool_;
+  const core::TimeSource& clock_;
+};
+
+}  // namespace parta::federation

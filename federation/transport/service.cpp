@@ -1,0 +1,337 @@
+#include "federation/transport/service.hpp"
+
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "federation/transport/http_client.hpp"
+
+namespace parta::federation {
+
+using core::ErrorCode;
+using json = nlohmann::json;
+
+namespace {
+
+std::string oneLine(std::string s) {
+  for (auto& ch : s)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  return s;
+}
+
+}  // namespace
+
+std::string bundleResponseJson(const BundleResponse& response) {
+  json acks = json::array(), envelopes = json::array();
+  for (const auto& a : response.channels)
+    acks.push_back(json{{"origin", a.origin}, {"channel", a.channel}, {"through", a.through}});
+  for (const auto& e : response.envelopes) {
+    json j{{"index", e.index},
+           {"origin", e.origin},
+           {"channel", e.channel},
+           {"sequence", e.sequence},
+           {"status", std::string(toString(e.status))}};
+    if (e.reason) j["reason"] = std::string(toString(*e.reason));
+    if (!e.detail.empty()) j["message"] = oneLine(e.detail);
+    envelopes.push_back(std::move(j));
+  }
+  return json{{"acks", acks}, {"envelopes", envelopes}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+core::Result<BundleResponse> bundleResponseFromJson(std::string_view text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("acks") || !j["acks"].is_array() || !j.contains("envelopes") ||
+      !j["envelopes"].is_array())
+    return core::makeError(ErrorCode::invalid_argument, "bundle answer: expected {acks:[…], envelopes:[…]}");
+  BundleResponse out;
+  try {
+    for (const auto& a : j["acks"])
+      out.channels.push_back(ChannelAck{a.at("origin").get<std::string>(), a.at("channel").get<std::string>(),
+                                        a.at("through").get<std::uint64_t>()});
+    for (const auto& e : j["envelopes"]) {
+      EnvelopeAck ack;
+      ack.index = e.at("index").get<std::size_t>();
+      ack.origin = e.value("origin", "");
+      ack.channel = e.value("channel", "");
+      ack.sequence = e.value("sequence", std::uint64_t{0});
+      const auto status = e.at("status").get<std::string>();
+      bool known = false;
+      for (auto s : {EnvelopeStatus::applied, EnvelopeStatus::duplicate, EnvelopeStatus::held,
+                     EnvelopeStatus::equivocation, EnvelopeStatus::rejected})
+        if (toString(s) == status) {
+          ack.status = s;
+          known = true;
+        }
+      if (!known) return core::makeError(ErrorCode::invalid_argument, "bundle answer: unknown status " + status);
+      if (e.contains("reason")) {
+        auto r = parseRejectReason(e["reason"].get<std::string>());
+        if (r) ack.reason = *r;
+      }
+      ack.detail = e.value("message", "");
+      out.envelopes.push_back(std::move(ack));
+    }
+  } catch (const json::exception& e) {
+    return core::makeError(ErrorCode::invalid_argument, std::string("bundle answer: ") + e.what());
+  }
+  return out;
+}
+
+TransportService::TransportService(TransportDeps deps)
+    : deps_(std::move(deps)),
+      outbox_(deps_.pool, deps_.clock),
+      inbox_(deps_.pool, deps_.clock, InboxSettings{deps_.config.node.code, SchemaSupport{kSchemaVersion}, {}},
+             InboxPorts{deps_.verifier, deps_.hasher, deps_.compressor, decodeTransportTestCells}),
+      registry_(deps_.pool, deps_.clock),
+      bundleEnvelopes_(deps_.config.federation.relayBundleMaxEnvelopes) {}
+
+core::Result<BundleResponse> TransportService::receiveBundle(std::string_view body) {
+  BundleLimits limits;
+  limits.maxBytes = deps_.config.federation.inboxMaxBundleBytes;
+  auto entries = decodeBundle(body, limits);
+  if (!entries) return entries.error();
+  auto answer = inbox_.applyBundle(*entries);
+  if (!answer) return answer.error();
+  for (const auto& e : answer->envelopes)
+    if (e.status == EnvelopeStatus::rejected || e.status == EnvelopeStatus::equivocation)
+      deps_.log.warn("federation_envelope_refused", {{"origin", e.origin.empty() ? "-" : e.origin},
+                                                     {"channel", e.channel.empty() ? "-" : e.channel},
+                                                     {"sequence", static_cast<long long>(e.sequence)},
+                                                     {"status", std::string(toString(e.status))},
+                                                     {"reason", e.reason ? std::string(toString(*e.reason)) : "-"}});
+  return answer;
+}
+
+core::Result<IssuedEnrolmentCode> TransportService::issueCode(const ChildIdentity& child, std::chrono::seconds lifetime,
+                                                              const std::string& issuedBy) {
+  auto issued = issueEnrolmentCode(child, deps_.clock.now(), deps_.random, deps_.secretHasher, lifetime);
+  if (!issued) return issued.error();
+  if (auto stored = registry_.storeEnrolmentCode(issued->record, issuedBy); !stored) return stored.error();
+  return issued;
+}
+
+core::Result<std::string> TransportService::rootKeyHex() {
+  if (deps_.config.node.role == core::NodeRole::regional) return publicKeyHex();
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  // A municipal node not yet enrolled upward has no root key to pass on.
+  if (!*parent) return std::string();
+  return (*parent)->rootKey;
+}
+
+core::Result<EnrolAnswer> TransportService::acceptEnrolment(const std::string& code, const std::string& nodeCode,
+                                                            const std::string& publicKeyHex) {
+  auto root = rootKeyHex();
+  if (!root) return root.error();
+  auto child = registry_.enrol(code, nodeCode, publicKeyHex, deps_.secretHasher);
+  if (!child) return child.error();
+  deps_.log.info("federation_child_enrolled", {{"child", nodeCode}});
+  return EnrolAnswer{deps_.config.node.code, this->publicKeyHex(), deps_.key.keyEpoch(), *root};
+}
+
+core::Result<PinnedParent> TransportService::enrolWithParent(const std::string& parentUrl, const std::string& code) {
+  const auto url = parentUrl.empty() ? deps_.config.federation.parentUrl : parentUrl;
+  if (url.empty())
+    return core::makeError(ErrorCode::invalid_argument, "parentUrl: required (federation.parent_url is not set)");
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    return core::makeError(ErrorCode::invalid_argument, "parentUrl: expected an http:// or https:// URL");
+  NodeHttpClient client(std::chrono::seconds(30));
+  const json request{{"code", code}, {"nodeCode", deps_.config.node.code}, {"publicKey", publicKeyHex()}};
+  auto answer = client.post(url, "/federation/v1/enrol", "application/json", request.dump());
+  if (!answer) return answer.error();
+  auto body = json::parse(answer->body, nullptr, false);
+  if (answer->status != 200) {
+    std::string message = "the parent refused the enrolment";
+    if (body.is_object() && body.contains("error") && body["error"].is_object())
+      message = body["error"].value("message", message);
+    const auto codeOf = answer->status == 403   ? ErrorCode::permission_denied
+                        : answer->status == 409 ? ErrorCode::conflict
+                        : answer->status == 400 ? ErrorCode::invalid_argument
+                                                : ErrorCode::unavailable;
+    return core::makeError(codeOf, message);
+  }
+  if (!body.is_object() || !body.contains("publicKey") || !body.contains("nodeCode"))
+    return core::makeError(ErrorCode::unavailable, "the parent's answer is not an enrolment answer");
+  PinnedParent parent;
+  parent.code = body.value("nodeCode", "");
+  parent.url = url;
+  parent.publicKey = body.value("publicKey", "");
+  parent.keyEpoch = body.value("keyEpoch", 0u);
+  parent.rootKey = body.value("rootKey", "");
+  if (!publicKeyFromHex(parent.publicKey))
+    return core::makeError(ErrorCode::unavailable, "the parent's key is not a key");
+  if (auto pinned = registry_.pinParent(parent); !pinned) return pinned.error();
+  parent.pinnedAt = deps_.clock.now();
+  deps_.log.info("federation_parent_pinned",
+                 {{"parent", parent.code}, {"epoch", static_cast<long long>(parent.keyEpoch)}});
+  return parent;
+}
+
+core::Result<std::vector<QueuedRelease>> TransportService::releaseNow(const std::string& period) {
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");
+  // fed-transport's stand-in until the catalogue computation (fed-aggregates)
+  // and disclosure control (fed-disclosure) are merged by the lead: one
+  // small fixed table, whose revision grows by one on every call.
+  const std::string tableId = "transport-test";
+  std::vector<ReceivedCell> cells{{"5|female", 12, {}, {}, {}, {}},
+                                  {"5|male", 14, {}, {}, {}, {}},
+                                  {"6|female", std::nullopt, {}, {}, {}, {}},
+                                  {"6|male", 9, {}, {}, {}, {}}};
+  const auto payload = encodeTransportTestCells(cells);
+  std::uint32_t revision = 0;
+  auto env = outbox_.enqueue(std::string(kReleaseChannel), [&](std::uint64_t sequence) -> core::Result<Envelope> {
+    revision = static_cast<std::uint32_t>(sequence);  // one table, one channel: a fresh revision per release
+    EnvelopeDraft draft;
+    draft.type = EnvelopeType::table_release;
+    draft.origin = deps_.config.node.code;
+    draft.recipient = (*parent)->code;
+    draft.channel = std::string(kReleaseChannel);
+    draft.sequence = sequence;
+    draft.tableId = tableId;
+    draft.period = period;
+    draft.revision = revision;
+    draft.schemaVersion = kSchemaVersion;
+    draft.policyVersion = 1;
+    return sealEnvelope(draft, payload, deps_.key, deps_.hasher, deps_.compressor);
+  });
+  if (!env) return env.error();
+  return std::vector<QueuedRelease>{
+      QueuedRelease{env->header.channel, env->header.sequence, tableId, period, env->header.revision}};
+}
+
+RelayState TransportService::relayState() const {
+  std::lock_guard lock(relayMutex_);
+  return relay_;
+}
+
+void TransportService::recordFailure(const std::string& error, std::optional<Millis> retryAfter) {
+  std::lock_guard lock(relayMutex_);
+  ++relay_.failures;
+  relay_.lastError = error;
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  const BackoffPolicy policy{deps_.config.federation.backoffBase, deps_.config.federation.backoffCap};
+  const auto delay = nextDelay(
+      policy, relay_.failures,
+      [](std::uint64_t bound) { return std::uniform_int_distribution<std::uint64_t>(0, bound)(engine); }, retryAfter);
+  relay_.nextAttemptAt = deps_.clock.now() + std::chrono::duration_cast<core::Clock::duration>(delay);
+}
+
+core::Result<void> TransportService::applyAnswer(const BundleResponse& answer) {
+  // Rejections and equivocations first: they are final, never resent.
+  for (const auto& e : answer.envelopes) {
+    if (e.status != EnvelopeStatus::rejected && e.status != EnvelopeStatus::equivocation) continue;
+    if (e.channel.empty()) continue;
+    const auto reason = e.reason ? std::string(toString(*e.reason)) : std::string(toString(e.status));
+    if (auto r = outbox_.reject(e.channel, e.sequence, reason); !r) return r.error();
+    deps_.log.warn("federation_envelope_rejected_by_parent",
+                   {{"channel", e.channel}, {"sequence", static_cast<long long>(e.sequence)}, {"reason", reason}});
+  }
+  for (const auto& a : answer.channels) {
+    if (a.origin != deps_.config.node.code) continue;
+    if (auto r = outbox_.acknowledge(a.channel, a.through); !r) return r.error();
+  }
+  return {};
+}
+
+RelayRound TransportService::relayOnce() {
+  {
+    std::lock_guard lock(relayMutex_);
+    if (relay_.nextAttemptAt && deps_.clock.now() < *relay_.nextAttemptAt) return RelayRound::idle;
+  }
+  auto parent = registry_.parent();
+  if (!parent || !*parent) return RelayRound::idle;
+  auto items = outbox_.oldestPending(bundleEnvelopes_, deps_.config.federation.relayBundleMaxBytes);
+  if (!items) {
+    recordFailure(items.error().message, std::nullopt);
+    return RelayRound::failed;
+  }
+  if (items->empty()) return RelayRound::idle;
+  std::vector<Bytes> encoded;
+  encoded.reserve(items->size());
+  for (const auto& i : *items) encoded.push_back(i.envelope);
+  const auto bundle = encodeBundle(encoded);
+  (void)outbox_.markSent(*items);
+  {
+    std::lock_guard lock(relayMutex_);
+    relay_.lastAttemptAt = deps_.clock.now();
+  }
+  static thread_local NodeHttpClient client;
+  const auto url = deps_.config.federation.parentUrl.empty() ? (*parent)->url : deps_.config.federation.parentUrl;
+  auto answer = client.post(url, "/federation/v1/bundles", "application/octet-stream", bundle);
+  if (!answer) {
+    recordFailure(answer.error().message, std::nullopt);
+    return RelayRound::failed;
+  }
+  if (answer->status == 413) {
+    // Too big for the parent: smaller bundles from now on; one envelope
+    // that alone is too big can never go and is rejected here.
+    if (items->size() == 1) {
+      (void)outbox_.reject(items->front().channel, items->front().sequence, "too_large");
+    } else {
+      bundleEnvelopes_ = std::max<std::size_t>(1, items->size() / 2);
+    }
+    recordFailure("the parent refused a bundle of " + std::to_string(bundle.size()) + " bytes (413)", std::nullopt);
+    return RelayRound::failed;
+  }
+  if (answer->status != 200) {
+    recordFailure("the parent answered " + std::to_string(answer->status), parseRetryAfter(answer->retryAfter));
+    return RelayRound::failed;
+  }
+  auto parsed = bundleResponseFromJson(answer->body);
+  if (!parsed) {
+    recordFailure(parsed.error().message, std::nullopt);
+    return RelayRound::failed;
+  }
+  if (auto applied = applyAnswer(*parsed); !applied) {
+    recordFailure(applied.error().message, std::nullopt);
+    return RelayRound::failed;
+  }
+  std::lock_guard lock(relayMutex_);
+  relay_.failures = 0;
+  relay_.lastError.reset();
+  relay_.nextAttemptAt.reset();
+  return RelayRound::sent;
+}
+
+void TransportService::runRelay(const std::atomic<bool>& stop) {
+  const auto interval = deps_.config.federation.relayInterval;
+  while (!stop.load()) {
+    const auto round = relayOnce();
+    if (round == RelayRound::sent) continue;  // more may be pending: no pause
+    // Sleep in short steps so a stop is honoured quickly.
+    const auto until = std::chrono::steady_clock::now() + interval;
+    while (!stop.load() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(interval, std::chrono::milliseconds(50)));
+  }
+}
+
+core::Result<Bytes> TransportService::exportOutbox() {
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  if (!*parent)
+    return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent: nothing to seal to");
+  auto key = publicKeyFromHex((*parent)->publicKey, "parent key");
+  if (!key) return key.error();
+  auto items = outbox_.oldestPending(1'000'000, std::size_t{1} << 40);
+  if (!items) return items.error();
+  std::vector<Bytes> encoded;
+  for (const auto& i : *items) encoded.push_back(i.envelope);
+  // The envelopes are signed each; sealing hides the bundle from whoever
+  // carries the stick.
+  return deps_.sealer.seal(*key, encodeBundle(encoded));
+}
+
+core::Result<BundleResponse> TransportService::importBundle(std::string_view sealed) {
+  auto opened = deps_.sealer.open(sealed);
+  if (!opened) return opened.error();
+  BundleLimits limits;
+  limits.maxEnvelopes = 1'000'000;
+  limits.maxBytes = std::size_t{1} << 34;
+  auto entries = decodeBundle(*opened, limits);
+  if (!entries) return entries.error();
+  return inbox_.applyBundle(*entries);
+}
+
+}  // namespace parta::federation

@@ -1,0 +1,127 @@
+#pragma once
+// The node's federation use cases over the repositories and ports, as the
+// HTTP handlers (web/federation_handlers.cpp), the relay thread and the
+// command line (offline media) call them. Protocol: federation/README.md.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "appliance/core/config.hpp"
+#include "appliance/core/log.hpp"
+#include "appliance/core/ports.hpp"
+#include "appliance/core/result.hpp"
+#include "federation/core/backoff.hpp"
+#include "federation/core/envelope.hpp"
+#include "federation/core/identity.hpp"
+#include "federation/core/inbox_rules.hpp"
+#include "federation/core/ports.hpp"
+#include "federation/transport/inbox_repository.hpp"
+#include "federation/transport/outbox_repository.hpp"
+#include "federation/transport/registry_repository.hpp"
+
+namespace parta::federation {
+
+inline constexpr std::string_view kReleaseChannel = "releases";
+inline constexpr std::uint32_t kSchemaVersion = 1;
+
+struct TransportDeps {
+  storage::ConnectionPool& pool;
+  const core::TimeSource& clock;
+  const core::Config& config;
+  const Signer& key;
+  const SignatureVerifier& verifier;
+  const ContentHasher& hasher;
+  const Compressor& compressor;
+  const Sealer& sealer;
+  core::RandomSource& random;
+  const core::SecretHasher& secretHasher;
+  core::Logger& log;
+  std::string version;
+};
+
+// What the parent answers a child at enrolment.
+struct EnrolAnswer {
+  std::string nodeCode;
+  std::string publicKey;  // hex
+  std::uint32_t keyEpoch = 0;
+  std::string rootKey;  // hex: the regional node's key
+};
+
+// The relay's state for status pages.
+struct RelayState {
+  std::optional<core::TimePoint> lastAttemptAt;
+  std::optional<std::string> lastError;
+  std::optional<core::TimePoint> nextAttemptAt;
+  std::uint32_t failures = 0;
+};
+
+struct QueuedRelease {
+  std::string channel;
+  std::uint64_t sequence = 0;
+  std::string tableId, period;
+  std::uint32_t revision = 0;
+};
+
+// One relay round's result.
+enum class RelayRound { idle, sent, failed };
+
+class TransportService {
+ public:
+  explicit TransportService(TransportDeps deps);
+
+  // --- receiving (hubs) ---
+  // 400-class errors (invalid_argument) when the bundle framing is broken.
+  core::Result<BundleResponse> receiveBundle(std::string_view body);
+  core::Result<IssuedEnrolmentCode> issueCode(const ChildIdentity& child, std::chrono::seconds lifetime,
+                                              const std::string& issuedBy);
+  core::Result<EnrolAnswer> acceptEnrolment(const std::string& code, const std::string& nodeCode,
+                                            const std::string& publicKeyHex);
+  RegistryRepository& registry() { return registry_; }
+
+  // --- sending (schools, municipal) ---
+  // Calls the parent's /federation/v1/enrol and pins its answer.
+  core::Result<PinnedParent> enrolWithParent(const std::string& parentUrl, const std::string& code);
+  // Queues the due tables now (test hook). Until fed-aggregates'
+  // computation and fed-disclosure's protection are merged, a small fixed
+  // table "transport-test", a new revision each call.
+  core::Result<std::vector<QueuedRelease>> releaseNow(const std::string& period);
+  OutboxRepository& outbox() { return outbox_; }
+  RelayState relayState() const;
+
+  // One bundle to the parent, if anything is pending and the backoff allows.
+  RelayRound relayOnce();
+  // The relay loop; returns when `stop` becomes true.
+  void runRelay(const std::atomic<bool>& stop);
+
+  // Offline media.
+  core::Result<Bytes> exportOutbox();
+  core::Result<BundleResponse> importBundle(std::string_view sealed);
+
+  const Signer& key() const { return deps_.key; }
+  std::string publicKeyHex() const { return toHex(deps_.key.publicKey()); }
+
+ private:
+  core::Result<std::string> rootKeyHex();
+  void recordFailure(const std::string& error, std::optional<Millis> retryAfter);
+  core::Result<void> applyAnswer(const BundleResponse& answer);
+
+  TransportDeps deps_;
+  OutboxRepository outbox_;
+  InboxRepository inbox_;
+  RegistryRepository registry_;
+  mutable std::mutex relayMutex_;
+  RelayState relay_;
+  std::size_t bundleEnvelopes_;  // halved after a 413
+};
+
+// The bundle answer as JSON on the wire (federation/README.md).
+std::string bundleResponseJson(const BundleResponse& response);
+core::Result<BundleResponse> bundleResponseFromJson(std::string_view text);
+
+}  // namespace parta::federation

@@ -1,0 +1,227 @@
+// Federation over HTTP between two real partad processes on loopback
+// (issue 5): a municipal hub issues an enrolment code, a school enrols with
+// it and pins the hub's key, release-now queues envelopes that the school's
+// relay delivers and the hub acknowledges; a bad or oversized bundle is
+// refused explicitly; a revoked school's envelopes end rejected, visible in
+// its status. The multi-node fault tests (proxy, kill -9) are fed-harness's.
+
+#include <filesystem>
+#include <thread>
+
+#include <cppunit/extensions/HelperMacros.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/fixtures.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace parta::test {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kPassword = "Пароль-2026";
+
+json parsed(const HttpResponse& r) { return json::parse(r.body, nullptr, false); }
+
+// Polls `probe` until it returns true or 30 s pass.
+template <typename Probe>
+bool eventually(Probe probe) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+class FederationHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(FederationHttpTest);
+  CPPUNIT_TEST(schoolEnrolsSendsAndIsAcknowledged);
+  CPPUNIT_TEST(offlineMediaCarryTheOutbox);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    keys_ = std::make_unique<TempDir>("fk");
+    hubNode_ = makeNodeFixture();
+    sharedSlapd().addUser(hubNode_.base, "fedadmin", "Ёлкина-Петрова Анна", kPassword, {"federation_admin"});
+    sharedSlapd().addUser(hubNode_.base, "analyst", "Д'Артаньян Олег", kPassword, {"analyst"});
+    auto hub = hubNode_.options();
+    hub.role = "municipal";
+    hub.nodeName = "Управление образования г. Энска";
+    hub.nodeCode = "mun-1";
+    hub.extra = "[federation]\nkey_file = " + (keys_->path() / "mun-1.key").string() +
+                "\ninbox_max_bundle_bytes = 64KiB\nrelay_bundle_max_bytes = 32KiB\n";
+    hub_ = std::make_unique<Partad>(hub);
+    hub_->start();
+
+    schoolNode_ = makeNodeFixture();
+    sharedSlapd().addUser(schoolNode_.base, "sysadmin", "Иванов-Щукин Пётр", kPassword, {"sysadmin"});
+    auto school = schoolNode_.options();
+    school.nodeCode = "school-1";
+    school.extra = "[federation]\nkey_file = " + (keys_->path() / "school-1.key").string() +
+                   "\nparent_url = http://127.0.0.1:" + std::to_string(hub_->port()) +
+                   "\nrelay_interval = 100ms\nbackoff_base = 100ms\nbackoff_cap = 1s\n";
+    school_ = std::make_unique<Partad>(school);
+    school_->start();
+  }
+
+  void tearDown() override {
+    school_.reset();
+    hub_.reset();
+    keys_.reset();
+  }
+
+  void schoolEnrolsSendsAndIsAcknowledged() {
+    ApiClient admin(hub_->port()), analyst(hub_->port()), sysadmin(school_->port());
+    CPPUNIT_ASSERT_EQUAL(200u, admin.login("fedadmin", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, analyst.login("analyst", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, sysadmin.login("sysadmin", kPassword).status);
+
+    // The key file was created private.
+    const auto perms = std::filesystem::status(keys_->path() / "mun-1.key").permissions();
+    CPPUNIT_ASSERT((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+                   std::filesystem::perms::none);
+
+    const json codeRequest{
+        {"nodeCode", "school-1"},
+        {"name", "МБОУ «Средняя школа № 12 имени Н. А. Ёлкина-Петрова»"},
+        {"identifiers",
+         {{"schoolCode", "0412"}, {"inn", "7707083893"}, {"ogrn", "1027700132195"}, {"ooCode", "123456"}}}};
+    CPPUNIT_ASSERT_EQUAL(403u, analyst.send("POST", "/api/v1/federation/enrolment-codes", codeRequest.dump()).status);
+    auto issued = admin.send("POST", "/api/v1/federation/enrolment-codes", codeRequest.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(issued.body, 201u, issued.status);
+    const auto code = parsed(issued)["code"].get<std::string>();
+
+    auto enrolled = sysadmin.send("POST", "/api/v1/federation/enrol", json{{"code", code}}.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(enrolled.body, 200u, enrolled.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("mun-1"), parsed(enrolled)["parent"]["code"].get<std::string>());
+
+    // The code works once.
+    auto replay = httpRequest(
+        hub_->port(),
+        HttpRequest{"POST",
+                    "/federation/v1/enrol",
+                    json{{"code", code}, {"nodeCode", "school-1"}, {"publicKey", std::string(64, 'a')}}.dump(),
+                    {{"Content-Type", "application/json"}}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(replay.body, 403u, replay.status);
+
+    for (int i = 0; i < 3; ++i) {
+      auto queued = sysadmin.send("POST", "/api/v1/federation/release-now", json{{"period", "2026-11"}}.dump());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(queued.body, 200u, queued.status);
+      CPPUNIT_ASSERT_EQUAL(std::uint64_t(i + 1), parsed(queued)["queued"][0]["sequence"].get<std::uint64_t>());
+    }
+    // The relay delivers; the hub has all three, in order; the school's
+    // outbox is acknowledged.
+    CPPUNIT_ASSERT_MESSAGE(school_->log(), eventually([&] {
+                             auto s = parsed(sysadmin.get("/api/v1/federation/status"));
+                             return s["outbox"]["acknowledged"] == 3 && s["outbox"]["pending"] == 0;
+                           }));
+    auto inbox = parsed(analyst.get("/api/v1/federation/inbox?origin=school-1"));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{3}, inbox["envelopes"].size());
+    for (std::size_t i = 0; i < 3; ++i) {
+      CPPUNIT_ASSERT_EQUAL(std::uint64_t(i + 1), inbox["envelopes"][i]["sequence"].get<std::uint64_t>());
+      CPPUNIT_ASSERT_EQUAL(std::string("applied"), inbox["envelopes"][i]["status"].get<std::string>());
+    }
+    auto children = parsed(analyst.get("/api/v1/federation/children"));
+    CPPUNIT_ASSERT_EQUAL(std::string("school-1"), children["children"][0]["code"].get<std::string>());
+    CPPUNIT_ASSERT(!children["children"][0]["lastContact"].is_null());
+    CPPUNIT_ASSERT_EQUAL(3, children["children"][0]["lastSequence"]["releases"].get<int>());
+
+    // Garbage is refused explicitly; an oversized bundle before it is read.
+    auto garbage = httpRequest(
+        hub_->port(),
+        HttpRequest{"POST", "/federation/v1/bundles", "not a bundle", {{"Content-Type", "application/octet-stream"}}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(garbage.body, 400u, garbage.status);
+    // (A declared length: refused after the header, before any body is sent.)
+    RawConnection raw(hub_->port());
+    raw.send(
+        "POST /federation/v1/bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+        "Content-Length: " +
+        std::to_string(100 * 1024) + "\r\n\r\n");
+    CPPUNIT_ASSERT(raw.readToEnd().rfind("HTTP/1.1 413", 0) == 0);
+
+    // Revoked: the school's next envelope is rejected for good, and it says so.
+    auto revoked = admin.send("POST", "/api/v1/federation/children/school-1/revoke", "");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(revoked.body, 200u, revoked.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("revoked"), parsed(revoked)["status"].get<std::string>());
+    CPPUNIT_ASSERT_EQUAL(200u, sysadmin.send("POST", "/api/v1/federation/release-now", "").status);
+    CPPUNIT_ASSERT_MESSAGE(school_->log(), eventually([&] {
+                             auto s = parsed(sysadmin.get("/api/v1/federation/status"));
+                             return s["outbox"]["rejected"] == 1 && s["outbox"]["pending"] == 0;
+                           }));
+    auto status = parsed(sysadmin.get("/api/v1/federation/status"));
+    CPPUNIT_ASSERT_EQUAL(std::string("revoked_origin"), status["rejected"][0]["reason"].get<std::string>());
+    auto alarms = parsed(analyst.get("/api/v1/federation/alarms"));
+    CPPUNIT_ASSERT_EQUAL(std::string("revoked_sender"), alarms["alarms"][0]["kind"].get<std::string>());
+  }
+
+  void offlineMediaCarryTheOutbox() {
+    // A school with no link: its relay's parent_url leads nowhere, so it
+    // enrols by naming the hub's URL once and then carries a stick.
+    auto node = makeNodeFixture();
+    sharedSlapd().addUser(node.base, "sysadmin", "Иванов-Щукин Пётр", kPassword, {"sysadmin"});
+    auto options = node.options();
+    options.nodeCode = "school-2";
+    options.extra = "[federation]\nkey_file = " + (keys_->path() / "school-2.key").string() +
+                    "\nparent_url = http://127.0.0.1:1\nrelay_interval = 100ms\nbackoff_base = 100ms\n"
+                    "backoff_cap = 1s\n";
+    Partad offline(options);
+    offline.start();
+    ApiClient admin(hub_->port()), sysadmin(offline.port());
+    CPPUNIT_ASSERT_EQUAL(200u, admin.login("fedadmin", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, sysadmin.login("sysadmin", kPassword).status);
+    auto issued = admin.send(
+        "POST", "/api/v1/federation/enrolment-codes",
+        json{{"nodeCode", "school-2"},
+             {"name", "МБОУ «Школа № 2» с. Подъёмное"},
+             {"identifiers",
+              {{"schoolCode", "0413"}, {"inn", "7707083893"}, {"ogrn", "1027700132195"}, {"ooCode", "654321"}}}}
+            .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(issued.body, 201u, issued.status);
+    auto enrolled = sysadmin.send(
+        "POST", "/api/v1/federation/enrol",
+        json{{"code", parsed(issued)["code"]}, {"parentUrl", "http://127.0.0.1:" + std::to_string(hub_->port())}}
+            .dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(enrolled.body, 200u, enrolled.status);
+    for (int i = 0; i < 2; ++i)
+      CPPUNIT_ASSERT_EQUAL(200u, sysadmin.send("POST", "/api/v1/federation/release-now", "").status);
+    auto status = parsed(sysadmin.get("/api/v1/federation/status"));
+    CPPUNIT_ASSERT_EQUAL(2, status["outbox"]["pending"].get<int>());
+
+    const auto partad = buildDir() / "appliance" / "daemon" / "partad";
+    const auto stick = keys_->path() / "outbox.bundle";
+    auto exported = runCommand(
+        {partad.string(), "--config", (offline.dir() / "partad.conf").string(), "--export-outbox", stick.string()});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(exported.output, 0, exported.status);
+    // Sealed to the hub: another node's key cannot open it.
+    auto wrong = runCommand(
+        {partad.string(), "--config", (offline.dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT(wrong.status != 0);
+    auto imported = runCommand(
+        {partad.string(), "--config", (hub_->dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(imported.output, 0, imported.status);
+    CPPUNIT_ASSERT(imported.output.find("\"through\":2") != std::string::npos);
+    ApiClient reader(hub_->port());
+    CPPUNIT_ASSERT_EQUAL(200u, reader.login("fedadmin", kPassword).status);
+    auto inbox = parsed(reader.get("/api/v1/federation/inbox?origin=school-2"));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, inbox["envelopes"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("applied"), inbox["envelopes"][1]["status"].get<std::string>());
+    // Importing the same stick again changes nothing.
+    auto again = runCommand(
+        {partad.string(), "--config", (hub_->dir() / "partad.conf").string(), "--import-bundle", stick.string()});
+    CPPUNIT_ASSERT(again.output.find("\"status\":\"duplicate\"") != std::string::npos);
+  }
+
+ private:
+  std::unique_ptr<TempDir> keys_;
+  NodeFixture hubNode_, schoolNode_;
+  std::unique_ptr<Partad> hub_, school_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(FederationHttpTest);
+
+}  // namespace parta::test
