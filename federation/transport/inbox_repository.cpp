@@ -346,7 +346,12 @@ core::Result<BundleResponse> InboxRepository::applyBundle(const std::vector<Bund
   BundleResponse response;
   std::set<std::pair<std::string, std::string>> channels;
   for (const auto& entry : entries) {
+    // InnoDB may pick one of two receivers racing for a new channel's row as
+    // a deadlock victim; its transaction rolled back whole, so it is simply
+    // tried again.
     auto ack = applyEntry(entry);
+    for (int attempt = 1; !ack && ack.error().code == core::ErrorCode::conflict && attempt < 5; ++attempt)
+      ack = applyEntry(entry);
     if (!ack) return ack.error();
     if (ack->status != EnvelopeStatus::rejected || ack->reason == RejectReason::malformed)
       if (!ack->origin.empty()) channels.emplace(ack->origin, ack->channel);

@@ -55,6 +55,7 @@ class FederationTransportTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(badEnvelopesAreRejectedAndBlockNothing);
   CPPUNIT_TEST(failureBeforeCommitLeavesNothing);
   CPPUNIT_TEST(enrolmentCodeWorksOnce);
+  CPPUNIT_TEST(twoReceiversApplyEachEnvelopeOnce);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -280,6 +281,33 @@ class FederationTransportTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t{1}, children->size());
     CPPUNIT_ASSERT_EQUAL(key, children->at(0).publicKey);
     CPPUNIT_ASSERT_EQUAL(std::string("0412"), children->at(0).identity.schoolCode);
+  }
+
+  void twoReceiversApplyEachEnvelopeOnce() {
+    // Two partad processes behind one database get the same retried bundle
+    // at once, in opposite orders: the channel's row lock makes each
+    // envelope applied exactly once and the channel end at 21.
+    Db db(core::NodeRole::municipal, 4);
+    auto first = hubInbox(db);
+    InboxRepository second(*db.pool, clock_, InboxSettings{"mun-1", SchemaSupport{1}, {}},
+                           InboxPorts{verifier_, hasher_, compressor_, decodeTransportTestCells});
+    std::vector<BundleEntry> forward, backward;
+    for (std::uint64_t i = 1; i <= 20; ++i)
+      forward.push_back(
+          entry(seal(*school_, "school-1", i, static_cast<std::uint32_t>(i), "a\t" + std::to_string(i) + "\n"), i - 1));
+    backward.assign(forward.rbegin(), forward.rend());
+    core::Result<BundleResponse> a = core::makeError(core::ErrorCode::internal, "not run"), b = a;
+    std::thread ta([&] { a = first->applyBundle(forward); });
+    std::thread tb([&] { b = second.applyBundle(backward); });
+    ta.join();
+    tb.join();
+    CPPUNIT_ASSERT_MESSAGE(a ? "" : a.error().message, a.ok());
+    CPPUNIT_ASSERT_MESSAGE(b ? "" : b.error().message, b.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("21\n"), db.sql("SELECT next_sequence FROM inbox_channels"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("20\t20\n"),
+        db.sql("SELECT COUNT(*), COUNT(DISTINCT sequence) FROM inbox_envelopes WHERE status = 'applied'"));
+    CPPUNIT_ASSERT_EQUAL(std::string("20\t20\n"), db.sql("SELECT revision, published_count FROM received_cells"));
   }
 
  private:
