@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -34,6 +35,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(noSmallCellAndNothingPersonalIsQueued);
   CPPUNIT_TEST(oneStudentArrivalIsNotRevealedByTwoDailyContingents);
   CPPUNIT_TEST(failingEnqueueLeavesNoLedgerRow);
+  CPPUNIT_TEST(concurrentReleasesSeeEachOthersLedger);
   CPPUNIT_TEST(hubStoresTheDecodedCells);
   CPPUNIT_TEST_SUITE_END();
 
@@ -52,6 +54,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
     config_.socket = sharedMariaDb().socket();
     config_.name = shared_->node.databaseName;
     config_.user = "root";
+    config_.poolSize = 4;  // concurrent releases need a connection each
     pool_ = std::make_unique<storage::ConnectionPool>(config_, "");
     source_ = std::make_unique<storage::MariaDbAggregateSource>(*pool_);
     outbox_ = std::make_unique<OutboxRepository>(*pool_, clock_);
@@ -230,6 +233,24 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!queued.empty());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t{1}, queued[0].sequence);
     CPPUNIT_ASSERT_EQUAL(std::uint32_t{1}, queued[0].revision);
+  }
+
+  void concurrentReleasesSeeEachOthersLedger() {
+    // Two releases of the same table and period at once: the second waits
+    // at the channel lock, then reads the first's ledger row and finds its
+    // release unchanged. (Reading the ledger before the lock, both would
+    // take revision 1 and one would fail on the ledger's unique key.)
+    const auto& spec = *defaultCatalogue().find("contingent");
+    core::Result<std::optional<QueuedRelease>> results[2] = {core::makeError(core::ErrorCode::internal, "not run"),
+                                                             core::makeError(core::ErrorCode::internal, "not run")};
+    auto run = [&](int i) { results[i] = pipeline_->release(spec, "2026-11-23", rulesFor(spec, std::nullopt)); };
+    std::thread a(run, 0), b(run, 1);
+    a.join();
+    b.join();
+    for (const auto& r : results) CPPUNIT_ASSERT_MESSAGE(r ? "" : r.error().message, r.ok());
+    CPPUNIT_ASSERT_EQUAL(1, int(results[0]->has_value()) + int(results[1]->has_value()));
+    CPPUNIT_ASSERT_EQUAL(std::string("1\t1\n"),
+                         sql("SELECT (SELECT COUNT(*) FROM release_ledger), (SELECT COUNT(*) FROM outbox)"));
   }
 
   void hubStoresTheDecodedCells() {
