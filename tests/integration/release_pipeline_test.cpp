@@ -22,6 +22,7 @@
 #include "federation/adapters/zlib_compressor.hpp"
 #include "federation/core/release.hpp"
 #include "federation/storage/aggregate_repository.hpp"
+#include "federation/transport/inbox_repository.hpp"
 #include "tests/support/fakes.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -37,6 +38,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(failingEnqueueLeavesNoLedgerRow);
   CPPUNIT_TEST(concurrentReleasesSeeEachOthersLedger);
   CPPUNIT_TEST(hubStoresTheDecodedCells);
+  CPPUNIT_TEST(hubInboxKeepsTheNewestRevisionOfARelease);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -286,6 +288,74 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!decodeReleaseCells(header, "5|female\t12\n").ok());
   }
 
+  void hubInboxKeepsTheNewestRevisionOfARelease() {
+    // A municipal hub in its own schema, with the school enrolled.
+    core::Config::Database hub = config_;
+    hub.name = uniqueName("hub");
+    CPPUNIT_ASSERT(storage::ConnectionPool::ensureDatabase(hub, "").ok());
+    storage::ConnectionPool hubPool(hub, "");
+    auto m = storage::migrate(hubPool, core::NodeRole::municipal);
+    CPPUNIT_ASSERT_MESSAGE(m ? "" : m.error().message, m.ok());
+    sharedMariaDb().sql(
+        "INSERT INTO federation_children (code, institution_name, identifiers, status, key_epoch, enrolled_at) "
+        "VALUES ('school-1', 'МБОУ «СОШ № 12 имени Н. А. Ёлкина-Петрова»', '{}', 'active', 1, NOW(6));"
+        "INSERT INTO federation_child_keys (child_code, key_epoch, public_key, valid_from) VALUES ('school-1', 1, '" +
+            toHex(shared_->key->publicKey()) + "', NOW(6));",
+        hub.name);
+    InboxRepository inbox(hubPool, clock_, InboxSettings{"mun-1", SchemaSupport{1}, {}},
+                          InboxPorts{verifier_, hasher_, compressor_, decodeReleaseCells});
+    auto deliver = [&] {
+      auto items = outbox_->oldestPending(100000, 1u << 30);
+      CPPUNIT_ASSERT(items.ok());
+      for (const auto& i : *items) {
+        BundleEntry entry;
+        entry.raw = i.envelope;
+        entry.envelope = decodeEnvelope(i.envelope);
+        auto ack = inbox.applyEntry(entry);
+        CPPUNIT_ASSERT_MESSAGE(ack ? "" : ack.error().message, ack.ok());
+        if (ack->status == EnvelopeStatus::applied) continue;
+        CPPUNIT_ASSERT_MESSAGE(ack->detail, ack->status == EnvelopeStatus::duplicate);
+      }
+    };
+    auto hubSql = [&](const std::string& q) { return sharedMariaDb().sql(q, hub.name); };
+
+    // December's movements before anything happened: revision 1, no cells.
+    const auto& spec = *defaultCatalogue().find("movements");
+    auto first = pipeline_->release(spec, "2026-12", rulesFor(spec, std::nullopt));
+    CPPUNIT_ASSERT(first.ok() && *first);
+    deliver();
+    CPPUNIT_ASSERT_EQUAL(std::string("1\n"), hubSql("SELECT revision FROM received_tables WHERE table_id = "
+                                                    "'movements' AND period = '2026-12'"));
+    // One admission: revision 2 replaces it; the one-student cell arrives
+    // suppressed, with the interval the release states.
+    const auto classId =
+        value("SELECT id FROM classes WHERE academic_year = 2026 AND grade = 5 ORDER BY letter LIMIT 1");
+    sql("INSERT INTO people (kind, surname, first_name, patronymic, birth_date, sex, created_at, updated_at) VALUES "
+        "('student', 'Д''Арк-Ёжикова', 'Жанна', 'Ильинична', '2015-05-01', 'female', NOW(), NOW())");
+    const auto jeanne = value("SELECT id FROM people WHERE surname = 'Д''Арк-Ёжикова'");
+    sql("INSERT INTO movements (student_id, kind, occurred_on, order_number, order_date, to_class_id, reason, "
+        "recorded_by, recorded_at) VALUES (" +
+        jeanne + ", 'admission', '2026-12-10', '15-у', '2026-12-09', " + classId + ", 'Переезд', 'secretary', NOW())");
+    auto second = pipeline_->release(spec, "2026-12", rulesFor(spec, std::nullopt));
+    sql("DELETE FROM movements WHERE student_id = " + jeanne);
+    sql("DELETE FROM people WHERE id = " + jeanne);
+    CPPUNIT_ASSERT_MESSAGE(second ? "" : second.error().message, second.ok() && *second);
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t{2}, (*second)->revision);
+    deliver();
+    CPPUNIT_ASSERT_EQUAL(std::string("2\n"), hubSql("SELECT revision FROM received_tables WHERE table_id = "
+                                                    "'movements' AND period = '2026-12'"));
+    auto release = decodeRelease(ledgerPayload("movements", "2026-12", 2));
+    CPPUNIT_ASSERT(release.ok());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, release->cells.size());
+    const auto& cell = release->cells[0];
+    CPPUNIT_ASSERT(!cell.count);
+    CPPUNIT_ASSERT_EQUAL(std::string("arrival|admission|5\t2\tNULL\t") + std::to_string(cell.bounds.low) + "\t" +
+                             (cell.bounds.high ? std::to_string(*cell.bounds.high) : "NULL") + "\n",
+                         hubSql("SELECT cell_key, revision, published_count, low, high FROM received_cells WHERE "
+                                "table_id = 'movements' AND period = '2026-12'"));
+    sharedMariaDb().sql("DROP DATABASE `" + hub.name + "`", "");
+  }
+
  private:
   std::vector<QueuedRelease> releaseNow(const std::string& period) {
     auto due = releasesForPeriod(tablesForLevel(defaultCatalogue(), kMunicipal, std::nullopt), period);
@@ -357,6 +427,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
   };
   static std::unique_ptr<Shared> shared_;
   FakeClock clock_;
+  crypto::SodiumVerifier verifier_;
   crypto::SodiumContentHasher hasher_;
   ZlibCompressor compressor_;
   core::Config::Database config_;
