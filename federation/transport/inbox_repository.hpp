@@ -38,14 +38,14 @@ struct ReceivedCell {
 };
 
 // Turns an opened table_release payload into cells. Injected: the release
-// codec belongs to fed-disclosure (encodeRelease/decodeRelease); until it is
-// wired in, partad uses decodeTransportTestCells below.
+// codec belongs to fed-disclosure (encodeRelease/decodeRelease); partad
+// uses decodeReleaseCells (release_pipeline.hpp).
 using CellDecoder =
     std::function<core::Result<std::vector<ReceivedCell>>(const EnvelopeHeader& header, std::string_view payload)>;
 
-// The fixed test table's payload (release-now before fed-aggregates and
-// fed-disclosure are merged): "key<TAB>count" lines, count "-" when
-// suppressed. Strict; errors name the line.
+// A minimal test payload for the repository tests (FederationTransportTest):
+// "key<TAB>count" lines, count "-" when suppressed. Strict; errors name the
+// line.
 core::Result<std::vector<ReceivedCell>> decodeTransportTestCells(const EnvelopeHeader& header,
                                                                  std::string_view payload);
 std::string encodeTransportTestCells(const std::vector<ReceivedCell>& cells);

@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "federation/storage/aggregate_repository.hpp"
 #include "federation/transport/http_client.hpp"
+#include "federation/transport/release_pipeline.hpp"
 
 namespace parta::federation {
 
@@ -81,7 +83,7 @@ TransportService::TransportService(TransportDeps deps)
     : deps_(std::move(deps)),
       outbox_(deps_.pool, deps_.clock),
       inbox_(deps_.pool, deps_.clock, InboxSettings{deps_.config.node.code, SchemaSupport{kSchemaVersion}, {}},
-             InboxPorts{deps_.verifier, deps_.hasher, deps_.compressor, decodeTransportTestCells}),
+             InboxPorts{deps_.verifier, deps_.hasher, deps_.compressor, decodeReleaseCells}),
       registry_(deps_.pool, deps_.clock),
       bundleEnvelopes_(deps_.config.federation.relayBundleMaxEnvelopes) {}
 
@@ -171,34 +173,18 @@ core::Result<std::vector<QueuedRelease>> TransportService::releaseNow(const std:
   auto parent = registry_.parent();
   if (!parent) return parent.error();
   if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");
-  // fed-transport's stand-in until the catalogue computation (fed-aggregates)
-  // and disclosure control (fed-disclosure) are merged by the lead: one
-  // small fixed table, whose revision grows by one on every call.
-  const std::string tableId = "transport-test";
-  std::vector<ReceivedCell> cells{{"5|female", 12, {}, {}, {}, {}},
-                                  {"5|male", 14, {}, {}, {}, {}},
-                                  {"6|female", std::nullopt, {}, {}, {}, {}},
-                                  {"6|male", 9, {}, {}, {}, {}}};
-  const auto payload = encodeTransportTestCells(cells);
-  std::uint32_t revision = 0;
-  auto env = outbox_.enqueue(std::string(kReleaseChannel), [&](std::uint64_t sequence) -> core::Result<Envelope> {
-    revision = static_cast<std::uint32_t>(sequence);  // one table, one channel: a fresh revision per release
-    EnvelopeDraft draft;
-    draft.type = EnvelopeType::table_release;
-    draft.origin = deps_.config.node.code;
-    draft.recipient = (*parent)->code;
-    draft.channel = std::string(kReleaseChannel);
-    draft.sequence = sequence;
-    draft.tableId = tableId;
-    draft.period = period;
-    draft.revision = revision;
-    draft.schemaVersion = kSchemaVersion;
-    draft.policyVersion = 1;
-    return sealEnvelope(draft, payload, deps_.key, deps_.hasher, deps_.compressor);
-  });
-  if (!env) return env.error();
-  return std::vector<QueuedRelease>{
-      QueuedRelease{env->header.channel, env->header.sequence, tableId, period, env->header.revision}};
+  // fed-pipeline: the school's catalogue tables for its parent's level
+  // (federation/transport/release_pipeline.hpp). No signed policy is stored
+  // yet, so the default rules apply (release_plan.hpp).
+  if (deps_.config.node.role != core::NodeRole::school)
+    return core::makeError(ErrorCode::failed_precondition, "only a school computes and releases tables");
+  auto due = releasesForPeriod(tablesForLevel(defaultCatalogue(), kMunicipal, std::nullopt), period);
+  if (!due) return due.error();
+  storage::MariaDbAggregateSource source(deps_.pool);
+  ReleasePipeline pipeline(
+      deps_.pool, outbox_, source, deps_.clock,
+      ReleaseSealing{deps_.key, deps_.hasher, deps_.compressor, deps_.config.node.code, (*parent)->code, 1});
+  return pipeline.releaseAll(*due, std::nullopt);
 }
 
 RelayState TransportService::relayState() const {

@@ -87,9 +87,9 @@ class TransportService {
   // --- sending (schools, municipal) ---
   // Calls the parent's /federation/v1/enrol and pins its answer.
   core::Result<PinnedParent> enrolWithParent(const std::string& parentUrl, const std::string& code);
-  // Queues the due tables now (test hook). Until fed-aggregates'
-  // computation and fed-disclosure's protection are merged, a small fixed
-  // table "transport-test", a new revision each call.
+  // Queues every catalogue table whose period kind accepts `period`,
+  // computed, protected and sealed by the release pipeline
+  // (release_pipeline.hpp); unchanged releases are not queued again.
   core::Result<std::vector<QueuedRelease>> releaseNow(const std::string& period);
   OutboxRepository& outbox() { return outbox_; }
   RelayState relayState() const;
