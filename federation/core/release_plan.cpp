@@ -46,7 +46,7 @@ core::Result<std::vector<DueRelease>> releasesDueOn(const std::vector<TableSpec>
   const int year = std::stoi(std::string(date.substr(0, 4)));
   const int month = std::stoi(std::string(date.substr(5, 2)));
   const bool firstOfMonth = date.substr(8, 2) == "01";
-  char previousMonth[16];
+  char previousMonth[32];  // room for any int, so -Wformat-truncation stays quiet
   std::snprintf(previousMonth, sizeof previousMonth, "%04d-%02d", month == 1 ? year - 1 : year,
                 month == 1 ? 12 : month - 1);
   const std::string endedYear = std::to_string(year - 1) + "-" + std::to_string(year);
