@@ -610,11 +610,12 @@ class FederationRejectionTest : public CppUnit::TestFixture {
       }
     CPPUNIT_ASSERT(stillKept);
 
-    // Each rejection is in the hubs' logs.
+    // Each rejection is in the hubs' logs. The log line follows the inbox's
+    // commit (the alarm above can be seen a moment before it): wait for it.
     for (const auto* reason : {"unknown_origin", "wrong_recipient"})
-      CPPUNIT_ASSERT_MESSAGE(reason, contains(nodes["mun-2"].log(), reason));
+      CPPUNIT_ASSERT_MESSAGE(reason, waitUntil([&] { return contains(nodes["mun-2"].log(), reason); }, 10s));
     for (const auto* reason : {"bad_signature", "malformed", "revoked", "equivocation"})
-      CPPUNIT_ASSERT_MESSAGE(reason, contains(hub.log(), reason));
+      CPPUNIT_ASSERT_MESSAGE(reason, waitUntil([&] { return contains(hub.log(), reason); }, 10s));
   }
 };
 
