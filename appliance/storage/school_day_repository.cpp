@@ -531,10 +531,7 @@ core::Result<std::optional<core::Attachment>> MariaDbSchoolDayRepository::attach
             r->getUInt64(1), r->getUInt64(2), text(*r, 3), text(*r, 4), static_cast<std::size_t>(r->getUInt64(5)),
             text(*r, 6)};
         if (withContent) {
-          std::unique_ptr<std::istream> blob(r->getBlob(7));
-          std::ostringstream bytes;
-          bytes << blob->rdbuf();
-          a.content = bytes.str();
+          a.content = blob(*r, 7);
         }
         return std::optional<core::Attachment>(std::move(a));
       });

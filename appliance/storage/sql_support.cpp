@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <istream>
 #include <memory>
+#include <sstream>
 
 #include <cppconn/prepared_statement.h>
 
@@ -74,6 +76,13 @@ std::optional<core::TimePoint> parseUtc(std::string_view text) {
   const auto time = chrono::sys_days{date} + chrono::hours{hour} + chrono::minutes{minute} + chrono::seconds{second} +
                     chrono::microseconds{micros};
   return chrono::time_point_cast<core::Clock::duration>(time);
+}
+
+std::string blob(sql::ResultSet& r, unsigned column) {
+  std::unique_ptr<std::istream> in(r.getBlob(column));
+  std::ostringstream out;
+  if (in) out << in->rdbuf();
+  return out.str();
 }
 
 Transaction::Transaction(sql::Connection& c) : c_(c) { c_.setAutoCommit(false); }

@@ -48,6 +48,8 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 std::uint64_t lastInsertId(sql::Connection& c);
 // A column as a std::string (Connector/C++ returns its own string type).
 inline std::string text(sql::ResultSet& r, unsigned column) { return r.getString(column).asStdString(); }
+// A BLOB column's bytes (empty for NULL).
+std::string blob(sql::ResultSet& r, unsigned column);
 
 // "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, the text form of DATETIME(6).
 // Sub-microsecond parts are truncated towards the past. No locale involved.

@@ -9,6 +9,7 @@
 
 namespace parta::federation {
 
+using storage::blob;
 using storage::formatUtc;
 using storage::Rows;
 using storage::Statement;
@@ -16,13 +17,6 @@ using storage::Transaction;
 using storage::withConnection;
 
 namespace {
-
-std::string blobOf(sql::ResultSet& r, unsigned column) {
-  std::unique_ptr<std::istream> in(r.getBlob(column));
-  std::ostringstream out;
-  if (in) out << in->rdbuf();
-  return out.str();
-}
 
 std::optional<ChildRecord> loadChild(sql::Connection& c, const std::string& origin) {
   Statement s(c.prepareStatement("SELECT status FROM federation_children WHERE code = ?"));
@@ -325,7 +319,7 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
           s->setUInt64(3, next);
           Rows r(s->executeQuery());
           if (!r->next()) break;
-          const Bytes raw = blobOf(*r, 1);
+          const Bytes raw = blob(*r, 1);
           const auto d = digestFromHex(storage::text(*r, 2));
           auto held = decodeEnvelope(raw, settings_.limits);
           if (!held || !d) break;  // cannot happen: it decoded when it was held

@@ -6,6 +6,7 @@
 
 namespace parta::federation {
 
+using storage::blob;
 using storage::formatUtc;
 using storage::parseUtc;
 using storage::Rows;
@@ -14,13 +15,6 @@ using storage::Transaction;
 using storage::withConnection;
 
 namespace {
-
-std::string blobOf(sql::ResultSet& r, unsigned column) {
-  std::unique_ptr<std::istream> in(r.getBlob(column));
-  std::ostringstream out;
-  if (in) out << in->rdbuf();
-  return out.str();
-}
 
 core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
   return parseUtc(storage::text(r, column)).value_or(core::TimePoint{});
@@ -110,7 +104,7 @@ core::Result<std::vector<OutboxItem>> OutboxRepository::oldestPending(std::size_
       if (!items.empty() && bytes + size > maxBytes) break;
       bytes += size;
       items.push_back(OutboxItem{storage::text(*r, 1), r->getUInt64(2), storage::text(*r, 3), storage::text(*r, 4),
-                                 r->getUInt(5), blobOf(*r, 6), timeOf(*r, 7)});
+                                 r->getUInt(5), blob(*r, 6), timeOf(*r, 7)});
     }
     return items;
   });

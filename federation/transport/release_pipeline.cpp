@@ -9,22 +9,12 @@
 
 namespace parta::federation {
 
+using storage::blob;
 using storage::formatUtc;
 using storage::Rows;
 using storage::Statement;
 using storage::Transaction;
 using storage::withConnection;
-
-namespace {
-
-std::string blobOf(sql::ResultSet& r, unsigned column) {
-  std::unique_ptr<std::istream> in(r.getBlob(column));
-  std::ostringstream out;
-  if (in) out << in->rdbuf();
-  return out.str();
-}
-
-}  // namespace
 
 core::Result<std::optional<QueuedRelease>> ReleasePipeline::release(const TableSpec& spec, const std::string& period,
                                                                     const DisclosureRules& rules) {
@@ -62,7 +52,7 @@ core::Result<std::optional<QueuedRelease>> ReleasePipeline::release(const TableS
         const auto id = storage::text(*r, 1);
         const auto p = storage::text(*r, 2);
         const auto revision = r->getUInt(3);
-        auto payload = blobOf(*r, 4);
+        auto payload = blob(*r, 4);
         auto decoded = decodeRelease(payload);
         if (!decoded)
           return core::makeError(core::ErrorCode::internal, "release_ledger " + id + " " + p + " revision " +
