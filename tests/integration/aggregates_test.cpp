@@ -85,17 +85,7 @@ class AggregatesTest : public CppUnit::TestFixture {
   }
   std::int64_t number(const std::string& q) { return std::stoll(value(q)); }
   // Rows of a query as tab-separated fields.
-  std::vector<std::vector<std::string>> rows(const std::string& q) {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream in(sql(q));
-    for (std::string line; std::getline(in, line);) {
-      std::vector<std::string> fields;
-      std::istringstream f(line);
-      for (std::string field; std::getline(f, field, '\t');) fields.push_back(field);
-      out.push_back(fields);
-    }
-    return out;
-  }
+  std::vector<std::vector<std::string>> rows(const std::string& q) { return sharedMariaDb().rows(q, config_.name); }
 
   Table compute(const std::string& id, const std::string& period) {
     const auto* spec = federation::defaultCatalogue().find(id);

@@ -409,17 +409,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
     auto v = sql(q);
     return v.substr(0, v.find('\n'));
   }
-  std::vector<std::vector<std::string>> rows(const std::string& q) {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream in(sql(q));
-    for (std::string line; std::getline(in, line);) {
-      std::vector<std::string> fields;
-      std::istringstream f(line);
-      for (std::string x; std::getline(f, x, '\t');) fields.push_back(x);
-      out.push_back(fields);
-    }
-    return out;
-  }
+  std::vector<std::vector<std::string>> rows(const std::string& q) { return sharedMariaDb().rows(q, config_.name); }
 
   struct Shared {
     NodeFixture node;

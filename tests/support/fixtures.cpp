@@ -225,6 +225,19 @@ std::string MariaDbServer::sql(const std::string& statements, const std::string&
   return mustRun(argv, statements);
 }
 
+std::vector<std::vector<std::string>> MariaDbServer::rows(const std::string& statements,
+                                                          const std::string& database) const {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(sql(statements, database));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::istringstream f(line);
+    for (std::string field; std::getline(f, field, '\t');) fields.push_back(field);
+    out.push_back(fields);
+  }
+  return out;
+}
+
 SlapdServer::SlapdServer(fs::path dir, std::string suffix) : dir_(std::move(dir)), suffix_(std::move(suffix)) {
   mustRun({script("slapd.sh"), "init", dir_.string(), suffix_});
   claim(dir_);

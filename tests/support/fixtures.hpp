@@ -79,6 +79,8 @@ class MariaDbServer {
   std::string socket() const;
   // Runs SQL as root over the socket.
   std::string sql(const std::string& statements, const std::string& database = {}) const;
+  // The same, as rows of tab-separated fields (the client's batch output).
+  std::vector<std::vector<std::string>> rows(const std::string& statements, const std::string& database = {}) const;
 
  private:
   std::filesystem::path dir_;
