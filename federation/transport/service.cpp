@@ -178,6 +178,9 @@ core::Result<std::vector<QueuedRelease>> TransportService::releaseNow(const std:
   // yet, so the default rules apply (release_plan.hpp).
   if (deps_.config.node.role != core::NodeRole::school)
     return core::makeError(ErrorCode::failed_precondition, "only a school computes and releases tables");
+  // Nothing is signed with a key the parent may be retiring right now.
+  if (deps_.key.rotationPending())
+    return core::makeError(ErrorCode::conflict, "a key rotation waits for the parent; releases follow it");
   auto due = releasesForPeriod(tablesForLevel(defaultCatalogue(), kMunicipal, std::nullopt), period);
   if (!due) return due.error();
   storage::MariaDbAggregateSource source(deps_.pool);
@@ -228,6 +231,14 @@ RelayRound TransportService::relayOnce() {
   }
   auto parent = registry_.parent();
   if (!parent || !*parent) return RelayRound::idle;
+  if (deps_.key.rotationPending()) {
+    // A rotation the parent has not answered yet (no link, or a crash in
+    // between): finish it before anything else goes.
+    if (auto rotated = finishRotation(); !rotated) {
+      recordFailure(rotated.error().message, std::nullopt);
+      return RelayRound::failed;
+    }
+  }
   auto items = outbox_.oldestPending(bundleEnvelopes_, deps_.config.federation.relayBundleMaxBytes);
   if (!items) {
     recordFailure(items.error().message, std::nullopt);
