@@ -84,7 +84,7 @@ void App::addFederationRoutes() {
   // ---- Node to node: no session, the envelope signatures authenticate ----
   if (hub) {
     add(Method::post, "/federation/v1/bundles", Access::open, Exec::worker, [&service](const Context& c) {
-      auto answer = service.receiveBundle(c.request.body);
+      auto answer = service.receiveBundle(c.request.body, c.request.header("user-agent"));
       if (!answer) {
         if (answer.error().code == core::ErrorCode::failed_precondition ||
             answer.error().code == core::ErrorCode::invalid_argument)

@@ -286,4 +286,16 @@ core::Result<std::uint32_t> RegistryRepository::rotateChildKey(const KeyRotation
   });
 }
 
+core::Result<void> RegistryRepository::recordReportedVersion(const std::string& code, const std::string& version) {
+  return withConnection(pool_, "federation.reported_version", [&](sql::Connection& c) -> core::Result<void> {
+    Statement s(c.prepareStatement(
+        "UPDATE federation_children SET reported_version = ? WHERE code = ? AND NOT reported_version <=> ?"));
+    s->setString(1, version);
+    s->setString(2, code);
+    s->setString(3, version);
+    s->executeUpdate();
+    return {};
+  });
+}
+
 }  // namespace parta::federation

@@ -77,6 +77,8 @@ class RegistryRepository {
   core::Result<std::vector<ChildSummary>> children();
   core::Result<std::optional<ChildSummary>> revoke(const std::string& code);
   core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
+  // The software version a child's relay reported (fleet dashboard).
+  core::Result<void> recordReportedVersion(const std::string& code, const std::string& version);
   // A child's key rotation (signed by its old and new key), one transaction
   // under the child's row lock: the new key becomes the child's epoch and the
   // old one is retired (the inbox refuses new envelopes signed with it).

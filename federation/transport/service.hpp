@@ -83,7 +83,8 @@ class TransportService {
 
   // --- receiving (hubs) ---
   // 400-class errors (invalid_argument) when the bundle framing is broken.
-  core::Result<BundleResponse> receiveBundle(std::string_view body);
+  // `userAgent`: the request's, "partad/<version>" from a partad relay.
+  core::Result<BundleResponse> receiveBundle(std::string_view body, std::string_view userAgent = {});
   core::Result<IssuedEnrolmentCode> issueCode(const ChildIdentity& child, std::chrono::seconds lifetime,
                                               const std::string& issuedBy);
   core::Result<EnrolAnswer> acceptEnrolment(const std::string& code, const std::string& nodeCode,

@@ -144,6 +144,9 @@ class FederationHttpTest : public CppUnit::TestFixture {
     auto children = parsed(analyst.get("/api/v1/federation/children"));
     CPPUNIT_ASSERT_EQUAL(std::string("school-1"), children["children"][0]["code"].get<std::string>());
     CPPUNIT_ASSERT(!children["children"][0]["lastContact"].is_null());
+    // The relay said which version it runs; the dashboard shows it.
+    const auto health = json::parse(httpRequest(school_->port(), HttpRequest{"GET", "/healthz", "", {}}).body);
+    CPPUNIT_ASSERT_EQUAL(health["version"].get<std::string>(), children["children"][0]["version"].get<std::string>());
     CPPUNIT_ASSERT_EQUAL(sent, children["children"][0]["lastSequence"]["releases"].get<std::size_t>());
 
     // Garbage is refused explicitly; an oversized bundle before it is read.
