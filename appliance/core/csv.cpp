@@ -110,6 +110,8 @@ void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, b
     if (i > 0) out += ',';
     out += formulaGuard ? csvField(fields[i]) : csvRawField(fields[i]);
   }
+  // A record of one empty field would be a blank line, which readers skip.
+  if (fields.size() == 1 && fields[0].empty()) out += "\"\"";
   out += "\r\n";
 }
 

@@ -40,7 +40,8 @@ std::string csvRawField(std::string_view value);
 // Undoes csvField's guard: "'=…", "'+…", "'-…", "'@…" lose the '.
 std::string_view unguardCsvValue(std::string_view value);
 
-// Appends one record, fields joined by commas, ending in CRLF.
+// Appends one record, fields joined by commas, ending in CRLF (a record of
+// one empty field is written "" so it does not read as a blank line).
 void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard = false);
 
 }  // namespace parta::core

@@ -70,6 +70,9 @@ void ByteWriter::u64(std::uint64_t v) {
   u32(static_cast<std::uint32_t>(v));
 }
 void ByteWriter::i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+void ByteWriter::seconds(core::TimePoint t) {
+  i64(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+}
 void ByteWriter::shortString(std::string_view s) {
   u16(static_cast<std::uint16_t>(s.size()));
   out_.append(s);
@@ -116,6 +119,17 @@ std::uint64_t ByteReader::u64(std::string_view field) {
   return v;
 }
 std::int64_t ByteReader::i64(std::string_view field) { return static_cast<std::int64_t>(u64(field)); }
+
+core::TimePoint ByteReader::seconds(std::string_view field) {
+  constexpr std::int64_t kEnd = 7'258'118'400;  // 2200-01-01T00:00:00Z
+  const auto s = i64(field);
+  if (error_) return {};
+  if (s < 0 || s >= kEnd) {
+    fail(field, "not a time between 1970 and 2199");
+    return {};
+  }
+  return core::TimePoint(std::chrono::seconds(s));
+}
 
 std::string ByteReader::shortString(std::string_view field, std::size_t maxSize) {
   const std::size_t n = u16(field);

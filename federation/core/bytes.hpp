@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "appliance/core/ports.hpp"
 #include "appliance/core/result.hpp"
 
 namespace parta::federation {
@@ -45,6 +46,8 @@ class ByteWriter {
   void u32(std::uint32_t v);
   void u64(std::uint64_t v);
   void i64(std::int64_t v);
+  // A time as i64 seconds since 1970 (fractions dropped).
+  void seconds(core::TimePoint t);
   // u16 length + bytes; callers keep short fields under 65536 bytes (checked
   // by the format's validation before encoding).
   void shortString(std::string_view s);
@@ -72,6 +75,9 @@ class ByteReader {
   std::uint32_t u32(std::string_view field);
   std::uint64_t u64(std::string_view field);
   std::int64_t i64(std::string_view field);
+  // i64 seconds since 1970, refused outside 1970..2199 (a time point holds
+  // nanoseconds in 64 bits and overflows after 2262).
+  core::TimePoint seconds(std::string_view field);
   std::string shortString(std::string_view field, std::size_t maxSize);
   std::string_view blob(std::string_view field, std::size_t maxSize);
   std::string_view raw(std::string_view field, std::size_t size);

@@ -15,11 +15,6 @@ constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu
 
 core::Error error(core::ErrorCode code, std::string message) { return core::makeError(code, std::move(message)); }
 
-std::int64_t toSeconds(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-core::TimePoint fromSeconds(std::int64_t s) { return core::TimePoint(std::chrono::seconds(s)); }
-
 std::string describe(const SignedDocument& d) {
   return std::string(toString(d.kind)) + " version " + std::to_string(d.version);
 }
@@ -42,8 +37,8 @@ Bytes documentSigningBytes(const SignedDocument& document) {
   w.u16(kDocumentFormat);
   w.u8(static_cast<std::uint8_t>(document.kind));
   w.u32(document.version);
-  w.i64(toSeconds(document.issuedAt));
-  w.i64(toSeconds(document.expiresAt));
+  w.seconds(document.issuedAt);
+  w.seconds(document.expiresAt);
   w.raw(document.signerKey);
   w.blob(document.body);
   return std::move(w).take();
@@ -75,8 +70,8 @@ core::Result<SignedDocument> decodeDocument(std::string_view bytes) {
     r.fail("kind", "unknown kind " + std::to_string(kind));
   d.kind = static_cast<DocumentKind>(kind);
   d.version = r.u32("version");
-  d.issuedAt = fromSeconds(r.i64("issuedAt"));
-  d.expiresAt = fromSeconds(r.i64("expiresAt"));
+  d.issuedAt = r.seconds("issuedAt");
+  d.expiresAt = r.seconds("expiresAt");
   d.signerKey = r.fixed<kPublicKeySize>("signerKey");
   d.body = std::string(r.blob("body", kMaxDocumentBytes));
   const auto signature = r.fixed<kSignatureSize>("signature");

@@ -21,11 +21,6 @@ core::Error invalid(std::string message) {
   return core::makeError(core::ErrorCode::invalid_argument, std::move(message));
 }
 
-std::int64_t toSeconds(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-core::TimePoint fromSeconds(std::int64_t s) { return core::TimePoint(std::chrono::seconds(s)); }
-
 bool allDigits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -184,7 +179,7 @@ Bytes keyRotationSigningBytes(const KeyRotation& rotation) {
   w.u32(rotation.newEpoch);
   w.raw(rotation.oldKey);
   w.raw(rotation.newKey);
-  w.i64(toSeconds(rotation.at));
+  w.seconds(rotation.at);
   return std::move(w).take();
 }
 
@@ -209,7 +204,7 @@ core::Result<KeyRotation> decodeKeyRotation(std::string_view bytes) {
   k.newEpoch = r.u32("newEpoch");
   k.oldKey = r.fixed<kPublicKeySize>("oldKey");
   k.newKey = r.fixed<kPublicKeySize>("newKey");
-  k.at = fromSeconds(r.i64("at"));
+  k.at = r.seconds("at");
   k.byOldKey = r.fixed<kSignatureSize>("byOldKey");
   k.byNewKey = r.fixed<kSignatureSize>("byNewKey");
   r.expectEnd();
@@ -261,7 +256,7 @@ Bytes revocationSigningBytes(const Revocation& revocation) {
   w.u16(kRecordFormat);
   w.shortString(revocation.parentNodeId);
   w.shortString(revocation.childNodeId);
-  w.i64(toSeconds(revocation.at));
+  w.seconds(revocation.at);
   w.shortString(revocation.reason);
   w.raw(revocation.signerKey);
   return std::move(w).take();
@@ -295,7 +290,7 @@ core::Result<Revocation> decodeRevocation(std::string_view bytes) {
   Revocation v;
   v.parentNodeId = r.shortString("parentNodeId", kMaxNameSize);
   v.childNodeId = r.shortString("childNodeId", kMaxNameSize);
-  v.at = fromSeconds(r.i64("at"));
+  v.at = r.seconds("at");
   v.reason = r.shortString("reason", kMaxReasonSize);
   v.signerKey = r.fixed<kPublicKeySize>("signerKey");
   v.signature = r.fixed<kSignatureSize>("signature");

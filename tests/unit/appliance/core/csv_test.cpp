@@ -82,6 +82,14 @@ class CsvTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(fields.size(), (*r)[0].fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i)
       CPPUNIT_ASSERT_EQUAL(fields[i], std::string(unguardCsvValue((*r)[0].fields[i])));
+    // A record of one empty field is not a blank line (readers skip those).
+    std::string lone;
+    appendCsvRecord(lone, {""});
+    appendCsvRecord(lone, {"Ёлкина"});
+    auto both = readCsv(lone);
+    CPPUNIT_ASSERT(both.ok());
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, both->size());
+    CPPUNIT_ASSERT((*both)[0].fields == std::vector<std::string>{""});
   }
 };
 

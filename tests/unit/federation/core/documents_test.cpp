@@ -61,6 +61,13 @@ class DocumentsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!back2->signature);
     CPPUNIT_ASSERT(!decodeDocument(encodeDocument(d) + "x").ok());
     CPPUNIT_ASSERT(!decodeDocument(encodeDocument(d).substr(0, 40)).ok());
+    // A time a time point cannot hold (nanoseconds in 64 bits end in 2262)
+    // is refused, naming the field, instead of wrapping around.
+    auto far = d;
+    far.expiresAt = core::TimePoint{} + std::chrono::seconds(7'258'118'400);  // 2200-01-01
+    auto refused = decodeDocument(encodeDocument(far));
+    CPPUNIT_ASSERT(!refused.ok());
+    CPPUNIT_ASSERT_MESSAGE(refused.error().message, refused.error().message.find("expiresAt") != std::string::npos);
   }
 
   void newerSignedDocumentIsAccepted() {
