@@ -83,14 +83,20 @@ Result<std::vector<CsvRecord>> readCsv(std::string_view text, std::size_t maxRec
   return out;
 }
 
-std::string csvRawField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+namespace {
+std::string quotedField(std::string_view v) {
   std::string quoted = "\"";
   for (char ch : v) {
     if (ch == '"') quoted += '"';
     quoted += ch;
   }
   return quoted + "\"";
+}
+}  // namespace
+
+std::string csvRawField(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  return quotedField(v);
 }
 
 std::string csvField(std::string_view v) {
@@ -108,6 +114,12 @@ std::string_view unguardCsvValue(std::string_view v) {
 void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';
+    // A field starting the file with U+FEFF would be read as a byte order
+    // mark and lost: quoted, it is a field.
+    if (out.empty() && fields[i].starts_with("\xEF\xBB\xBF")) {
+      out += quotedField(fields[i]);
+      continue;
+    }
     out += formulaGuard ? csvField(fields[i]) : csvRawField(fields[i]);
   }
   // A record of one empty field would be a blank line, which readers skip.

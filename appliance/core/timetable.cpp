@@ -709,7 +709,7 @@ Result<T> TimetableService::changed(Result<T> r, std::string_view from, std::str
   if (!r || listener_ == nullptr) return r;
   if (to.empty()) to = from;
   // One call per week touched: the listener keeps weeks.
-  for (std::string day(from); day <= to; day = addDays(day, 7)) listener_->lessonChanged(day);
+  for (std::string day(from); day.compare(to) <= 0; day = addDays(day, 7)) listener_->lessonChanged(day);
   if (to != from) listener_->lessonChanged(to);
   return r;
 }

@@ -234,9 +234,8 @@ core::Result<Policy> decodePolicy(std::string_view text) {
       }
       long long hh = 0;
       long long mm = 0;
-      const bool digits = time.size() == 5 && time[2] == ':' && std::all_of(time.begin(), time.end(), [](char c) {
-                            return c == ':' || (c >= '0' && c <= '9');
-                          });
+      auto digit = [&](std::size_t i) { return time[i] >= '0' && time[i] <= '9'; };
+      const bool digits = time.size() == 5 && time[2] == ':' && digit(0) && digit(1) && digit(3) && digit(4);
       if (!digits || std::from_chars(time.data(), time.data() + 2, hh).ec != std::errc() ||
           std::from_chars(time.data() + 3, time.data() + 5, mm).ec != std::errc() || hh > 23 || mm > 59)
         return policyError(lineNo, "schedule", "time \"" + std::string(time) + "\" is not HH:MM");

@@ -254,6 +254,9 @@ core::Result<BundleResponse> decodeBundleResponse(std::string_view text) {
       if (!parseNumber(parts[1], ack.index)) return lineError(lineNo, "index", "not a number");
       if (!response.envelopes.empty() && response.envelopes.back().index >= ack.index)
         return lineError(lineNo, "index", "not increasing");
+      // Canonical: "-" stands for none, so an empty field is not accepted.
+      if (parts[2].empty() || parts[3].empty())
+        return lineError(lineNo, "status", "an empty origin or channel (\"-\" stands for none)");
       ack.origin = fromDash(parts[2]);
       ack.channel = fromDash(parts[3]);
       if (!parseNumber(parts[4], ack.sequence)) return lineError(lineNo, "sequence", "not a number");
@@ -267,6 +270,8 @@ core::Result<BundleResponse> decodeBundleResponse(std::string_view text) {
       }
       if ((ack.status == EnvelopeStatus::rejected) != ack.reason.has_value())
         return lineError(lineNo, "reason", "a reason goes with status rejected and only with it");
+      if (parts[7].find('\r') != std::string_view::npos)
+        return lineError(lineNo, "detail", "a carriage return (the encoder writes line breaks as spaces)");
       ack.detail = std::string(parts[7]);
       response.envelopes.push_back(std::move(ack));
     } else {

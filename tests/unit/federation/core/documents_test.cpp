@@ -166,6 +166,7 @@ class DocumentsTest : public CppUnit::TestFixture {
     fails("municipal a b", "municipal Контингент", "line 5: municipal");
     fails("regional a", "regional  a", "line 6: regional");
     fails("daily 18:00", "daily 24:00", "line 7: schedule");
+    fails("daily 18:00", "daily 18:3:", "line 7: schedule");  // found by tests/fuzz
     fails("daily 18:00", "weekly xyz 18:00", "line 7: schedule");
     fails("daily 18:00", "hourly", "line 7: schedule");
     fails("schedule daily 18:00\n", "schedule daily 18:00\nextra\n", "lines");

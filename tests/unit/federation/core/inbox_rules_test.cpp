@@ -235,6 +235,9 @@ class InboxRulesTest : public CppUnit::TestFixture {
     fails(head + "status 1 a b 1 applied - \nstatus 1 a b 2 applied - \n", "line 3: index");
     fails(head + "status 0 a b 1 applied - \nack a b 1\n", "line 3: ack");
     fails(head + "hello\n", "line 2");
+    // Found by tests/fuzz: forms the encoder never writes.
+    fails(head + "status 0 a  1 applied - \n", "line 2: status");
+    fails(head + "status 0 a b 1 applied - ошибка\rвторая строка\n", "line 2: detail");
   }
 
  private:
