@@ -167,6 +167,7 @@ class App {
   void addJournalRoutes();
   void addSchoolDayRoutes();
   void addFederationRoutes();
+  void addFederationDocumentRoutes();  // fed-docs (federation_document_handlers.cpp)
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -102,6 +102,9 @@ struct Config {
     Millis backoffBase{1'000};
     Millis backoffCap{10 * 60'000};
     std::size_t inboxMaxBundleBytes = 4 * 1024 * 1024;
+    // A school's scheduled release, minutes after midnight UTC, when no
+    // signed policy says otherwise; nullopt ("off"): release-now only.
+    std::optional<int> releaseTimeMinutes = 18 * 60 + 30;
     bool enabled() const { return !keyFile.empty(); }
   } federation;
 

@@ -31,8 +31,12 @@ class NodeHttpClient {
   // mid-request (the session is dropped and reopened on the next call).
   core::Result<HttpAnswer> post(const std::string& baseUrl, const std::string& path, std::string_view contentType,
                                 std::string_view body);
+  // GET `pathAndQuery` (fed-docs: the parent's documents).
+  core::Result<HttpAnswer> get(const std::string& baseUrl, const std::string& pathAndQuery);
 
  private:
+  core::Result<HttpAnswer> exchange(const std::string& method, const std::string& baseUrl, const std::string& path,
+                                    std::string_view contentType, std::string_view body);
   std::chrono::milliseconds timeout_;
   std::string sessionUrl_;
   std::unique_ptr<Poco::Net::HTTPClientSession> session_;

@@ -21,6 +21,7 @@
 #include "federation/core/identity.hpp"
 #include "federation/core/inbox_rules.hpp"
 #include "federation/core/ports.hpp"
+#include "federation/transport/document_service.hpp"
 #include "federation/transport/inbox_repository.hpp"
 #include "federation/transport/outbox_repository.hpp"
 #include "federation/transport/registry_repository.hpp"
@@ -68,6 +69,12 @@ struct QueuedRelease {
   std::uint32_t revision = 0;
 };
 
+// A school's scheduled releases, for status pages (fed-docs).
+struct ScheduleState {
+  std::optional<core::TimePoint> lastRunAt;  // the scheduler last looked (this process)
+  std::optional<std::string> lastError;
+};
+
 // One relay round's result.
 enum class RelayRound { idle, sent, failed };
 
@@ -99,6 +106,20 @@ class TransportService {
   // The relay loop; returns when `stop` becomes true.
   void runRelay(const std::atomic<bool>& stop);
 
+  // --- catalogue and policy documents, scheduled releases (fed-docs) ---
+  DocumentService& documents() { return documents_; }
+  // A child: fetches the parent's documents and accepts them under the
+  // pinned root key (document_service.hpp).
+  core::Result<void> syncDocuments();
+  // A school: releases every date due by the schedule (publication.hpp,
+  // scheduledDates), each date's tables then the date recorded; a failure
+  // stops and is retried next round. Nothing when the schedule is off.
+  core::Result<std::vector<QueuedRelease>> scheduledReleaseOnce();
+  // The accepted policy's schedule, else daily at federation.release_time;
+  // nullopt when release_time is off.
+  core::Result<std::optional<Schedule>> releaseSchedule();
+  ScheduleState scheduleState() const;
+
   // Offline media.
   core::Result<Bytes> exportOutbox();
   core::Result<BundleResponse> importBundle(std::string_view sealed);
@@ -110,11 +131,18 @@ class TransportService {
   core::Result<std::string> rootKeyHex();
   void recordFailure(const std::string& error, std::optional<Millis> retryAfter);
   core::Result<void> applyAnswer(const BundleResponse& answer);
+  // The release pipeline over `due`, with the accepted documents' policy.
+  core::Result<std::vector<QueuedRelease>> releaseDue(const std::string& periodOrDate, bool scheduled);
+  // Document sync and the schedule, at most once per relay interval.
+  void housekeeping();
 
   TransportDeps deps_;
   OutboxRepository outbox_;
   InboxRepository inbox_;
   RegistryRepository registry_;
+  DocumentService documents_;
+  ScheduleState schedule_;  // under relayMutex_
+  std::chrono::steady_clock::time_point lastHousekeeping_{};
   mutable std::mutex relayMutex_;
   RelayState relay_;
   std::size_t bundleEnvelopes_;  // halved after a 413

@@ -31,10 +31,11 @@ const std::regex kPersonal(
 
 // table.column: the hub's own staff, never a person of a school.
 const std::set<std::string> kStaffAccountColumns = {
-    "sessions.user_id",                      // who is logged in to this hub
-    "sessions.display_name",                 // their name as shown in the hub's UI
-    "federation_enrolment_codes.issued_by",  // the hub admin who issued a code
-    "federation_alarms.acknowledged_by",     // the hub admin who acknowledged an alarm
+    "sessions.user_id",                               // who is logged in to this hub
+    "sessions.display_name",                          // their name as shown in the hub's UI
+    "federation_enrolment_codes.issued_by",           // the hub admin who issued a code
+    "federation_alarms.acknowledged_by",              // the hub admin who acknowledged an alarm
+    "federation_document_publications.published_by",  // the regional admin who signed a document
 };
 
 std::vector<std::string> columnsOf(const std::string& database) {
@@ -123,8 +124,8 @@ class FederationSchemaTest : public CppUnit::TestFixture {
     for (const auto& c : kStaffAccountColumns) {
       CPPUNIT_ASSERT_MESSAGE(c, std::find(columns.begin(), columns.end(), c) != columns.end());
       const auto table = c.substr(0, c.find('.'));
-      CPPUNIT_ASSERT_MESSAGE(
-          c, table == "sessions" || table == "federation_enrolment_codes" || table == "federation_alarms");
+      CPPUNIT_ASSERT_MESSAGE(c, table == "sessions" || table == "federation_enrolment_codes" ||
+                                    table == "federation_alarms" || table == "federation_document_publications");
     }
   }
 };
