@@ -374,10 +374,6 @@ core::Result<std::vector<QueuedRelease>> TransportService::scheduledReleaseOnce(
   const auto today = std::chrono::floor<std::chrono::days>(now);
   const auto minute = static_cast<int>((now - today).count());
   const auto dates = scheduledDates(*last, core::formatDay(today), minute, **schedule);
-  {
-    std::lock_guard lock(relayMutex_);
-    schedule_.lastRunAt = deps_.clock.now();
-  }
   for (const auto& date : dates) {
     // Each table its own transaction; the date is recorded only once all of
     // them are queued. A retry after a failure finds the queued ones
@@ -385,6 +381,7 @@ core::Result<std::vector<QueuedRelease>> TransportService::scheduledReleaseOnce(
     auto released = releaseDue(date, true);
     if (!released) {
       std::lock_guard lock(relayMutex_);
+      schedule_.lastRunAt = deps_.clock.now();
       schedule_.lastError = date + ": " + released.error().message;
       return released.error();
     }
@@ -393,7 +390,9 @@ core::Result<std::vector<QueuedRelease>> TransportService::scheduledReleaseOnce(
                    {{"date", date}, {"queued", static_cast<long long>(released->size())}});
     queued.insert(queued.end(), released->begin(), released->end());
   }
+  // Set after the round: whoever sees it knows this round's releases are queued.
   std::lock_guard lock(relayMutex_);
+  schedule_.lastRunAt = deps_.clock.now();
   schedule_.lastError.reset();
   return queued;
 }
