@@ -45,7 +45,8 @@ long long versionAt(FederationNode& n, const std::string& kind) {
 }
 
 bool refusedAt(FederationNode& n, const std::string& kind, long long version, const std::string& reason) {
-  for (const auto& r : statusOf(n).at("documents").at("refused"))
+  const auto status = statusOf(n);
+  for (const auto& r : status.at("documents").at("refused"))
     if (r.at("kind") == kind && !r.at("version").is_null() && r.at("version").get<long long>() == version &&
         r.at("reason") == reason)
       return true;
@@ -75,8 +76,9 @@ std::vector<long long> releaseAndDeliver(FederationNodes& nodes, const std::stri
   const auto r = s.post("/api/v1/federation/release-now", json{{"period", day}}.dump());
   CPPUNIT_ASSERT_EQUAL_MESSAGE(school + " release-now: " + r.body, 200u, r.status);
   std::vector<long long> sequences;
-  for (const auto& q : parsed(r, "release-now").at("queued")) sequences.push_back(q.at("sequence").get<long long>());
-  CPPUNIT_ASSERT_MESSAGE(school + ": nothing queued for " + day, !sequences.empty());
+  const auto answer = parsed(r, "release-now");
+  for (const auto& q : answer.at("queued")) sequences.push_back(q.at("sequence").get<long long>());
+  CPPUNIT_ASSERT_MESSAGE(school + ": nothing queued for " + day + ": " + r.body + "\n" + s.log(), !sequences.empty());
   CPPUNIT_ASSERT_MESSAGE(
       school + " not drained\n" + nodes.logs(),
       waitUntil([&] { return statusOf(s).at("outbox").at("pending").get<long long>() == 0; }, 90s, 200ms));
@@ -252,13 +254,15 @@ class FederationScheduleTest : public CppUnit::TestFixture {
                          statusOf(school).at("schedule").at("releaseSchedule").get<std::string>());
     const auto queued = school.count("SELECT COUNT(*) FROM outbox");
     std::multiset<std::string> tables;
-    for (const auto& e :
-         parsed(nodes["mun-1"].get("/api/v1/federation/inbox?origin=school-1"), "inbox").at("envelopes")) {
+    std::string seen;
+    const auto inbox = parsed(nodes["mun-1"].get("/api/v1/federation/inbox?origin=school-1"), "inbox");
+    for (const auto& e : inbox.at("envelopes")) {
       CPPUNIT_ASSERT_EQUAL(std::string("applied"), e.at("status").get<std::string>());
       CPPUNIT_ASSERT_EQUAL(day, e.at("period").get<std::string>());
       tables.insert(e.at("table").get<std::string>());
+      seen += e.dump() + "\n";
     }
-    CPPUNIT_ASSERT_MESSAGE("the day tables once each",
+    CPPUNIT_ASSERT_MESSAGE("the day tables once each: " + seen,
                            (tables == std::multiset<std::string>{"classes", "contingent", "staff"}) ||
                                // on the 1st of a month the previous month's tables are due too
                                day.substr(8) == "01");
