@@ -225,6 +225,7 @@ std::map<std::string, Field> fields(Config& c) {
       {"federation.backoff_base", duration(&c.federation.backoffBase, 1ms, 1h)},
       {"federation.backoff_cap", duration(&c.federation.backoffCap, 1ms, 24h)},
       {"federation.inbox_max_bundle_bytes", size(&c.federation.inboxMaxBundleBytes, 1024, 256 * 1024 * 1024)},
+      {"federation.documents_interval", duration(&c.federation.documentsInterval, 10ms, 24h)},
       {"federation.release_time", Field{false,
                                         [](const std::string& v, Config& cfg) -> Problem {
                                           if (v == "off") {

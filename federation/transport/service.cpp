@@ -338,14 +338,15 @@ core::Result<std::vector<QueuedRelease>> TransportService::releaseDue(const std:
   return pipeline.releaseAll(*due, active->policy);
 }
 
-core::Result<void> TransportService::syncDocuments() {
-  if (deps_.config.node.role == core::NodeRole::regional) return {};
+core::Result<bool> TransportService::syncDocuments() {
+  if (deps_.config.node.role == core::NodeRole::regional) return false;
   auto parent = registry_.parent();
   if (!parent) return parent.error();
-  if (!*parent || (*parent)->rootKey.empty()) return {};
+  if (!*parent || (*parent)->rootKey.empty()) return false;
   static thread_local NodeHttpClient client(std::chrono::seconds(30));
   const auto url = deps_.config.federation.parentUrl.empty() ? (*parent)->url : deps_.config.federation.parentUrl;
-  return documents_.syncFromParent(client, url, (*parent)->rootKey);
+  if (auto synced = documents_.syncFromParent(client, url, (*parent)->rootKey); !synced) return synced.error();
+  return true;
 }
 
 core::Result<std::optional<Schedule>> TransportService::releaseSchedule() {
@@ -408,8 +409,16 @@ void TransportService::housekeeping() {
       now - lastHousekeeping_ < deps_.config.federation.relayInterval)
     return;
   lastHousekeeping_ = now;
-  if (auto synced = syncDocuments(); !synced)
-    deps_.log.warn("federation_documents_sync_failed", {{"error", synced.error().message}});
+  if (!lastDocumentsSync_ || now - *lastDocumentsSync_ >= deps_.config.federation.documentsInterval) {
+    auto synced = syncDocuments();
+    if (!synced) {
+      // Asked again after the interval, like any other round.
+      lastDocumentsSync_ = now;
+      deps_.log.warn("federation_documents_sync_failed", {{"error", synced.error().message}});
+    } else if (*synced) {
+      lastDocumentsSync_ = now;
+    }
+  }
   if (auto released = scheduledReleaseOnce(); !released)
     deps_.log.warn("federation_scheduled_release_failed", {{"error", released.error().message}});
 }

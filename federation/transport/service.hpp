@@ -109,8 +109,9 @@ class TransportService {
   // --- catalogue and policy documents, scheduled releases (fed-docs) ---
   DocumentService& documents() { return documents_; }
   // A child: fetches the parent's documents and accepts them under the
-  // pinned root key (document_service.hpp).
-  core::Result<void> syncDocuments();
+  // pinned root key (document_service.hpp). False when there is no parent
+  // (or root key) to ask yet.
+  core::Result<bool> syncDocuments();
   // A school: releases every date due by the schedule (publication.hpp,
   // scheduledDates), each date's tables then the date recorded; a failure
   // stops and is retried next round. Nothing when the schedule is off.
@@ -133,7 +134,8 @@ class TransportService {
   core::Result<void> applyAnswer(const BundleResponse& answer);
   // The release pipeline over `due`, with the accepted documents' policy.
   core::Result<std::vector<QueuedRelease>> releaseDue(const std::string& periodOrDate, bool scheduled);
-  // Document sync and the schedule, at most once per relay interval.
+  // Document sync (at most once per documents_interval, and as soon as
+  // there is a parent to ask) and the schedule (once per relay interval).
   void housekeeping();
 
   TransportDeps deps_;
@@ -143,6 +145,7 @@ class TransportService {
   DocumentService documents_;
   ScheduleState schedule_;  // under relayMutex_
   std::chrono::steady_clock::time_point lastHousekeeping_{};
+  std::optional<std::chrono::steady_clock::time_point> lastDocumentsSync_;
   mutable std::mutex relayMutex_;
   RelayState relay_;
   std::size_t bundleEnvelopes_;  // halved after a 413

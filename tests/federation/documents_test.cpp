@@ -125,7 +125,8 @@ class FederationDocumentsTest : public CppUnit::TestFixture {
 
  public:
   void documentsPassDownAndOlderOrForgedOnesAreRefused() {
-    FederationNodes nodes(FederationNodes::standardTopology(2));
+    // Children ask for documents every relay round here (the default is 10 minutes).
+    FederationNodes nodes(FederationNodes::standardTopology(2), "documents_interval = 200ms\n");
     nodes.startAll();
     nodes.enrolAll();
     auto& region = nodes["region-1"];
