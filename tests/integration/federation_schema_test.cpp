@@ -105,6 +105,10 @@ class FederationSchemaTest : public CppUnit::TestFixture {
     const auto found = personalColumns(columns);
     CPPUNIT_ASSERT_MESSAGE("personal columns on the regional node: " + joined(found), found.empty());
     CPPUNIT_ASSERT(std::find(columns.begin(), columns.end(), "received_cells.cell_key") != columns.end());
+    // fed-docs: the signed documents and the audit of their publication are there too.
+    for (const char* c : {"federation_documents.document", "federation_document_refusals.reason",
+                          "federation_document_publications.published_by"})
+      CPPUNIT_ASSERT_MESSAGE(c, std::find(columns.begin(), columns.end(), c) != columns.end());
     // The regional node sends nowhere: no outbox.
     CPPUNIT_ASSERT(std::find(columns.begin(), columns.end(), "outbox.envelope") == columns.end());
   }
