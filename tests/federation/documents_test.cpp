@@ -6,6 +6,8 @@
 // on. And a school's scheduled release, without release-now, once.
 // Contract: federation/README.md, "Catalogue and policy documents".
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <set>
 #include <string>
@@ -91,12 +93,52 @@ std::vector<long long> releaseAndDeliver(FederationNodes& nodes, const std::stri
   return sequences;
 }
 
-// The policy version in the envelope headers the school queued under `sequences`.
-std::set<long long> policyVersions(FederationNode& school, const std::vector<long long>& sequences) {
+// The header's policyVersion of an encoded envelope, read at the byte level
+// from the wire format in federation/core/envelope.hpp (not through the code
+// under test): "PRTE" u32 headerLength, then "PRTH" u16 u16 u8, str origin,
+// str recipient, u32 keyEpoch, str channel, u64 sequence, str tableId,
+// str period, u32 revision, u32 schemaVersion, u32 policyVersion.
+long long headerPolicyVersion(const std::string& hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  std::size_t at = 8 + 4 + 2 + 2 + 1;
+  const auto u = [&](std::size_t n) {
+    unsigned long long v = 0;
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + i));
+    at += n;
+    return v;
+  };
+  const auto str = [&] { at += u(2); };
+  CPPUNIT_ASSERT_EQUAL(std::string("PRTE"), bytes.substr(0, 4));
+  CPPUNIT_ASSERT_EQUAL(std::string("PRTH"), bytes.substr(8, 4));
+  str();  // origin
+  str();  // recipient
+  u(4);   // key epoch
+  str();  // channel
+  u(8);   // sequence
+  str();  // table
+  str();  // period
+  u(4);   // revision
+  u(4);   // schema version
+  return static_cast<long long>(u(4));
+}
+
+// The policy version in the envelope headers the school queued under
+// `sequences`: in the school's outbox and in mun-1's archive of what it applied.
+std::set<long long> policyVersions(FederationNodes& nodes, const std::string& school,
+                                   const std::vector<long long>& sequences) {
   std::set<long long> out;
-  for (const auto seq : sequences)
-    out.insert(school.count("SELECT policy_version FROM outbox WHERE channel = 'releases' AND sequence = " +
-                            std::to_string(seq)));
+  for (const auto seq : sequences) {
+    const auto where = " WHERE channel = 'releases' AND sequence = " + std::to_string(seq);
+    out.insert(nodes[school].count("SELECT policy_version FROM outbox" + where));
+    auto hex = nodes["mun-1"].sql("SELECT HEX(envelope) FROM inbox_envelopes" + where + " AND origin = '" + school +
+                                  "' AND status = 'applied'");
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+    CPPUNIT_ASSERT_MESSAGE(school + " #" + std::to_string(seq) + " not archived at mun-1", !hex.empty());
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.insert(headerPolicyVersion(hex));
+  }
   return out;
 }
 
@@ -134,7 +176,7 @@ class FederationDocumentsTest : public CppUnit::TestFixture {
 
     // Before any document: default rules, policy version 1 in the headers.
     CPPUNIT_ASSERT_EQUAL(0LL, versionAt(nodes["school-1"], "policy"));
-    CPPUNIT_ASSERT((policyVersions(nodes["school-1"], releaseAndDeliver(nodes, "school-1", "2026-09-01")) ==
+    CPPUNIT_ASSERT((policyVersions(nodes, "school-1", releaseAndDeliver(nodes, "school-1", "2026-09-01")) ==
                     std::set<long long>{1}));
 
     // Refused before signing, naming the field; only the region publishes.
@@ -184,7 +226,7 @@ class FederationDocumentsTest : public CppUnit::TestFixture {
     }
     // The schools' next releases carry policy version 2.
     for (const auto* school : {"school-1", "school-2"})
-      CPPUNIT_ASSERT_MESSAGE(school, (policyVersions(nodes[school], releaseAndDeliver(nodes, school, "2026-09-02")) ==
+      CPPUNIT_ASSERT_MESSAGE(school, (policyVersions(nodes, school, releaseAndDeliver(nodes, school, "2026-09-02")) ==
                                       std::set<long long>{2}));
 
     // The region is restored from the older copy and serves version 1
@@ -206,7 +248,7 @@ class FederationDocumentsTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(code, 2LL, versionAt(nodes[code], "catalogue"));
       CPPUNIT_ASSERT_EQUAL_MESSAGE(code, 2LL, versionAt(nodes[code], "policy"));
     }
-    CPPUNIT_ASSERT((policyVersions(nodes["school-1"], releaseAndDeliver(nodes, "school-1", "2026-09-03")) ==
+    CPPUNIT_ASSERT((policyVersions(nodes, "school-1", releaseAndDeliver(nodes, "school-1", "2026-09-03")) ==
                     std::set<long long>{2}));
 
     // A forged document: the region's stored policy with its version byte
@@ -220,7 +262,7 @@ class FederationDocumentsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(waitUntil([&] { return contains(nodes["mun-1"].log(), "bad_signature"); }, 10s));
     CPPUNIT_ASSERT_EQUAL(2LL, versionAt(nodes["mun-1"], "policy"));
     CPPUNIT_ASSERT_EQUAL(2LL, versionAt(nodes["school-2"], "policy"));
-    CPPUNIT_ASSERT((policyVersions(nodes["school-2"], releaseAndDeliver(nodes, "school-2", "2026-09-04")) ==
+    CPPUNIT_ASSERT((policyVersions(nodes, "school-2", releaseAndDeliver(nodes, "school-2", "2026-09-04")) ==
                     std::set<long long>{2}));
   }
 };
