@@ -167,7 +167,8 @@ class App {
   void addJournalRoutes();
   void addSchoolDayRoutes();
   void addFederationRoutes();
-  void addFederationHubRoutes();  // fed-hub: catalogue, reports, returns, approvals
+  void addFederationHubRoutes();       // fed-hub: catalogue, reports, returns, approvals
+  void addFederationDocumentRoutes();  // fed-docs (federation_document_handlers.cpp)
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -9,6 +9,7 @@
 
 #include "federation/transport/service.hpp"
 #include "web/app.hpp"
+#include "web/federation_documents.hpp"
 #include "web/handler_support.hpp"
 
 namespace parta::web {
@@ -316,6 +317,15 @@ void App::addFederationRoutes() {
           for (const auto& r : summary->latestRejections)
             rejected.push_back(json{{"channel", r.channel}, {"sequence", r.sequence}, {"reason", r.reason}});
           out["rejected"] = rejected;
+        }
+        // fed-docs: the accepted catalogue and policy, the last refused; a school's schedule.
+        auto documents = federationDocumentsJson(service);
+        if (!documents) return errorResponse(documents.error());
+        out["documents"] = *documents;
+        if (deps_.node.role == core::NodeRole::school) {
+          auto schedule = federationScheduleJson(service);
+          if (!schedule) return errorResponse(schedule.error());
+          out["schedule"] = *schedule;
         }
         return jsonResponse(200, dump(out));
       });

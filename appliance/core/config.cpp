@@ -1,6 +1,7 @@
 #include "appliance/core/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -224,6 +225,24 @@ std::map<std::string, Field> fields(Config& c) {
       {"federation.backoff_base", duration(&c.federation.backoffBase, 1ms, 1h)},
       {"federation.backoff_cap", duration(&c.federation.backoffCap, 1ms, 24h)},
       {"federation.inbox_max_bundle_bytes", size(&c.federation.inboxMaxBundleBytes, 1024, 256 * 1024 * 1024)},
+      {"federation.documents_interval", duration(&c.federation.documentsInterval, 10ms, 24h)},
+      {"federation.release_time", Field{false,
+                                        [](const std::string& v, Config& cfg) -> Problem {
+                                          if (v == "off") {
+                                            cfg.federation.releaseTimeMinutes.reset();
+                                            return std::nullopt;
+                                          }
+                                          const bool shape = v.size() == 5 && v[2] == ':' &&
+                                                             std::isdigit(static_cast<unsigned char>(v[0])) &&
+                                                             std::isdigit(static_cast<unsigned char>(v[1])) &&
+                                                             std::isdigit(static_cast<unsigned char>(v[3])) &&
+                                                             std::isdigit(static_cast<unsigned char>(v[4]));
+                                          const int hh = shape ? (v[0] - '0') * 10 + (v[1] - '0') : 99;
+                                          const int mm = shape ? (v[3] - '0') * 10 + (v[4] - '0') : 99;
+                                          if (hh > 23 || mm > 59) return "expected HH:MM (00:00 to 23:59, UTC) or off";
+                                          cfg.federation.releaseTimeMinutes = hh * 60 + mm;
+                                          return std::nullopt;
+                                        }}},
       {"log.level", Field{false,
                           [](const std::string& v, Config& cfg) -> Problem {
                             if (v == "debug")

@@ -102,6 +102,11 @@ struct Config {
     Millis backoffBase{1'000};
     Millis backoffCap{10 * 60'000};
     std::size_t inboxMaxBundleBytes = 4 * 1024 * 1024;
+    // A school's scheduled release, minutes after midnight UTC, when no
+    // signed policy says otherwise; nullopt ("off"): release-now only.
+    std::optional<int> releaseTimeMinutes = 18 * 60 + 30;
+    // How often a child asks its parent for newer catalogue and policy documents.
+    Millis documentsInterval{10 * 60'000};
     bool enabled() const { return !keyFile.empty(); }
   } federation;
 

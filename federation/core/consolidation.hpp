@@ -22,8 +22,10 @@ struct PublishedCell {
   // The published frequency (possibly rounded); nullopt when suppressed.
   std::optional<std::int64_t> count;
   // What the true count is known to lie in: [count, count] when published
-  // exactly, the rounding interval when rounded, [0, bound] or the auditor's
-  // interval when suppressed.
+  // exactly, the rounding interval when rounded (which the release's
+  // margins may narrow so that it no longer holds the rounded count itself:
+  // published 45 at base 5, true count in [46, 47]), [0, bound] or the
+  // auditor's interval when suppressed.
   std::int64_t low = 0, high = 0;
   // The parts of the measure, when the table has one and it was published.
   std::optional<double> numerator, denominator;

@@ -18,6 +18,16 @@ NodeHttpClient::~NodeHttpClient() = default;
 
 core::Result<HttpAnswer> NodeHttpClient::post(const std::string& baseUrl, const std::string& path,
                                               std::string_view contentType, std::string_view body) {
+  return exchange(Poco::Net::HTTPRequest::HTTP_POST, baseUrl, path, contentType, body);
+}
+
+core::Result<HttpAnswer> NodeHttpClient::get(const std::string& baseUrl, const std::string& pathAndQuery) {
+  return exchange(Poco::Net::HTTPRequest::HTTP_GET, baseUrl, pathAndQuery, {}, {});
+}
+
+core::Result<HttpAnswer> NodeHttpClient::exchange(const std::string& method, const std::string& baseUrl,
+                                                  const std::string& path, std::string_view contentType,
+                                                  std::string_view body) {
   try {
     if (!session_ || sessionUrl_ != baseUrl) {
       Poco::URI uri(baseUrl);
@@ -34,13 +44,15 @@ core::Result<HttpAnswer> NodeHttpClient::post(const std::string& baseUrl, const 
       session_->setTimeout(Poco::Timespan(static_cast<long>(timeout_.count() / 1000), 0));
       sessionUrl_ = baseUrl;
     }
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType(std::string(contentType));
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (method == Poco::Net::HTTPRequest::HTTP_POST) {
+      request.setContentType(std::string(contentType));
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
     request.setKeepAlive(true);
     if (!userAgent_.empty()) request.set("User-Agent", userAgent_);
     auto& out = session_->sendRequest(request);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    if (!body.empty()) out.write(body.data(), static_cast<std::streamsize>(body.size()));
     Poco::Net::HTTPResponse response;
     auto& in = session_->receiveResponse(response);
     HttpAnswer answer;

@@ -34,8 +34,12 @@ class NodeHttpClient {
   void setUserAgent(std::string userAgent) { userAgent_ = std::move(userAgent); }
   core::Result<HttpAnswer> post(const std::string& baseUrl, const std::string& path, std::string_view contentType,
                                 std::string_view body);
+  // GET `pathAndQuery` (fed-docs: the parent's documents).
+  core::Result<HttpAnswer> get(const std::string& baseUrl, const std::string& pathAndQuery);
 
  private:
+  core::Result<HttpAnswer> exchange(const std::string& method, const std::string& baseUrl, const std::string& path,
+                                    std::string_view contentType, std::string_view body);
   std::chrono::milliseconds timeout_;
   std::string sessionUrl_;
   std::string userAgent_;

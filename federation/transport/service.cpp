@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/core/dates.hpp"
+#include "federation/core/publication.hpp"
 #include "federation/storage/aggregate_repository.hpp"
 #include "federation/transport/http_client.hpp"
 #include "federation/transport/release_pipeline.hpp"
@@ -89,6 +91,7 @@ TransportService::TransportService(TransportDeps deps)
                         deps_.config.node.role == core::NodeRole::regional ? CellDecoder(decodeRegionalCells)
                                                                            : CellDecoder(decodeReleaseCells)}),
       registry_(deps_.pool, deps_.clock),
+      documents_(deps_.pool, deps_.clock, deps_.key, deps_.verifier, deps_.log),
       bundleEnvelopes_(deps_.config.federation.relayBundleMaxEnvelopes) {}
 
 namespace {
@@ -199,24 +202,7 @@ core::Result<PinnedParent> TransportService::enrolWithParent(const std::string& 
 }
 
 core::Result<std::vector<QueuedRelease>> TransportService::releaseNow(const std::string& period) {
-  auto parent = registry_.parent();
-  if (!parent) return parent.error();
-  if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");
-  // fed-pipeline: the school's catalogue tables for its parent's level
-  // (federation/transport/release_pipeline.hpp). No signed policy is stored
-  // yet, so the default rules apply (release_plan.hpp).
-  if (deps_.config.node.role != core::NodeRole::school)
-    return core::makeError(ErrorCode::failed_precondition, "only a school computes and releases tables");
-  // Nothing is signed with a key the parent may be retiring right now.
-  if (deps_.key.rotationPending())
-    return core::makeError(ErrorCode::conflict, "a key rotation waits for the parent; releases follow it");
-  auto due = releasesForPeriod(tablesForLevel(defaultCatalogue(), kMunicipal, std::nullopt), period);
-  if (!due) return due.error();
-  storage::MariaDbAggregateSource source(deps_.pool);
-  ReleasePipeline pipeline(
-      deps_.pool, outbox_, source, deps_.clock,
-      ReleaseSealing{deps_.key, deps_.hasher, deps_.compressor, deps_.config.node.code, (*parent)->code, 1});
-  return pipeline.releaseAll(*due, std::nullopt);
+  return releaseDue(period, false);
 }
 
 RelayState TransportService::relayState() const {
@@ -325,6 +311,7 @@ RelayRound TransportService::relayOnce() {
 void TransportService::runRelay(const std::atomic<bool>& stop) {
   const auto interval = deps_.config.federation.relayInterval;
   while (!stop.load()) {
+    housekeeping();
     const auto round = relayOnce();
     if (round == RelayRound::sent) continue;  // more may be pending: no pause
     // Sleep in short steps so a stop is honoured quickly.
@@ -359,6 +346,122 @@ core::Result<BundleResponse> TransportService::importBundle(std::string_view sea
   auto entries = decodeBundle(*opened, limits);
   if (!entries) return entries.error();
   return inbox_.applyBundle(*entries);
+}
+
+}  // namespace parta::federation
+
+// --- fed-docs: documents down the hierarchy, the accepted policy in the
+// release pipeline, scheduled releases ---
+
+namespace parta::federation {
+
+core::Result<std::vector<QueuedRelease>> TransportService::releaseDue(const std::string& periodOrDate, bool scheduled) {
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");
+  if (deps_.config.node.role != core::NodeRole::school)
+    return core::makeError(ErrorCode::failed_precondition, "only a school computes and releases tables");
+  // Nothing is signed with a key the parent may be retiring right now.
+  if (deps_.key.rotationPending())
+    return core::makeError(ErrorCode::conflict, "a key rotation waits for the parent; releases follow it");
+  // The school's catalogue tables for its parent's level under the accepted
+  // catalogue and policy; the defaults (release_plan.hpp) until a signed
+  // one has been accepted.
+  auto active = documents_.active();
+  if (!active) return active.error();
+  const auto tables = tablesForLevel(active->catalogue, kMunicipal, active->policy);
+  auto due = scheduled ? releasesDueOn(tables, periodOrDate) : releasesForPeriod(tables, periodOrDate);
+  if (!due) return due.error();
+  storage::MariaDbAggregateSource source(deps_.pool);
+  ReleasePipeline pipeline(deps_.pool, outbox_, source, deps_.clock,
+                           ReleaseSealing{deps_.key, deps_.hasher, deps_.compressor, deps_.config.node.code,
+                                          (*parent)->code, active->policy ? active->policy->version : 1});
+  return pipeline.releaseAll(*due, active->policy);
+}
+
+core::Result<bool> TransportService::syncDocuments() {
+  if (deps_.config.node.role == core::NodeRole::regional) return false;
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  if (!*parent || (*parent)->rootKey.empty()) return false;
+  static thread_local NodeHttpClient client(std::chrono::seconds(30));
+  const auto url = deps_.config.federation.parentUrl.empty() ? (*parent)->url : deps_.config.federation.parentUrl;
+  if (auto synced = documents_.syncFromParent(client, url, (*parent)->rootKey); !synced) return synced.error();
+  return true;
+}
+
+core::Result<std::optional<Schedule>> TransportService::releaseSchedule() {
+  if (!deps_.config.federation.releaseTimeMinutes) return std::optional<Schedule>{};
+  auto active = documents_.active();
+  if (!active) return active.error();
+  if (active->policy) return std::optional<Schedule>(active->policy->schedule);
+  Schedule s;
+  s.hour = *deps_.config.federation.releaseTimeMinutes / 60;
+  s.minute = *deps_.config.federation.releaseTimeMinutes % 60;
+  return std::optional<Schedule>(s);
+}
+
+core::Result<std::vector<QueuedRelease>> TransportService::scheduledReleaseOnce() {
+  std::vector<QueuedRelease> queued;
+  if (deps_.config.node.role != core::NodeRole::school) return queued;
+  auto parent = registry_.parent();
+  if (!parent) return parent.error();
+  if (!*parent) return queued;
+  auto schedule = releaseSchedule();
+  if (!schedule) return schedule.error();
+  if (!*schedule) return queued;
+  auto last = documents_.lastScheduledDate();
+  if (!last) return last.error();
+  const auto now = std::chrono::floor<std::chrono::minutes>(deps_.clock.now());
+  const auto today = std::chrono::floor<std::chrono::days>(now);
+  const auto minute = static_cast<int>((now - today).count());
+  const auto dates = scheduledDates(*last, core::formatDay(today), minute, **schedule);
+  for (const auto& date : dates) {
+    // Each table its own transaction; the date is recorded only once all of
+    // them are queued. A retry after a failure finds the queued ones
+    // unchanged and does not queue them again.
+    auto released = releaseDue(date, true);
+    if (!released) {
+      std::lock_guard lock(relayMutex_);
+      schedule_.lastRunAt = deps_.clock.now();
+      schedule_.lastError = date + ": " + released.error().message;
+      return released.error();
+    }
+    if (auto recorded = documents_.recordScheduledDate(date); !recorded) return recorded.error();
+    deps_.log.info("federation_scheduled_release",
+                   {{"date", date}, {"queued", static_cast<long long>(released->size())}});
+    queued.insert(queued.end(), released->begin(), released->end());
+  }
+  // Set after the round: whoever sees it knows this round's releases are queued.
+  std::lock_guard lock(relayMutex_);
+  schedule_.lastRunAt = deps_.clock.now();
+  schedule_.lastError.reset();
+  return queued;
+}
+
+ScheduleState TransportService::scheduleState() const {
+  std::lock_guard lock(relayMutex_);
+  return schedule_;
+}
+
+void TransportService::housekeeping() {
+  const auto now = std::chrono::steady_clock::now();
+  if (lastHousekeeping_ != std::chrono::steady_clock::time_point{} &&
+      now - lastHousekeeping_ < deps_.config.federation.relayInterval)
+    return;
+  lastHousekeeping_ = now;
+  if (!lastDocumentsSync_ || now - *lastDocumentsSync_ >= deps_.config.federation.documentsInterval) {
+    auto synced = syncDocuments();
+    if (!synced) {
+      // Asked again after the interval, like any other round.
+      lastDocumentsSync_ = now;
+      deps_.log.warn("federation_documents_sync_failed", {{"error", synced.error().message}});
+    } else if (*synced) {
+      lastDocumentsSync_ = now;
+    }
+  }
+  if (auto released = scheduledReleaseOnce(); !released)
+    deps_.log.warn("federation_scheduled_release_failed", {{"error", released.error().message}});
 }
 
 }  // namespace parta::federation

@@ -21,6 +21,7 @@
 #include "federation/core/identity.hpp"
 #include "federation/core/inbox_rules.hpp"
 #include "federation/core/ports.hpp"
+#include "federation/transport/document_service.hpp"
 #include "federation/transport/inbox_repository.hpp"
 #include "federation/transport/outbox_repository.hpp"
 #include "federation/transport/registry_repository.hpp"
@@ -74,6 +75,12 @@ struct RotatedKey {
   std::string publicKey;  // hex
 };
 
+// A school's scheduled releases, for status pages (fed-docs).
+struct ScheduleState {
+  std::optional<core::TimePoint> lastRunAt;  // the scheduler last looked (this process)
+  std::optional<std::string> lastError;
+};
+
 // One relay round's result.
 enum class RelayRound { idle, sent, failed };
 
@@ -115,6 +122,21 @@ class TransportService {
   // The relay loop; returns when `stop` becomes true.
   void runRelay(const std::atomic<bool>& stop);
 
+  // --- catalogue and policy documents, scheduled releases (fed-docs) ---
+  DocumentService& documents() { return documents_; }
+  // A child: fetches the parent's documents and accepts them under the
+  // pinned root key (document_service.hpp). False when there is no parent
+  // (or root key) to ask yet.
+  core::Result<bool> syncDocuments();
+  // A school: releases every date due by the schedule (publication.hpp,
+  // scheduledDates), each date's tables then the date recorded; a failure
+  // stops and is retried next round. Nothing when the schedule is off.
+  core::Result<std::vector<QueuedRelease>> scheduledReleaseOnce();
+  // The accepted policy's schedule, else daily at federation.release_time;
+  // nullopt when release_time is off.
+  core::Result<std::optional<Schedule>> releaseSchedule();
+  ScheduleState scheduleState() const;
+
   // Offline media.
   core::Result<Bytes> exportOutbox();
   core::Result<BundleResponse> importBundle(std::string_view sealed);
@@ -130,11 +152,20 @@ class TransportService {
   core::Result<void> applyAnswer(const BundleResponse& answer);
   // Sends the prepared rotation to the parent and switches on its answer.
   core::Result<RotatedKey> finishRotation();
+  // The release pipeline over `due`, with the accepted documents' policy.
+  core::Result<std::vector<QueuedRelease>> releaseDue(const std::string& periodOrDate, bool scheduled);
+  // Document sync (at most once per documents_interval, and as soon as
+  // there is a parent to ask) and the schedule (once per relay interval).
+  void housekeeping();
 
   TransportDeps deps_;
   OutboxRepository outbox_;
   InboxRepository inbox_;
   RegistryRepository registry_;
+  DocumentService documents_;
+  ScheduleState schedule_;  // under relayMutex_
+  std::chrono::steady_clock::time_point lastHousekeeping_{};
+  std::optional<std::chrono::steady_clock::time_point> lastDocumentsSync_;
   mutable std::mutex relayMutex_;
   RelayState relay_;
   std::size_t bundleEnvelopes_;  // halved after a 413

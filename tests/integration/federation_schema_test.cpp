@@ -31,12 +31,13 @@ const std::regex kPersonal(
 
 // table.column: the hub's own staff, never a person of a school.
 const std::set<std::string> kStaffAccountColumns = {
-    "sessions.user_id",                      // who is logged in to this hub
-    "sessions.display_name",                 // their name as shown in the hub's UI
-    "federation_enrolment_codes.issued_by",  // the hub admin who issued a code
-    "federation_alarms.acknowledged_by",     // the hub admin who acknowledged an alarm
-    "federation_approvals.approved_by",      // the hub analyst who approved a return
-    "federation_audit.actor",                // the hub staff account behind an audited change
+    "sessions.user_id",                               // who is logged in to this hub
+    "sessions.display_name",                          // their name as shown in the hub's UI
+    "federation_enrolment_codes.issued_by",           // the hub admin who issued a code
+    "federation_alarms.acknowledged_by",              // the hub admin who acknowledged an alarm
+    "federation_approvals.approved_by",               // the hub analyst who approved a return
+    "federation_audit.actor",                         // the hub staff account behind an audited change
+    "federation_document_publications.published_by",  // the regional admin who signed a document
 };
 
 std::vector<std::string> columnsOf(const std::string& database) {
@@ -106,6 +107,10 @@ class FederationSchemaTest : public CppUnit::TestFixture {
     const auto found = personalColumns(columns);
     CPPUNIT_ASSERT_MESSAGE("personal columns on the regional node: " + joined(found), found.empty());
     CPPUNIT_ASSERT(std::find(columns.begin(), columns.end(), "received_cells.cell_key") != columns.end());
+    // fed-docs: the signed documents and the audit of their publication are there too.
+    for (const char* c : {"federation_documents.document", "federation_document_refusals.reason",
+                          "federation_document_publications.published_by"})
+      CPPUNIT_ASSERT_MESSAGE(c, std::find(columns.begin(), columns.end(), c) != columns.end());
     // The regional node sends nowhere: no outbox.
     CPPUNIT_ASSERT(std::find(columns.begin(), columns.end(), "outbox.envelope") == columns.end());
   }
@@ -127,7 +132,7 @@ class FederationSchemaTest : public CppUnit::TestFixture {
       const auto table = c.substr(0, c.find('.'));
       CPPUNIT_ASSERT_MESSAGE(c, table == "sessions" || table == "federation_enrolment_codes" ||
                                     table == "federation_alarms" || table == "federation_approvals" ||
-                                    table == "federation_audit");
+                                    table == "federation_audit" || table == "federation_document_publications");
     }
   }
 };

@@ -78,6 +78,9 @@ FederationNode::FederationNode(FederationNodeSpec spec) : spec_(std::move(spec))
   // Short intervals: the tests wait for conditions, and a retry after a
   // fault should come within a second or two, not minutes.
   f << "relay_interval = 200ms\nbackoff_base = 100ms\nbackoff_cap = 1s\n";
+  // Schools release by release-now only (the tests count what they queued),
+  // unless a test sets its own release_time.
+  if (spec_.federationExtra.find("release_time") == std::string::npos) f << "release_time = off\n";
   f << spec_.federationExtra;
   options.extra = f.str();
   partad_ = std::make_unique<Partad>(options);

@@ -100,7 +100,8 @@ class ConfigTest : public CppUnit::TestFixture {
     auto c = parseConfig(withExtra("[federation]\nkey_file = /var/lib/parta/node.key\n"
                                    "parent_url = http://127.0.0.1:8444\nrelay_interval = 250ms\n"
                                    "relay_bundle_max_envelopes = 50\nrelay_bundle_max_bytes = 64KiB\n"
-                                   "backoff_base = 200ms\nbackoff_cap = 30s\ninbox_max_bundle_bytes = 2MiB\n"),
+                                   "backoff_base = 200ms\nbackoff_cap = 30s\ninbox_max_bundle_bytes = 2MiB\n"
+                                   "release_time = 06:05\ndocuments_interval = 30s\n"),
                          "partad.conf");
     CPPUNIT_ASSERT_MESSAGE(c ? "" : c.error().message, c.ok());
     CPPUNIT_ASSERT(c->federation.enabled());
@@ -112,6 +113,20 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c->federation.backoffBase == std::chrono::milliseconds(200));
     CPPUNIT_ASSERT(c->federation.backoffCap == std::chrono::seconds(30));
     CPPUNIT_ASSERT_EQUAL(std::size_t{2 * 1024 * 1024}, c->federation.inboxMaxBundleBytes);
+    CPPUNIT_ASSERT(c->federation.releaseTimeMinutes == 6 * 60 + 5);
+    CPPUNIT_ASSERT(off->federation.releaseTimeMinutes == 18 * 60 + 30);
+    CPPUNIT_ASSERT(c->federation.documentsInterval == std::chrono::seconds(30));
+    CPPUNIT_ASSERT(off->federation.documentsInterval == std::chrono::minutes(10));
+    auto never = parseConfig(withExtra("[federation]\nrelease_time = off\n"), "p.conf");
+    CPPUNIT_ASSERT(never.ok());
+    CPPUNIT_ASSERT(!never->federation.releaseTimeMinutes);
+    for (const char* bad : {"24:00", "18:60", "8:30", "18.30", "ежедневно"}) {
+      auto r = parseConfig(withExtra(std::string("[federation]\nrelease_time = ") + bad + "\n"), "p.conf");
+      CPPUNIT_ASSERT_MESSAGE(bad, !r.ok());
+      CPPUNIT_ASSERT_MESSAGE(
+          r.error().message,
+          r.error().message.find("p.conf:16: federation.release_time: expected HH:MM") != std::string::npos);
+    }
 
     auto typo = parseConfig(withExtra("[federation]\nparent = https://mun-1.example\n"), "partad.conf");
     CPPUNIT_ASSERT(!typo.ok());
