@@ -203,8 +203,8 @@ printf '   %s envelopes (%s not applied) in %s s; %s bytes an envelope on the wi
 printf '2. a school'"'"'s upward traffic (HTTP requests + answers, counted by a proxy):\n'
 printf '   day tables %s: %s envelopes, %s B up + %s B down = %s B (%s connection(s), %s ms to acknowledged)\n' \
   "$today" "$day_n" "$day_up" "$day_down" "$((day_up + day_down))" "$day_conn" "$day_ms"
-printf '   month tables %s: %s envelopes, %s B up + %s B down = %s B\n' \
-  "$last_month" "$mon_n" "$mon_up" "$mon_down" "$((mon_up + mon_down))"
+printf '   month tables %s: %s envelopes, %s B up + %s B down = %s B (%s connection(s), %s ms to acknowledged)\n' \
+  "$last_month" "$mon_n" "$mon_up" "$mon_down" "$((mon_up + mon_down))" "$mon_conn" "$mon_ms"
 printf '   a day: %s B; the 1st of a month: %s B\n' "$((day_up + day_down))" "$((day_up + day_down + mon_up + mon_down))"
 printf '3. hub RSS, 50 schools each sending a 200-envelope bundle at once: idle %s MiB, peak %s MiB (%s applied, p99 %s ms)\n' \
   "$((idle_rss / 1024))" "$((peak_rss / 1024))" "$(kv applied "$s3")" "$(kv p99_ms "$s3")"
