@@ -287,12 +287,28 @@ print(json.dumps({"nodeCode": sys.argv[1], "name": sys.argv[2], "identifiers": i
 # last complete month, the current school year's first (Sep-Dec) or second
 # study period. Tables whose release has not changed are not queued again,
 # so a second start queues only what is new (another day's tables).
-release_school() {
-  local y m year sp queued=0 q
+demo_periods() {
+  local y m year sp
   y="$(date +%Y)"; m="$((10#$(date +%m)))"
   if ((m >= 9)); then year="$y-$((y + 1))"; sp=1; else year="$((y - 1))-$y"; sp=2; fi
+  echo "$(date +%F)" "$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)" "$year/$sp"
+}
+
+# wait_outbox NODE: until NODE's parent has acknowledged everything it queued (60 s at most).
+wait_outbox() {
+  local pending=""
+  for _ in $(seq 1 120); do
+    pending="$(api "$1" GET /api/v1/federation/status | jfield outbox.pending)" || break
+    [ "$pending" = 0 ] && return 0
+    sleep 0.5
+  done
+  log "warning: $1 still has $pending envelope(s) pending (see $state/nodes/$1/partad.log)"
+}
+
+release_school() {
+  local queued=0 q
   api_login school-1 "${fed_admin[school-1]}"
-  for period in "$(date +%F)" "$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)" "$year/$sp"; do
+  for period in $(demo_periods); do
     q="$(api school-1 POST /api/v1/federation/release-now "{\"period\":\"$period\"}" |
       python3 -c 'import json,sys; print(len(json.load(sys.stdin)["queued"]))')" ||
       die "school-1: release-now $period failed"
@@ -300,13 +316,37 @@ release_school() {
     queued=$((queued + q))
   done
   # The relay sends them within seconds; wait until the hub has acknowledged all.
-  local pending=""
-  for _ in $(seq 1 120); do
-    pending="$(api school-1 GET /api/v1/federation/status | jfield outbox.pending)" || break
-    [ "$pending" = 0 ] && break
-    sleep 0.5
+  wait_outbox school-1
+}
+
+# The municipal analyst approves school-1's returns of those periods (those
+# not approved yet, at their newest revision); each approval queues the
+# municipality's consolidation for the region, which the relay sends.
+approve_returns() {
+  local approved=0 refused=""
+  api_login municipal-1 analyst
+  for period in $(demo_periods); do
+    local open
+    open="$(api municipal-1 GET "/api/v1/federation/returns?period=$period" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["children"]:
+    for t in c["tables"]:
+        if c["code"] == "school-1" and t["revision"] and (t["approval"] or {}).get("state") != "approved":
+            print(t["table"], t["revision"])')" || die "municipal-1: the returns of $period cannot be read"
+    while read -r table revision; do
+      [ -n "$table" ] || continue
+      # A refusal is reported and the others are still approved (the demo
+      # goes on; the refusal is in the summary's count).
+      if api municipal-1 POST /api/v1/federation/approvals \
+        "{\"origin\":\"school-1\",\"table\":\"$table\",\"period\":\"$period\",\"revision\":$revision}" >/dev/null; then
+        approved=$((approved + 1))
+      else
+        refused=$((refused + 1))
+      fi
+    done <<<"$open"
   done
-  [ "$pending" = 0 ] || log "warning: school-1 still has $pending envelope(s) pending (see $state/nodes/school-1/partad.log)"
+  log "municipal-1's analyst approved $approved return(s) of school-1${refused:+ ($refused refused, above)}"
+  wait_outbox municipal-1
 }
 
 # What federates to what, for the summary (from the hubs' own answers).
@@ -330,6 +370,7 @@ print(len(tables), ", ".join(tables) if len(tables) <= 6 else ", ".join(tables[:
 federate() {
   enrol_links
   release_school
+  approve_returns
   federation_summary
 }
 
