@@ -3,7 +3,9 @@
 # wrk on loopback. Prints requests/s, latency percentiles, the ratio to the
 # baseline, and partad's resident memory idle and after load.
 #
-#   tests/bench/run.sh [BUILD_DIR]     (default ./build; needs partad and bench_hello)
+#   tests/bench/run.sh [BUILD_DIR]     (default ./build; needs partad, bench_hello,
+#                                       bench_mariadb_pk and bench_federation)
+# The federation figures (issue 5) come last, from tests/bench/federation.sh.
 # Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 64),
 # BENCH_THREADS (wrk threads, default 1: the machine has 2 cores to share).
 set -euo pipefail
@@ -24,8 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for bin in "$build/appliance/daemon/partad" "$build/tests/bench/bench_hello"; do
-  [ -x "$bin" ] || { echo "missing $bin: cmake --build $build --target partad bench_hello" >&2; exit 1; }
+for bin in "$build/appliance/daemon/partad" "$build/tests/bench/bench_hello" "$build/tests/bench/bench_federation"; do
+  [ -x "$bin" ] || { echo "missing $bin: cmake --build $build --target partad bench_hello bench_mariadb_pk bench_federation" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "wrk is missing: installer/deps.sh" >&2; exit 1; }
 
@@ -419,3 +421,6 @@ printf '  apply     %6.2f s  %s\n' "$t_apply" "$(summary "$work/import-apply.jso
 printf '  re-run    %6.2f s  %s (dry run on the filled register)\n' "$t_rerun" "$(summary "$work/import-rerun.json")"
 printf '  partad RSS: idle %s MiB, after %s MiB, peak %s MiB\n' \
   "$((import_idle_rss / 1024))" "$((import_rss / 1024))" "$((import_hwm / 1024))"
+
+# ---- Federation (issue 5): its own MariaDB, slapd, hub and school ----------
+"$top/tests/bench/federation.sh" "$build"
