@@ -47,6 +47,7 @@ struct FederationNodeSpec {
   // More lines for the [federation] section (e.g. "inbox_max_bundle_bytes = 64KiB\n").
   std::string federationExtra;
   bool demoSchool = false;  // load the generated school before the first start
+  std::string assetsDir;    // the built browser app to serve (the e2e tests); empty: none
 };
 
 // The seeded administrator of every node (roles sysadmin, federation_admin).
@@ -88,6 +89,9 @@ class FederationNode {
   // The number in the first column of the first row of `query`.
   long long count(const std::string& query) const;
   std::string log() const { return partad_->log(); }
+  // Another directory account of this node (e.g. an analyst for the e2e tests).
+  void addUser(const std::string& login, const std::string& name, const std::string& password,
+               const std::vector<std::string>& roles);
 
  private:
   void writeConfig();
