@@ -146,6 +146,7 @@ const ru = {
   'rep.revision': 'ред.',
   'dim.female': 'женский',
   'dim.male': 'мужской',
+  'channel.releases': 'отчётные таблицы',
 };
 
 type FedKey = keyof typeof ru;
@@ -293,6 +294,7 @@ const en: Record<FedKey, string> = {
   'rep.revision': 'rev.',
   'dim.female': 'female',
   'dim.male': 'male',
+  'channel.releases': 'report tables',
 };
 
 const tables: Record<Lang, Record<FedKey, string>> = { ru, en };

@@ -80,7 +80,7 @@ function Scroll({ label, children }: { label: string; children: ComponentChildre
 // ---------------------------------------------------------------- /federation
 
 export function FederationPage({ permissions }: { permissions: string[] }) {
-  const { lang, f } = useFedT();
+  const { lang, f, fd } = useFedT();
   const manage = permissions.includes('manage_federation');
   const [s, setS] = useState<FedStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -244,7 +244,7 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
                   {when(lang, ob.nextAttemptAt)}
                 </Fact>
               </dl>
-              <div class="action-bar">
+              <div class="fed-actions">
                 {manage && s.node.role === 'school' ? (
                   <button type="button" class="btn btn-primary" onClick={doRelease} disabled={busy} data-testid="fed-release">
                     {busy ? f('fed.releasing') : f('fed.releaseNow')}
@@ -270,7 +270,7 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
                 <tbody>
                   {s.rejected.map((r) => (
                     <tr key={r.channel + r.sequence} data-testid="fed-rejected-row">
-                      <td data-label={f('fed.channel')}>{r.channel}</td>
+                      <td data-label={f('fed.channel')}>{fd('channel.' + r.channel) ?? r.channel}</td>
                       <td data-label={f('fed.sequence')}>{r.sequence}</td>
                       <td data-label={f('fed.reason')} class="mono">{r.reason}</td>
                     </tr>
@@ -444,7 +444,7 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
                   <td data-label={f('nodes.epoch')} data-testid="node-epoch">{c.keyEpoch}</td>
                   <td data-label={f('nodes.version')} data-testid="node-version">{c.version || '—'}</td>
                   <td data-label={f('nodes.lastSeq')} data-testid="node-seq">
-                    {seq.length ? seq.map(([ch, n]) => `${ch}: ${n}`).join(', ') : '—'}
+                    {seq.length ? seq.map(([ch, n]) => `${fd('channel.' + ch) ?? ch}: ${n}`).join(', ') : '—'}
                   </td>
                   {manage ? (
                     <td data-label={f('nodes.actions')}>
@@ -468,9 +468,9 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
         </table>
       ) : null}
       {asking ? (
-        <div class="card danger-zone" role="alertdialog" aria-labelledby="revoke-ask" data-testid="revoke-confirm">
+        <div class="card danger-zone fed-confirm" role="alertdialog" aria-labelledby="revoke-ask" data-testid="revoke-confirm">
           <p id="revoke-ask">{f('nodes.revokeAsk', { name: asking.name })}</p>
-          <div class="action-bar">
+          <div class="fed-actions">
             <button type="button" class="btn btn-danger" disabled={busy} onClick={() => revoke(asking)} data-testid="revoke-yes">
               {f('nodes.revokeYes')}
             </button>
@@ -920,7 +920,7 @@ export function ReportsPage({ session }: { session: Session }) {
           <p class="print-only print-caption">
             <strong>{t.title[lang] || t.id}</strong> — {report.period}
           </p>
-          <div class="action-bar no-print">
+          <div class="fed-actions no-print">
             <button type="button" class="btn btn-secondary" onClick={() => window.print()} data-testid="rep-print">
               {f('rep.print')}
             </button>
