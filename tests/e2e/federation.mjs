@@ -212,6 +212,35 @@ async function main() {
   });
 }
 
+/**
+ * Prints the page to PDF and checks that the first text run of page 1 (the
+ * stamp: system, node, date, who) is drawn on every page; returns the count.
+ * Chromium writes one content stream per page, deflated, glyphs as hex runs.
+ */
+async function stampedPages(page) {
+  const { inflateSync } = await import('node:zlib');
+  const pdf = await page.pdf({ format: 'A4' });
+  const raw = pdf.toString('latin1');
+  const streams = [];
+  const re = /stream\r?\n/g;
+  let m;
+  while ((m = re.exec(raw))) {
+    const start = m.index + m[0].length;
+    try {
+      streams.push(inflateSync(pdf.subarray(start, raw.indexOf('endstream', start))).toString('latin1'));
+    } catch {
+      /* not a deflated stream (fonts, images) */
+    }
+  }
+  const pages = streams.filter((t) => /\bBT\b/.test(t) && /\bTj\b|\bTJ\b/.test(t));
+  assert(pages.length > 0, 'the PDF has no text pages');
+  const first = /<([0-9A-Fa-f]{8,})>/.exec(pages[0])?.[1];
+  assert(first, 'no text run on page 1');
+  const missing = pages.map((p, i) => (p.includes(first) ? 0 : i + 1)).filter(Boolean);
+  assert(missing.length === 0, `the print stamp is missing on page(s) ${missing.join(', ')} of ${pages.length}`);
+  return pages.length;
+}
+
 async function reports() {
   const { page } = await newPage({ width: 1366, height: 768 });
   await step('step 9: the analyst approves the school\'s return on "Сдача отчётности"', async () => {
@@ -245,9 +274,11 @@ async function reports() {
     await expectText(page, 'rep-legend', '≤4', 'legend');
     await page.emulateMedia({ media: 'print' });
     await expectVisible(page, 'print-stamp', 'print stamp');
+    const pages = await stampedPages(page);
     await page.emulateMedia({ media: 'screen' });
     await shot(page, 'fed-08-report.png');
-    return axeCheck(page, '/summary-reports');
+    const axe = await axeCheck(page, '/summary-reports');
+    return `stamp on ${pages} printed page(s); ${axe}`;
   });
 
   await step('step 11: CSV (BOM, ";") and XLSX downloads hold the school\'s row with Cyrillic', async () => {
