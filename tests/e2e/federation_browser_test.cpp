@@ -23,7 +23,8 @@ class FederationBrowserTest : public CppUnit::TestFixture {
     const auto assets = (buildDir() / "web" / "ui" / "dist").string();
     const std::string schoolName = "МБОУ «Школа № 1 им. Ё. Ёлкина»";
     FederationNodeSpec hubSpec{"mun-1", "municipal", "Управление образования г. Ёлкино", "", "", false, assets};
-    FederationNodeSpec schoolSpec{"school-1", "school", schoolName, "mun-1", "", false, assets};
+    // The generated school: its release carries real tables (the reports part needs rows).
+    FederationNodeSpec schoolSpec{"school-1", "school", schoolName, "mun-1", "", true, assets};
     FederationNodes nodes({hubSpec, schoolSpec});
     nodes.startAll();
     nodes["mun-1"].addUser("analyst", "Аналитикова Ёлена Петровна", kFederationPassword, {"analyst"});
