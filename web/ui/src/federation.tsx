@@ -636,7 +636,15 @@ export function ReturnsPage({ permissions }: { permissions: string[] }) {
     <>
       <PageTitle text={f('ret.title')} />
       <form class="fed-toolbar" onSubmit={show} noValidate>
-        <Field id="ret-period" label={f('ret.period')} value={period} onInput={setPeriod} hint={f('ret.periodHint')} error={periodError} />
+        <Field
+          id="ret-period"
+          label={f('ret.period')}
+          value={period}
+          onInput={setPeriod}
+          hint={f('ret.periodHint')}
+          error={periodError}
+          suggestions={[...new Set(cat.flatMap((x) => x.periods))].sort().reverse().slice(0, 24)}
+        />
         <button type="submit" class="btn btn-primary" data-testid="ret-show">
           {f('ret.show')}
         </button>
