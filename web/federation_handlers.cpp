@@ -84,7 +84,7 @@ void App::addFederationRoutes() {
   // ---- Node to node: no session, the envelope signatures authenticate ----
   if (hub) {
     add(Method::post, "/federation/v1/bundles", Access::open, Exec::worker, [&service](const Context& c) {
-      auto answer = service.receiveBundle(c.request.body);
+      auto answer = service.receiveBundle(c.request.body, c.request.header("user-agent"));
       if (!answer) {
         if (answer.error().code == core::ErrorCode::failed_precondition ||
             answer.error().code == core::ErrorCode::invalid_argument)
@@ -117,6 +117,24 @@ void App::addFederationRoutes() {
                                          {"keyEpoch", answer->keyEpoch},
                                          {"rootKey", answer->rootKey}}));
     });
+
+    // A child's new key, signed by its old and new key (no session).
+    add(Method::post, "/federation/v1/key-rotations", Access::open, Exec::worker, [&service](const Context& c) {
+      auto epoch = service.acceptKeyRotation(c.request.body);
+      if (!epoch) {
+        const auto code = epoch.error().code;
+        if (code == core::ErrorCode::invalid_argument)
+          return errorResponse(400, "invalid_argument", epoch.error().message);
+        if (code == core::ErrorCode::unauthenticated)
+          return errorResponse(401, "unauthenticated", epoch.error().message);
+        if (code == core::ErrorCode::permission_denied)
+          return errorResponse(403, "permission_denied", epoch.error().message);
+        if (code == core::ErrorCode::failed_precondition) return errorResponse(409, "conflict", epoch.error().message);
+        return errorResponse(epoch.error());
+      }
+      return jsonResponse(200, dump(json{{"keyEpoch", *epoch}}));
+    });
+    routes_.find("/federation/v1/key-rotations")->second.back().rawBody = true;
 
     // ---- Hub administration ----
     add(Method::post, "/api/v1/federation/enrolment-codes", Access::session, Exec::worker,
@@ -228,6 +246,17 @@ void App::addFederationRoutes() {
                                                {"publicKey", parent->publicKey},
                                                {"keyEpoch", parent->keyEpoch},
                                                {"rootKey", parent->rootKey}}}}));
+        });
+    add(Method::post, "/api/v1/federation/rotate-key", Access::session, Exec::worker,
+        [&service, allowed, denied](const Context& c) {
+          if (!allowed(c, core::Permission::manage_federation)) return denied();
+          auto rotated = service.rotateKey();
+          if (!rotated) {
+            if (rotated.error().code == core::ErrorCode::unavailable)
+              return errorResponse(502, "unavailable", rotated.error().message);
+            return errorResponse(rotated.error());
+          }
+          return jsonResponse(200, dump(json{{"keyEpoch", rotated->keyEpoch}, {"publicKey", rotated->publicKey}}));
         });
     add(Method::post, "/api/v1/federation/release-now", Access::session, Exec::worker,
         [&service, allowed, denied](const Context& c) {

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <string>
 
 #include <fcntl.h>
@@ -198,6 +199,91 @@ federation::Digest SodiumContentHasher::hash(std::string_view bytes) const {
   return d;
 }
 
+core::Result<std::unique_ptr<NodeKeyFile>> NodeKeyFile::open(const std::filesystem::path& file) {
+  auto current = NodeKey::loadOrCreate(file);
+  if (!current) return current.error();
+  std::unique_ptr<NodeKeyFile> key(new NodeKeyFile(file));
+  key->current_ = std::move(*current);
+  auto next = NodeKey::load(key->nextFile());
+  if (!next) {
+    if (next.error().code == core::ErrorCode::not_found) return key;
+    return next.error();
+  }
+  const auto epoch = key->current_->keyEpoch();
+  if ((*next)->keyEpoch() == epoch && (*next)->publicKey() == key->current_->publicKey()) {
+    std::error_code ignored;
+    std::filesystem::remove(key->nextFile(), ignored);
+  } else if ((*next)->keyEpoch() == epoch + 1) {
+    key->next_ = std::move(*next);
+  } else {
+    return core::makeError(core::ErrorCode::invalid_argument,
+                           "node key file " + key->nextFile().string() + " holds epoch " +
+                               std::to_string((*next)->keyEpoch()) + ", not the next after " + std::to_string(epoch));
+  }
+  return key;
+}
+
+std::filesystem::path NodeKeyFile::nextFile() const {
+  auto next = file_;
+  next += ".next";
+  return next;
+}
+
+federation::Signature NodeKeyFile::sign(std::string_view message) const {
+  std::shared_lock lock(mutex_);
+  return current_->sign(message);
+}
+
+federation::PublicKey NodeKeyFile::publicKey() const {
+  std::shared_lock lock(mutex_);
+  return current_->publicKey();
+}
+
+std::uint32_t NodeKeyFile::keyEpoch() const {
+  std::shared_lock lock(mutex_);
+  return current_->keyEpoch();
+}
+
+core::Result<const federation::Signer*> NodeKeyFile::prepareNext() {
+  std::unique_lock lock(mutex_);
+  if (!next_) {
+    auto next = NodeKey::generate(current_->keyEpoch() + 1);
+    if (auto saved = next->save(nextFile()); !saved) return saved.error();
+    next_ = std::move(next);
+  }
+  return static_cast<const federation::Signer*>(next_.get());
+}
+
+bool NodeKeyFile::rotationPending() const {
+  std::shared_lock lock(mutex_);
+  return next_ != nullptr;
+}
+
+core::Result<void> NodeKeyFile::commitNext() {
+  std::unique_lock lock(mutex_);
+  if (!next_) return core::makeError(core::ErrorCode::failed_precondition, "no key rotation is prepared");
+  if (auto saved = next_->save(file_); !saved) return saved.error();
+  std::error_code ignored;
+  std::filesystem::remove(nextFile(), ignored);
+  current_ = std::move(next_);
+  return {};
+}
+
+core::Result<void> NodeKeyFile::abandonNext() {
+  std::unique_lock lock(mutex_);
+  std::error_code error;
+  std::filesystem::remove(nextFile(), error);
+  if (error)
+    return core::makeError(core::ErrorCode::internal, "cannot remove " + nextFile().string() + ": " + error.message());
+  next_.reset();
+  return {};
+}
+
+core::Result<federation::Bytes> NodeKeyFile::openSealed(std::string_view sealed) const {
+  std::shared_lock lock(mutex_);
+  return current_->openSealed(sealed);
+}
+
 core::Result<federation::Bytes> SodiumSealer::seal(const federation::PublicKey& recipient,
                                                    std::string_view plain) const {
   std::array<unsigned char, crypto_box_PUBLICKEYBYTES> curve{};
@@ -210,6 +296,6 @@ core::Result<federation::Bytes> SodiumSealer::seal(const federation::PublicKey& 
   return out;
 }
 
-core::Result<federation::Bytes> SodiumSealer::open(std::string_view sealed) const { return own_.openSealed(sealed); }
+core::Result<federation::Bytes> SodiumSealer::open(std::string_view sealed) const { return open_(sealed); }
 
 }  // namespace parta::crypto

@@ -11,7 +11,9 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <string_view>
 
 #include "appliance/core/result.hpp"
@@ -52,6 +54,37 @@ class NodeKey final : public federation::Signer {
   std::uint32_t epoch_ = 0;
 };
 
+// The node's key file with rotation (federation::RotatableKey). The current
+// key lives in `file`; a prepared next key in `file` + ".next" (0600, same
+// format) until commitNext() replaces `file` with it atomically and removes
+// the ".next". open() finds a rotation a crash interrupted: a ".next" one
+// epoch ahead is pending again; one equal to the current key (the crash came
+// after the replace) is removed; anything else is refused, naming the path.
+class NodeKeyFile final : public federation::RotatableKey {
+ public:
+  static core::Result<std::unique_ptr<NodeKeyFile>> open(const std::filesystem::path& file);
+
+  federation::Signature sign(std::string_view message) const override;
+  federation::PublicKey publicKey() const override;
+  std::uint32_t keyEpoch() const override;
+
+  core::Result<const federation::Signer*> prepareNext() override;
+  bool rotationPending() const override;
+  core::Result<void> commitNext() override;
+  core::Result<void> abandonNext() override;
+
+  // Opens a sealed box addressed to the current key (offline media).
+  core::Result<federation::Bytes> openSealed(std::string_view sealed) const;
+
+ private:
+  explicit NodeKeyFile(std::filesystem::path file) : file_(std::move(file)) {}
+  std::filesystem::path nextFile() const;
+
+  std::filesystem::path file_;
+  mutable std::shared_mutex mutex_;
+  std::unique_ptr<NodeKey> current_, next_;
+};
+
 class SodiumVerifier final : public federation::SignatureVerifier {
  public:
   bool verify(const federation::PublicKey& key, std::string_view message,
@@ -66,12 +99,13 @@ class SodiumContentHasher final : public federation::ContentHasher {
 // Seals to any Ed25519 public key; opens with the node's own key.
 class SodiumSealer final : public federation::Sealer {
  public:
-  explicit SodiumSealer(const NodeKey& own) : own_(own) {}
+  explicit SodiumSealer(const NodeKey& own) : open_([&own](std::string_view s) { return own.openSealed(s); }) {}
+  explicit SodiumSealer(const NodeKeyFile& own) : open_([&own](std::string_view s) { return own.openSealed(s); }) {}
   core::Result<federation::Bytes> seal(const federation::PublicKey& recipient, std::string_view plain) const override;
   core::Result<federation::Bytes> open(std::string_view sealed) const override;
 
  private:
-  const NodeKey& own_;
+  std::function<core::Result<federation::Bytes>(std::string_view)> open_;
 };
 
 }  // namespace parta::crypto

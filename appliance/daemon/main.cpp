@@ -157,7 +157,7 @@ int loadDemoSchool(const core::Config& config, const std::string& journalThrough
 // Issue 5: the node's key, the crypto and compression adapters and the
 // federation use cases; only when federation.key_file is set.
 struct FederationParts {
-  std::unique_ptr<crypto::NodeKey> key;
+  std::unique_ptr<crypto::NodeKeyFile> key;
   crypto::SodiumVerifier verifier;
   crypto::SodiumContentHasher contentHasher;
   federation::ZlibCompressor compressor;
@@ -171,7 +171,7 @@ core::Result<std::unique_ptr<FederationParts>> startFederation(const core::Confi
                                                                core::RandomSource& random,
                                                                const core::SecretHasher& hasher, core::Logger& log) {
   auto parts = std::make_unique<FederationParts>();
-  auto key = crypto::NodeKey::loadOrCreate(config.federation.keyFile);
+  auto key = crypto::NodeKeyFile::open(config.federation.keyFile);
   if (!key) return key.error();
   parts->key = std::move(*key);
   parts->sealer = std::make_unique<crypto::SodiumSealer>(*parts->key);

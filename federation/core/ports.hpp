@@ -24,6 +24,25 @@ class Signer {
   virtual std::uint32_t keyEpoch() const = 0;
 };
 
+// The node's own key as it changes over time (rotation, DESIGN.md §5): a
+// Signer that can prepare the next key and then switch to it. Two steps,
+// so that a node only switches after its parent has recorded the new key,
+// and a rotation interrupted between them is finished, never half-done.
+class RotatableKey : public Signer {
+ public:
+  // The next key (epoch + 1), kept durably beside the current one until
+  // commitNext(); a second call returns the same key. The reference stays
+  // valid until commitNext().
+  virtual core::Result<const Signer*> prepareNext() = 0;
+  // True while a prepared key waits for commitNext().
+  virtual bool rotationPending() const = 0;
+  // Makes the prepared key the node's key, durably; failed_precondition when
+  // none is prepared.
+  virtual core::Result<void> commitNext() = 0;
+  // Forgets the prepared key (the parent refused it).
+  virtual core::Result<void> abandonNext() = 0;
+};
+
 class SignatureVerifier {
  public:
   virtual ~SignatureVerifier() = default;

@@ -38,6 +38,7 @@ core::Result<HttpAnswer> NodeHttpClient::post(const std::string& baseUrl, const 
     request.setContentType(std::string(contentType));
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     request.setKeepAlive(true);
+    if (!userAgent_.empty()) request.set("User-Agent", userAgent_);
     auto& out = session_->sendRequest(request);
     out.write(body.data(), static_cast<std::streamsize>(body.size()));
     Poco::Net::HTTPResponse response;

@@ -29,12 +29,16 @@ class NodeHttpClient {
   ~NodeHttpClient();
   // unavailable when the parent cannot be reached or the connection broke
   // mid-request (the session is dropped and reopened on the next call).
+  // Sent as User-Agent, e.g. "partad/0.1.0": the parent shows children's
+  // versions on its fleet dashboard.
+  void setUserAgent(std::string userAgent) { userAgent_ = std::move(userAgent); }
   core::Result<HttpAnswer> post(const std::string& baseUrl, const std::string& path, std::string_view contentType,
                                 std::string_view body);
 
  private:
   std::chrono::milliseconds timeout_;
   std::string sessionUrl_;
+  std::string userAgent_;
   std::unique_ptr<Poco::Net::HTTPClientSession> session_;
 };
 

@@ -181,4 +181,27 @@ core::Result<OutboxSummary> OutboxRepository::summary() {
   });
 }
 
+core::Result<void> OutboxRepository::whileQuiet(const std::function<core::Result<void>()>& step) {
+  return withConnection(pool_, "outbox.while_quiet", [&](sql::Connection& c) -> core::Result<void> {
+    Transaction t(c);
+    {
+      Statement lock(c.prepareStatement("SELECT channel FROM outbox_channels FOR UPDATE"));
+      Rows r(lock->executeQuery());
+      while (r->next()) {
+      }
+    }
+    Statement pending(c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"));
+    Rows r(pending->executeQuery());
+    const auto count = r->next() ? r->getUInt64(1) : 0;
+    if (count > 0)
+      return core::makeError(core::ErrorCode::conflict,
+                             std::to_string(count) +
+                                 " envelopes wait for the parent's acknowledgement; try again "
+                                 "once they are delivered");
+    if (auto done = step(); !done) return done.error();
+    t.commit();
+    return {};
+  });
+}
+
 }  // namespace parta::federation

@@ -76,6 +76,13 @@ class OutboxRepository {
 
   core::Result<OutboxSummary> summary();
 
+  // Runs `step` in a transaction that holds every channel's counter row
+  // (and the gap after them), so no envelope can be queued meanwhile, and
+  // only when nothing is pending: conflict naming the count otherwise. The
+  // key rotation uses it so that no envelope signed with the old key is
+  // left to send once the parent has retired that key.
+  core::Result<void> whileQuiet(const std::function<core::Result<void>()>& step);
+
  private:
   storage::ConnectionPool& pool_;
   const core::TimeSource& clock_;

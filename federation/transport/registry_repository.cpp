@@ -252,4 +252,50 @@ core::Result<std::optional<PinnedParent>> RegistryRepository::parent() {
                         });
 }
 
+core::Result<std::uint32_t> RegistryRepository::rotateChildKey(const KeyRotation& rotation,
+                                                               const SignatureVerifier& verifier) {
+  return withConnection(pool_, "federation.rotate_child_key", [&](sql::Connection& c) -> core::Result<std::uint32_t> {
+    Transaction t(c);
+    Statement s(c.prepareStatement(
+        "SELECT ch.status, ch.key_epoch, k.public_key FROM federation_children ch JOIN federation_child_keys k "
+        "ON k.child_code = ch.code AND k.key_epoch = ch.key_epoch WHERE ch.code = ? FOR UPDATE"));
+    s->setString(1, rotation.nodeId);
+    Rows r(s->executeQuery());
+    if (!r->next()) return core::makeError(ErrorCode::permission_denied, rotation.nodeId + " is not enrolled here");
+    if (storage::text(*r, 1) != "active")
+      return core::makeError(ErrorCode::permission_denied, rotation.nodeId + " is revoked");
+    const std::uint32_t epoch = r->getUInt(2);
+    auto key = publicKeyFromHex(storage::text(*r, 3), "registered key");
+    if (!key) return key.error();
+    if (epoch == rotation.newEpoch && *key == rotation.newKey) return epoch;
+    if (auto ok = verifyKeyRotation(rotation, rotation.nodeId, *key, epoch, verifier); !ok) return ok.error();
+    const auto at = formatUtc(clock_.now());
+    Statement add(c.prepareStatement(
+        "INSERT INTO federation_child_keys (child_code, key_epoch, public_key, valid_from) VALUES (?, ?, ?, ?)"));
+    add->setString(1, rotation.nodeId);
+    add->setUInt(2, rotation.newEpoch);
+    add->setString(3, toHex(rotation.newKey));
+    add->setString(4, at);
+    add->executeUpdate();
+    Statement current(c.prepareStatement("UPDATE federation_children SET key_epoch = ? WHERE code = ?"));
+    current->setUInt(1, rotation.newEpoch);
+    current->setString(2, rotation.nodeId);
+    current->executeUpdate();
+    t.commit();
+    return rotation.newEpoch;
+  });
+}
+
+core::Result<void> RegistryRepository::recordReportedVersion(const std::string& code, const std::string& version) {
+  return withConnection(pool_, "federation.reported_version", [&](sql::Connection& c) -> core::Result<void> {
+    Statement s(c.prepareStatement(
+        "UPDATE federation_children SET reported_version = ? WHERE code = ? AND NOT reported_version <=> ?"));
+    s->setString(1, version);
+    s->setString(2, code);
+    s->setString(3, version);
+    s->executeUpdate();
+    return {};
+  });
+}
+
 }  // namespace parta::federation

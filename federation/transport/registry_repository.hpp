@@ -77,6 +77,15 @@ class RegistryRepository {
   core::Result<std::vector<ChildSummary>> children();
   core::Result<std::optional<ChildSummary>> revoke(const std::string& code);
   core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
+  // The software version a child's relay reported (fleet dashboard).
+  core::Result<void> recordReportedVersion(const std::string& code, const std::string& version);
+  // A child's key rotation (signed by its old and new key), one transaction
+  // under the child's row lock: the new key becomes the child's epoch and the
+  // old one is retired (the inbox refuses new envelopes signed with it).
+  // permission_denied for an unknown or revoked child; the same rotation
+  // again is accepted (the child may not have heard the first answer);
+  // verifyKeyRotation's errors otherwise. Returns the child's new epoch.
+  core::Result<std::uint32_t> rotateChildKey(const KeyRotation& rotation, const SignatureVerifier& verifier);
   core::Result<std::vector<ArrivedEnvelope>> arrived(const std::string& origin, std::size_t limit = 10'000);
 
   // --- sender ---

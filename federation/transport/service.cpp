@@ -1,6 +1,8 @@
 #include "federation/transport/service.hpp"
 
+#include <cctype>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -87,7 +89,22 @@ TransportService::TransportService(TransportDeps deps)
       registry_(deps_.pool, deps_.clock),
       bundleEnvelopes_(deps_.config.federation.relayBundleMaxEnvelopes) {}
 
-core::Result<BundleResponse> TransportService::receiveBundle(std::string_view body) {
+namespace {
+
+// "partad/0.1.0" → "0.1.0"; nothing for any other User-Agent.
+std::optional<std::string> reportedVersion(std::string_view userAgent) {
+  constexpr std::string_view prefix = "partad/";
+  if (userAgent.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const auto version = userAgent.substr(prefix.size());
+  if (version.empty() || version.size() > 64) return std::nullopt;
+  for (const char c : version)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+') return std::nullopt;
+  return std::string(version);
+}
+
+}  // namespace
+
+core::Result<BundleResponse> TransportService::receiveBundle(std::string_view body, std::string_view userAgent) {
   BundleLimits limits;
   limits.maxBytes = deps_.config.federation.inboxMaxBundleBytes;
   auto entries = decodeBundle(body, limits);
@@ -101,6 +118,16 @@ core::Result<BundleResponse> TransportService::receiveBundle(std::string_view bo
                                                      {"sequence", static_cast<long long>(e.sequence)},
                                                      {"status", std::string(toString(e.status))},
                                                      {"reason", e.reason ? std::string(toString(*e.reason)) : "-"}});
+  // The sender's software version, for the fleet dashboard: taken from the
+  // request only for origins whose signed envelopes were accepted in it.
+  if (auto version = reportedVersion(userAgent)) {
+    std::set<std::string> origins;
+    for (const auto& e : answer->envelopes)
+      if (e.status == EnvelopeStatus::applied || e.status == EnvelopeStatus::duplicate ||
+          e.status == EnvelopeStatus::held)
+        origins.insert(e.origin);
+    for (const auto& origin : origins) (void)registry_.recordReportedVersion(origin, *version);
+  }
   return answer;
 }
 
@@ -178,6 +205,9 @@ core::Result<std::vector<QueuedRelease>> TransportService::releaseNow(const std:
   // yet, so the default rules apply (release_plan.hpp).
   if (deps_.config.node.role != core::NodeRole::school)
     return core::makeError(ErrorCode::failed_precondition, "only a school computes and releases tables");
+  // Nothing is signed with a key the parent may be retiring right now.
+  if (deps_.key.rotationPending())
+    return core::makeError(ErrorCode::conflict, "a key rotation waits for the parent; releases follow it");
   auto due = releasesForPeriod(tablesForLevel(defaultCatalogue(), kMunicipal, std::nullopt), period);
   if (!due) return due.error();
   storage::MariaDbAggregateSource source(deps_.pool);
@@ -228,6 +258,14 @@ RelayRound TransportService::relayOnce() {
   }
   auto parent = registry_.parent();
   if (!parent || !*parent) return RelayRound::idle;
+  if (deps_.key.rotationPending()) {
+    // A rotation the parent has not answered yet (no link, or a crash in
+    // between): finish it before anything else goes.
+    if (auto rotated = finishRotation(); !rotated) {
+      recordFailure(rotated.error().message, std::nullopt);
+      return RelayRound::failed;
+    }
+  }
   auto items = outbox_.oldestPending(bundleEnvelopes_, deps_.config.federation.relayBundleMaxBytes);
   if (!items) {
     recordFailure(items.error().message, std::nullopt);
@@ -244,6 +282,7 @@ RelayRound TransportService::relayOnce() {
     relay_.lastAttemptAt = deps_.clock.now();
   }
   static thread_local NodeHttpClient client;
+  client.setUserAgent("partad/" + deps_.version);
   const auto url = deps_.config.federation.parentUrl.empty() ? (*parent)->url : deps_.config.federation.parentUrl;
   auto answer = client.post(url, "/federation/v1/bundles", "application/octet-stream", bundle);
   if (!answer) {

@@ -34,7 +34,7 @@ struct TransportDeps {
   storage::ConnectionPool& pool;
   const core::TimeSource& clock;
   const core::Config& config;
-  const Signer& key;
+  RotatableKey& key;
   const SignatureVerifier& verifier;
   const ContentHasher& hasher;
   const Compressor& compressor;
@@ -68,6 +68,12 @@ struct QueuedRelease {
   std::uint32_t revision = 0;
 };
 
+// A node's key after a rotation.
+struct RotatedKey {
+  std::uint32_t keyEpoch = 0;
+  std::string publicKey;  // hex
+};
+
 // One relay round's result.
 enum class RelayRound { idle, sent, failed };
 
@@ -77,12 +83,16 @@ class TransportService {
 
   // --- receiving (hubs) ---
   // 400-class errors (invalid_argument) when the bundle framing is broken.
-  core::Result<BundleResponse> receiveBundle(std::string_view body);
+  // `userAgent`: the request's, "partad/<version>" from a partad relay.
+  core::Result<BundleResponse> receiveBundle(std::string_view body, std::string_view userAgent = {});
   core::Result<IssuedEnrolmentCode> issueCode(const ChildIdentity& child, std::chrono::seconds lifetime,
                                               const std::string& issuedBy);
   core::Result<EnrolAnswer> acceptEnrolment(const std::string& code, const std::string& nodeCode,
                                             const std::string& publicKeyHex);
   RegistryRepository& registry() { return registry_; }
+  // A child's KeyRotation record (key_rotation.cpp): invalid_argument when
+  // it cannot be decoded; the registry's errors otherwise. The new epoch.
+  core::Result<std::uint32_t> acceptKeyRotation(std::string_view body);
 
   // --- sending (schools, municipal) ---
   // Calls the parent's /federation/v1/enrol and pins its answer.
@@ -92,6 +102,12 @@ class TransportService {
   // (release_pipeline.hpp); unchanged releases are not queued again.
   core::Result<std::vector<QueuedRelease>> releaseNow(const std::string& period);
   OutboxRepository& outbox() { return outbox_; }
+  // Rotates this school's key (key_rotation.cpp): only while nothing is
+  // pending (conflict), with the parent recording the new key before the
+  // node switches to it. When the parent cannot be reached the prepared key
+  // stays pending (unavailable) and the relay finishes the rotation; a
+  // parent's refusal drops it.
+  core::Result<RotatedKey> rotateKey();
   RelayState relayState() const;
 
   // One bundle to the parent, if anything is pending and the backoff allows.
@@ -110,6 +126,8 @@ class TransportService {
   core::Result<std::string> rootKeyHex();
   void recordFailure(const std::string& error, std::optional<Millis> retryAfter);
   core::Result<void> applyAnswer(const BundleResponse& answer);
+  // Sends the prepared rotation to the parent and switches on its answer.
+  core::Result<RotatedKey> finishRotation();
 
   TransportDeps deps_;
   OutboxRepository outbox_;

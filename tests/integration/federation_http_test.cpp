@@ -5,12 +5,17 @@
 // refused explicitly; a revoked school's envelopes end rejected, visible in
 // its status. The multi-node fault tests (proxy, kill -9) are fed-harness's.
 
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
 #include <cppunit/extensions/HelperMacros.h>
 #include <nlohmann/json.hpp>
 
+#include "appliance/crypto/node_key.hpp"
+#include "federation/adapters/zlib_compressor.hpp"
+#include "federation/core/envelope.hpp"
+#include "federation/core/identity.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -41,6 +46,7 @@ class FederationHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(FederationHttpTest);
   CPPUNIT_TEST(schoolEnrolsSendsAndIsAcknowledged);
   CPPUNIT_TEST(offlineMediaCarryTheOutbox);
+  CPPUNIT_TEST(schoolRotatesItsKey);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -138,6 +144,9 @@ class FederationHttpTest : public CppUnit::TestFixture {
     auto children = parsed(analyst.get("/api/v1/federation/children"));
     CPPUNIT_ASSERT_EQUAL(std::string("school-1"), children["children"][0]["code"].get<std::string>());
     CPPUNIT_ASSERT(!children["children"][0]["lastContact"].is_null());
+    // The relay said which version it runs; the dashboard shows it.
+    const auto health = json::parse(httpRequest(school_->port(), HttpRequest{"GET", "/healthz", "", {}}).body);
+    CPPUNIT_ASSERT_EQUAL(health["version"].get<std::string>(), children["children"][0]["version"].get<std::string>());
     CPPUNIT_ASSERT_EQUAL(sent, children["children"][0]["lastSequence"]["releases"].get<std::size_t>());
 
     // Garbage is refused explicitly; an oversized bundle before it is read.
@@ -166,6 +175,100 @@ class FederationHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("revoked_origin"), status["rejected"][0]["reason"].get<std::string>());
     auto alarms = parsed(analyst.get("/api/v1/federation/alarms"));
     CPPUNIT_ASSERT_EQUAL(std::string("revoked_sender"), alarms["alarms"][0]["kind"].get<std::string>());
+  }
+
+  void schoolRotatesItsKey() {
+    ApiClient admin(hub_->port()), analyst(hub_->port()), sysadmin(school_->port());
+    CPPUNIT_ASSERT_EQUAL(200u, admin.login("fedadmin", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, analyst.login("analyst", kPassword).status);
+    CPPUNIT_ASSERT_EQUAL(200u, sysadmin.login("sysadmin", kPassword).status);
+    const json codeRequest{
+        {"nodeCode", "school-1"},
+        {"name", "МБОУ «Лицей № 2 им. О. Д'Артаньяна»"},
+        {"identifiers",
+         {{"schoolCode", "0413"}, {"inn", "7707083893"}, {"ogrn", "1027700132195"}, {"ooCode", "123457"}}}};
+    auto issued = admin.send("POST", "/api/v1/federation/enrolment-codes", codeRequest.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(issued.body, 201u, issued.status);
+    auto enrolled = sysadmin.send("POST", "/api/v1/federation/enrol", json{{"code", parsed(issued)["code"]}}.dump());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(enrolled.body, 200u, enrolled.status);
+    auto delivered = [&](std::size_t n) {
+      return eventually([&] {
+        auto s = parsed(sysadmin.get("/api/v1/federation/status"));
+        return s["outbox"]["acknowledged"] == n && s["outbox"]["pending"] == 0;
+      });
+    };
+    auto release = [&](const char* period) {
+      auto queued = sysadmin.send("POST", "/api/v1/federation/release-now", json{{"period", period}}.dump());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(queued.body, 200u, queued.status);
+      return parsed(queued)["queued"].size();
+    };
+    std::size_t sent = release("2026-09");
+    CPPUNIT_ASSERT_MESSAGE(school_->log(), delivered(sent));
+    const auto oldKey = crypto::NodeKey::load(keys_->path() / "school-1.key");
+    CPPUNIT_ASSERT(oldKey.ok());
+
+    // Envelopes still waiting for the hub (frozen): no rotation, they are
+    // signed with the key the hub would retire.
+    hub_->process().signal(SIGSTOP);
+    sent += release("2026-10");
+    auto early = sysadmin.send("POST", "/api/v1/federation/rotate-key", "");
+    hub_->process().signal(SIGCONT);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(early.body, 409u, early.status);
+    CPPUNIT_ASSERT_MESSAGE(school_->log(), delivered(sent));
+
+    auto rotated = sysadmin.send("POST", "/api/v1/federation/rotate-key", "");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(rotated.body, 200u, rotated.status);
+    CPPUNIT_ASSERT_EQUAL(2u, parsed(rotated)["keyEpoch"].get<unsigned>());
+    const auto newKey = parsed(rotated)["publicKey"].get<std::string>();
+    CPPUNIT_ASSERT(newKey != federation::toHex((*oldKey)->publicKey()));
+    auto status = parsed(sysadmin.get("/api/v1/federation/status"));
+    CPPUNIT_ASSERT_EQUAL(2u, status["node"]["keyEpoch"].get<unsigned>());
+    CPPUNIT_ASSERT_EQUAL(newKey, status["node"]["publicKey"].get<std::string>());
+    auto children = parsed(analyst.get("/api/v1/federation/children"));
+    CPPUNIT_ASSERT_EQUAL(2u, children["children"][0]["keyEpoch"].get<unsigned>());
+    CPPUNIT_ASSERT_EQUAL(newKey, children["children"][0]["publicKey"].get<std::string>());
+
+    // The new key signs what follows, and the hub applies it.
+    sent += release("2026-11");
+    CPPUNIT_ASSERT_MESSAGE(school_->log(), delivered(sent));
+    auto inbox = parsed(analyst.get("/api/v1/federation/inbox?origin=school-1"));
+    CPPUNIT_ASSERT_EQUAL(sent, inbox["envelopes"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("applied"), inbox["envelopes"][sent - 1]["status"].get<std::string>());
+
+    // Whoever kept the old key can neither sign envelopes nor rotate again.
+    crypto::SodiumContentHasher hasher;
+    federation::ZlibCompressor compressor;
+    federation::EnvelopeDraft draft;
+    draft.origin = "school-1";
+    draft.recipient = "mun-1";
+    draft.channel = "releases";
+    draft.sequence = sent + 1;
+    draft.tableId = "movements";
+    draft.period = "2026-12";
+    draft.revision = 1;
+    draft.schemaVersion = 1;
+    draft.policyVersion = 1;
+    auto forged = federation::sealEnvelope(draft, "подделка", **oldKey, hasher, compressor);
+    CPPUNIT_ASSERT(forged.ok());
+    auto answer = httpRequest(hub_->port(), HttpRequest{"POST",
+                                                        "/federation/v1/bundles",
+                                                        federation::encodeBundle({federation::encodeEnvelope(*forged)}),
+                                                        {{"Content-Type", "application/octet-stream"}}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(answer.body, 200u, answer.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("stale_epoch"), parsed(answer)["envelopes"][0]["reason"].get<std::string>());
+    const auto again = federation::signKeyRotation("school-1", std::chrono::system_clock::now(), **oldKey,
+                                                   *crypto::NodeKey::generate(2));
+    auto refused = httpRequest(hub_->port(), HttpRequest{"POST",
+                                                         "/federation/v1/key-rotations",
+                                                         federation::encodeKeyRotation(again),
+                                                         {{"Content-Type", "application/octet-stream"}}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 409u, refused.status);
+    auto garbage = httpRequest(
+        hub_->port(),
+        HttpRequest{
+            "POST", "/federation/v1/key-rotations", "не запись", {{"Content-Type", "application/octet-stream"}}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(garbage.body, 400u, garbage.status);
+    CPPUNIT_ASSERT(hub_->log().find("federation_key_rotated") != std::string::npos);
   }
 
   void offlineMediaCarryTheOutbox() {

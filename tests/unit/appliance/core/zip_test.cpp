@@ -4,6 +4,7 @@
 
 #include "appliance/core/csv.hpp"
 #include "appliance/core/oneroster.hpp"
+#include "appliance/core/xlsx.hpp"
 
 namespace parta::core {
 
@@ -151,7 +152,55 @@ class OneRosterTest : public CppUnit::TestFixture {
   }
 };
 
+class XlsxTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(XlsxTest);
+  CPPUNIT_TEST(workbookHasThePartsExcelNeeds);
+  CPPUNIT_TEST(cellsAreTypedEscapedAndAddressed);
+  CPPUNIT_TEST(columnNamesRunPastZ);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void workbookHasThePartsExcelNeeds() {
+    auto files = unzipStored(xlsxWorkbook("Контингент: 2026/11 [итог]*", {}));
+    std::vector<std::string> names;
+    for (const auto& [name, content] : files) names.push_back(name);
+    const std::vector<std::string> expected{"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels",
+                                            "xl/workbook.xml", "xl/worksheets/sheet1.xml"};
+    CPPUNIT_ASSERT(expected == names);
+    // The sheet name loses what Excel refuses and keeps at most 31 characters.
+    CPPUNIT_ASSERT(files["xl/workbook.xml"].find("<sheet name=\"Контингент 202611 итог\"") != std::string::npos);
+    CPPUNIT_ASSERT(files["[Content_Types].xml"].find("/xl/worksheets/sheet1.xml") != std::string::npos);
+    CPPUNIT_ASSERT(files["xl/_rels/workbook.xml.rels"].find("Target=\"worksheets/sheet1.xml\"") != std::string::npos);
+  }
+
+  void cellsAreTypedEscapedAndAddressed() {
+    const std::vector<XlsxRow> rows{
+        {std::string("Узел"), std::string("Число")},
+        {std::string("МБОУ «СОШ № 1» <Ёлкино> & д'Артаньян"), 23.0, XlsxCell{}, 0.9312},
+    };
+    const auto sheet = unzipStored(xlsxWorkbook("Отчёт", rows))["xl/worksheets/sheet1.xml"];
+    CPPUNIT_ASSERT(sheet.find("<c r=\"A1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">Узел</t></is></c>") !=
+                   std::string::npos);
+    CPPUNIT_ASSERT(sheet.find("МБОУ «СОШ № 1» &lt;Ёлкино&gt; &amp; д'Артаньян") != std::string::npos);
+    CPPUNIT_ASSERT(sheet.find("<c r=\"B2\"><v>23</v></c>") != std::string::npos);
+    CPPUNIT_ASSERT(sheet.find("C2") == std::string::npos);  // an empty cell is left out
+    CPPUNIT_ASSERT(sheet.find("<c r=\"D2\"><v>0.9312</v></c>") != std::string::npos);
+    CPPUNIT_ASSERT(sheet.find("<row r=\"2\">") != std::string::npos);
+  }
+
+  void columnNamesRunPastZ() {
+    CPPUNIT_ASSERT_EQUAL(std::string("A"), xlsxColumnName(0));
+    CPPUNIT_ASSERT_EQUAL(std::string("Z"), xlsxColumnName(25));
+    CPPUNIT_ASSERT_EQUAL(std::string("AA"), xlsxColumnName(26));
+    CPPUNIT_ASSERT_EQUAL(std::string("AZ"), xlsxColumnName(51));
+    CPPUNIT_ASSERT_EQUAL(std::string("BA"), xlsxColumnName(52));
+    CPPUNIT_ASSERT_EQUAL(std::string("ZZ"), xlsxColumnName(701));
+    CPPUNIT_ASSERT_EQUAL(std::string("AAA"), xlsxColumnName(702));
+  }
+};
+
 CPPUNIT_TEST_SUITE_REGISTRATION(ZipTest);
 CPPUNIT_TEST_SUITE_REGISTRATION(OneRosterTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(XlsxTest);
 
 }  // namespace parta::core

@@ -16,6 +16,8 @@ class NodeKeyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(keyFileReadableByOthersIsRefused);
   CPPUNIT_TEST(damagedKeyFileIsRefused);
   CPPUNIT_TEST(saveReplacesTheKeyWhole);
+  CPPUNIT_TEST(rotationPreparesThenCommits);
+  CPPUNIT_TEST(interruptedRotationIsFoundAgain);
   CPPUNIT_TEST(signAndVerify);
   CPPUNIT_TEST(hashIsBlake2b256);
   CPPUNIT_TEST(sealedBoxRoundTripAndTamper);
@@ -94,6 +96,79 @@ class NodeKeyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT((*loaded)->publicKey() == rotated->publicKey());
     CPPUNIT_ASSERT(!((*loaded)->publicKey() == (*first)->publicKey()));
     CPPUNIT_ASSERT(!std::filesystem::exists(dir_ / "node.key.new"));
+  }
+
+  void rotationPreparesThenCommits() {
+    const auto file = dir_ / "node.key";
+    auto key = NodeKeyFile::open(file);
+    CPPUNIT_ASSERT(key.ok());
+    auto& k = **key;
+    const auto first = k.publicKey();
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t{1}, k.keyEpoch());
+    CPPUNIT_ASSERT(!k.rotationPending());
+    CPPUNIT_ASSERT(k.commitNext().error().code == core::ErrorCode::failed_precondition);
+
+    auto next = k.prepareNext();
+    CPPUNIT_ASSERT(next.ok());
+    CPPUNIT_ASSERT(k.rotationPending());
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t{2}, (*next)->keyEpoch());
+    CPPUNIT_ASSERT(k.publicKey() == first);  // still signing with the old key
+    const auto nextKey = (*next)->publicKey();
+    CPPUNIT_ASSERT((*k.prepareNext())->publicKey() == nextKey);  // prepared once
+    CPPUNIT_ASSERT(std::filesystem::exists(dir_ / "node.key.next"));
+
+    CPPUNIT_ASSERT(k.commitNext().ok());
+    CPPUNIT_ASSERT(!k.rotationPending());
+    CPPUNIT_ASSERT_EQUAL(std::uint32_t{2}, k.keyEpoch());
+    CPPUNIT_ASSERT(k.publicKey() == nextKey);
+    CPPUNIT_ASSERT(!std::filesystem::exists(dir_ / "node.key.next"));
+    auto reloaded = NodeKey::load(file);
+    CPPUNIT_ASSERT((*reloaded)->publicKey() == nextKey);
+
+    // A refused rotation is dropped and the node keeps its key.
+    CPPUNIT_ASSERT(k.prepareNext().ok());
+    CPPUNIT_ASSERT(k.abandonNext().ok());
+    CPPUNIT_ASSERT(!k.rotationPending());
+    CPPUNIT_ASSERT(!std::filesystem::exists(dir_ / "node.key.next"));
+    CPPUNIT_ASSERT(k.publicKey() == nextKey);
+  }
+
+  void interruptedRotationIsFoundAgain() {
+    const auto file = dir_ / "node.key";
+    federation::PublicKey prepared{};
+    {
+      auto key = NodeKeyFile::open(file);
+      prepared = (*(*key)->prepareNext())->publicKey();
+    }  // a crash before the parent answered
+    {
+      auto key = NodeKeyFile::open(file);
+      CPPUNIT_ASSERT(key.ok());
+      CPPUNIT_ASSERT((*key)->rotationPending());
+      CPPUNIT_ASSERT_EQUAL(std::uint32_t{1}, (*key)->keyEpoch());
+      CPPUNIT_ASSERT((*(*key)->prepareNext())->publicKey() == prepared);
+    }
+    // A crash after the key file was replaced but before ".next" was removed.
+    auto nextFile = dir_ / "node.key.next";
+    CPPUNIT_ASSERT(
+        std::filesystem::copy_file(nextFile, dir_ / "copy", std::filesystem::copy_options::overwrite_existing));
+    {
+      auto key = NodeKeyFile::open(file);
+      CPPUNIT_ASSERT((*key)->commitNext().ok());
+    }
+    std::filesystem::rename(dir_ / "copy", nextFile);
+    {
+      auto key = NodeKeyFile::open(file);
+      CPPUNIT_ASSERT(key.ok());
+      CPPUNIT_ASSERT(!(*key)->rotationPending());
+      CPPUNIT_ASSERT_EQUAL(std::uint32_t{2}, (*key)->keyEpoch());
+      CPPUNIT_ASSERT((*key)->publicKey() == prepared);
+      CPPUNIT_ASSERT(!std::filesystem::exists(nextFile));
+    }
+    // Anything else beside the key is refused, naming the file.
+    CPPUNIT_ASSERT(NodeKey::generate(7)->save(nextFile).ok());
+    auto refused = NodeKeyFile::open(file);
+    CPPUNIT_ASSERT(!refused.ok());
+    CPPUNIT_ASSERT(refused.error().message.find("node.key.next") != std::string::npos);
   }
 
   void signAndVerify() {
