@@ -11,10 +11,12 @@
 //     (acknowledged > 0) as the relay delivers them.
 //  4. The hub's "Узлы" shows the school, active, with a recent last contact
 //     (not marked old) and its key epoch.
-//  5. With PARTA_REPORTS=1 (the hub's returns and reports API present): the
+//  5. The school changes its key (after a confirmation): epoch 2 on both nodes.
+//  6. With PARTA_REPORTS=1 (the hub's returns and reports API present): the
 //     analyst approves the school's return on "Сдача отчётности", opens a
-//     consolidated report, the chart has bars, the CSV (BOM, ';') and XLSX
-//     downloads hold the school's row with Cyrillic.
+//     consolidated report, the chart has bars, the stamp is on every printed
+//     page, the server's CSV (BOM, ';') and XLSX downloads hold the school's
+//     row with Cyrillic.
 // axe runs on every page; at 360 px no page scrolls sideways.
 //
 // Env: PARTA_HUB_URL, PARTA_SCHOOL_URL, PARTA_PARENT_URL (what the school
@@ -188,9 +190,27 @@ async function main() {
     await expectText(hub, 'node-status', 'работает', 'status after cancel');
   });
 
+  await step('step 9: the school changes its key after a confirmation; the hub then shows key epoch 2', async () => {
+    await school.getByTestId('fed-rotate').click();
+    await expectText(school, 'rotate-confirm', 'Сменить ключ узла?', 'confirmation');
+    await axeCheck(school, '/federation key change confirmation');
+    const before = await textOf(school.getByTestId('fed-fingerprint'));
+    await school.getByTestId('rotate-yes').click();
+    await expectText(school, 'fed-notice', 'эпоха ключа: 2', 'notice');
+    await expectText(school, 'fed-epoch', '2', 'epoch on the page');
+    assert((await textOf(school.getByTestId('fed-fingerprint'))) !== before, 'the key fingerprint did not change');
+    const row = hub.locator(`[data-testid=node-row][data-code="${env.PARTA_SCHOOL_CODE}"]`);
+    await waitUntil(async () => {
+      await hub.reload({ waitUntil: 'domcontentloaded' });
+      await row.waitFor({ timeout: 5000 });
+      return (await textOf(row.getByTestId('node-epoch'))) === '2';
+    }, 'the hub does not show key epoch 2', 30_000);
+    await shot(school, 'fed-04b-rotated.png');
+  });
+
   if (process.env.PARTA_REPORTS === '1') await reports();
 
-  await step('step 12: at 360 px neither the hub\'s pages nor the school\'s page scroll sideways', async () => {
+  await step('step 13: at 360 px neither the hub\'s pages nor the school\'s page scroll sideways', async () => {
     const { page: narrow } = await newPage({ width: 360, height: 740 });
     await signIn(narrow, HUB, env.PARTA_LOGIN, env.PARTA_PASSWORD);
     const seen = [];
@@ -243,7 +263,7 @@ async function stampedPages(page) {
 
 async function reports() {
   const { page } = await newPage({ width: 1366, height: 768 });
-  await step('step 9: the analyst approves the school\'s return on "Сдача отчётности"', async () => {
+  await step('step 10: the analyst approves the school\'s return on "Сдача отчётности"', async () => {
     await signIn(page, HUB, env.PARTA_ANALYST_LOGIN, env.PARTA_ANALYST_PASSWORD);
     await open(page, 'returns', 'Сдача отчётности');
     // The period of the school's day tables: today.
@@ -264,7 +284,7 @@ async function reports() {
     return table;
   });
 
-  await step('step 10: a consolidated report: the school\'s rows, totals, the chart, the legend; print stamp', async () => {
+  await step('step 11: a consolidated report: the school\'s rows, totals, the chart, the legend; print stamp', async () => {
     await open(page, 'summaryReports', 'Сводные отчёты');
     await waitUntil(() => page.getByTestId('rep-table').isVisible(), 'no report table');
     const rows = page.locator(`[data-testid=rep-row][data-unit="${env.PARTA_SCHOOL_CODE}"]`);
@@ -281,22 +301,23 @@ async function reports() {
     return `stamp on ${pages} printed page(s); ${axe}`;
   });
 
-  await step('step 11: CSV (BOM, ";") and XLSX downloads hold the school\'s row with Cyrillic', async () => {
+  await step('step 12: CSV (BOM, ";") and XLSX downloads hold the school\'s row with Cyrillic', async () => {
     const [csvDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rep-csv').click()]);
     const csv = readFileSync(await csvDl.path(), 'utf8');
     assert(csv.charCodeAt(0) === 0xfeff, 'the CSV has no BOM');
-    const lines = csv.slice(1).split('\r\n');
-    assert(lines[0].split(';').length >= 3 && lines[0].includes('Учреждение'), `CSV header: ${lines[0]}`);
-    assert(lines.some((l) => l.startsWith(env.PARTA_SCHOOL_NAME.replace(/"/g, '""')) || l.startsWith('"' + env.PARTA_SCHOOL_NAME.replace(/"/g, '""'))),
-      'no CSV row of the school');
+    const lines = csv.slice(1).split(/\r?\n/);
+    assert(lines[0].split(';').length >= 3 && /[А-Яа-яЁё]/.test(lines[0]), `CSV header: ${lines[0]}`);
+    assert(lines.some((l) => l.includes(env.PARTA_SCHOOL_CODE) && l.includes(env.PARTA_SCHOOL_NAME.replace(/"/g, '""'))),
+      'no CSV row with the school\'s code and name');
+    assert(lines.some((l) => l.startsWith('Итого') || l.includes(';Итого;') || l.startsWith('"Итого"')), 'no CSV totals row');
     const [xDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rep-xlsx').click()]);
     const files = await unzip(readFileSync(await xDl.path()));
     for (const part of ['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/sheet1.xml'])
       assert(files.has(part), 'XLSX lacks ' + part);
     const sheet = files.get('xl/worksheets/sheet1.xml').toString('utf8');
     const esc = env.PARTA_SCHOOL_NAME.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-    assert(sheet.includes('<t>' + esc + '</t>'), 'the XLSX sheet has no cell with the school\'s name');
-    assert(sheet.includes('<t>Итого</t>'), 'the XLSX sheet has no totals');
+    assert(sheet.includes('>' + esc + '</t>'), 'the XLSX sheet has no cell with the school\'s name');
+    assert(sheet.includes('>Итого</t>'), 'the XLSX sheet has no totals');
     return `${lines.length - 1} CSV lines, sheet ${sheet.length} bytes`;
   });
 }

@@ -1,7 +1,7 @@
 // The federation API (federation/README.md "Hub administration" and "Sending
 // side"; the hub's returns, approvals and reports per the helpers' contract).
 // Every call goes through api.ts (credentials, CSRF, ApiError).
-import { apiRequest as request } from './api';
+import { API_BASE, ApiError, apiRequest as request } from './api';
 
 const list = <T>(x: T[] | undefined | null): T[] => (Array.isArray(x) ? x : []);
 
@@ -68,6 +68,11 @@ export async function releaseNow(period?: string): Promise<Queued[]> {
   return list((await request<{ queued: Queued[] }>('POST', '/federation/release-now', period ? { period } : {})).queued);
 }
 
+/** A school's new key (the parent records it first); 409 while envelopes are pending. */
+export async function rotateKey(): Promise<{ keyEpoch: number; publicKey: string }> {
+  return request<{ keyEpoch: number; publicKey: string }>('POST', '/federation/rotate-key');
+}
+
 // ---------------------------------------------------------------- hub administration
 
 export interface Child {
@@ -115,6 +120,26 @@ export interface Alarm {
 
 export async function getAlarms(): Promise<Alarm[]> {
   return list((await request<{ alarms: Alarm[] }>('GET', '/federation/alarms')).alarms);
+}
+
+export interface AuditEntry {
+  id?: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail?: string | null;
+}
+
+/** The hub's own audit (issue code, revoke, approvals); null while the node has none (404). */
+export async function getHubAudit(limit = 50): Promise<AuditEntry[] | null> {
+  try {
+    const r = await request<{ entries?: AuditEntry[]; audit?: AuditEntry[] }>('GET', '/federation/audit?limit=' + limit);
+    return list(r.entries ?? r.audit);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- catalogue, returns, reports
@@ -208,4 +233,11 @@ export async function getReport(table: string, period: string): Promise<Report> 
     totals: list(r.totals),
     complete: r.complete !== false,
   };
+}
+
+/** The server's export of a report: CSV (UTF-8 with BOM, ';') or XLSX, as an attachment. */
+export function reportExportUrl(table: string, period: string, format: 'csv' | 'xlsx'): string {
+  return (
+    API_BASE + '/federation/reports?table=' + encodeURIComponent(table) + '&period=' + encodeURIComponent(period) + '&format=' + format
+  );
 }

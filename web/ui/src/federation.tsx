@@ -10,9 +10,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type Session } from './api';
 import { errorMessage } from './errors';
 import {
-  approveReturn, enrol, getAlarms, getCatalogue, getChildren, getFedStatus, getReport, getReturns, issueCode,
+  approveReturn, enrol, getAlarms, getHubAudit, reportExportUrl, rotateKey, getCatalogue, getChildren, getFedStatus, getReport, getReturns, issueCode,
   releaseNow, revokeChild,
-  type Alarm, type CatalogueTable, type Child, type FedStatus, type IssuedCode, type Report, type ReportCell,
+  type Alarm, type AuditEntry, type CatalogueTable, type Child, type FedStatus, type IssuedCode, type Report, type ReportCell,
   type ReturnCell, type ReturnChild,
 } from './fed-api';
 import { useFedT, type FedT } from './fed-i18n';
@@ -20,7 +20,6 @@ import { Field } from './forms';
 import type { Lang } from './i18n';
 import { PageTitle } from './pages';
 import { ErrorBox } from './registry';
-import { download, toCsv, toXlsx, type SheetValue } from './sheet';
 
 // ---------------------------------------------------------------- shared bits
 
@@ -125,6 +124,26 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
     }
   };
 
+  const [askRotate, setAskRotate] = useState(false);
+  const doRotate = async () => {
+    if (busy) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const r = await rotateKey();
+      setAskRotate(false);
+      setNotice(f('fed.rotated', { n: r.keyEpoch }));
+      await load();
+    } catch (err) {
+      setAskRotate(false);
+      if (err instanceof ApiError && err.status === 409) setNotice(f('fed.rotatePending'));
+      else if (err instanceof ApiError && (err.status === 502 || err.code === 'unavailable')) setNotice(f('fed.rotateLater'));
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const doRelease = async () => {
     if (busy) return;
     setBusy(true);
@@ -165,6 +184,27 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
                 {s.node.keyEpoch}
               </Fact>
             </dl>
+            {manage && s.node.role === 'school' && s.parent ? (
+              askRotate ? (
+                <div class="fed-confirm" role="alertdialog" aria-labelledby="rotate-ask" data-testid="rotate-confirm">
+                  <p id="rotate-ask">{f('fed.rotateAsk')}</p>
+                  <div class="fed-actions">
+                    <button type="button" class="btn btn-primary" disabled={busy} onClick={doRotate} data-testid="rotate-yes">
+                      {f('fed.rotateYes')}
+                    </button>
+                    <button type="button" class="btn btn-secondary" onClick={() => setAskRotate(false)} data-testid="rotate-no">
+                      {f('nodes.revokeNo')}
+                    </button>
+                  </div>
+                </div>
+              ) : (
+                <div class="fed-actions">
+                  <button type="button" class="btn btn-secondary" onClick={() => setAskRotate(true)} data-testid="fed-rotate">
+                    {f('fed.rotate')}
+                  </button>
+                </div>
+              )
+            ) : null}
           </section>
           <section class="card" aria-labelledby="fed-parent">
             <h2 id="fed-parent" class="card-title">{f('fed.parent')}</h2>
@@ -294,6 +334,7 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
   const manage = permissions.includes('manage_federation');
   const [children, setChildren] = useState<Child[] | null>(null);
   const [alarms, setAlarms] = useState<Alarm[]>([]);
+  const [audit, setAudit] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [asking, setAsking] = useState<Child | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -306,9 +347,10 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
   const codeRef = useRef<HTMLElement>(null);
 
   const load = () =>
-    Promise.all([getChildren(), getAlarms()]).then(([c, a]) => {
+    Promise.all([getChildren(), getAlarms(), getHubAudit()]).then(([c, a, log]) => {
       setChildren(c);
       setAlarms(a);
+      setAudit(log);
       setError(null);
     }, setError);
   useEffect(() => {
@@ -553,6 +595,39 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
           </tbody>
         </table>
       )}
+
+      {audit ? (
+        <>
+          <h2 class="section-title">{f('nodes.audit')}</h2>
+          {audit.length === 0 ? (
+            <p class="empty" data-testid="hub-audit-empty">{f('nodes.noAudit')}</p>
+          ) : (
+            <table class="table stack" data-testid="hub-audit">
+              <thead>
+                <tr>
+                  <th scope="col">{f('nodes.alarmAt')}</th>
+                  <th scope="col">{f('nodes.auditActor')}</th>
+                  <th scope="col">{f('nodes.auditAction')}</th>
+                  <th scope="col">{f('nodes.auditSubject')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {audit.map((e, i) => (
+                  <tr key={e.id ?? i} data-testid="hub-audit-row" data-action={e.action}>
+                    <td data-label={f('nodes.alarmAt')}>{when(lang, e.at)}</td>
+                    <td data-label={f('nodes.auditActor')} class="mono">{e.actor}</td>
+                    <td data-label={f('nodes.auditAction')}>{fd('audit.' + e.action) ?? e.action}</td>
+                    <td data-label={f('nodes.auditSubject')}>
+                      {e.subject}
+                      {e.detail ? <div class="muted">{e.detail}</div> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      ) : null}
     </>
   );
 }
@@ -828,24 +903,6 @@ function Chart({ report, lang, f, fd }: { report: Report; lang: Lang; f: FedT; f
   );
 }
 
-/** The report as rows for CSV/XLSX: a header, each unit's cells, the totals. */
-function reportRows(report: Report, lang: Lang, f: FedT, fd: (k: string) => string | undefined, numbers: boolean): SheetValue[][] {
-  const t = report.table;
-  const measure = t.measure?.kind && t.measure.kind !== 'none';
-  const head: SheetValue[] = [f('rep.unit'), f('rep.revision'), ...t.dimensions.map((d) => d.title[lang] || d.id), f('rep.count')];
-  if (measure) head.push(t.measure.title?.[lang] || f('rep.measure'));
-  const line = (unit: string, rev: number | null, c: ReportCell): SheetValue[] => {
-    const exact = c.count !== null && c.count !== undefined && c.exact !== false;
-    const r: SheetValue[] = [unit, rev, ...c.key.map((v) => dimValue(fd, v)), numbers && exact ? c.count : countText(c)];
-    if (measure) r.push(c.measure ?? null);
-    return r;
-  };
-  const out: SheetValue[][] = [head];
-  for (const u of report.units) for (const c of u.cells) out.push(line(u.name, u.revision, c));
-  for (const c of report.totals) out.push(line(f('rep.total'), null, c));
-  return out;
-}
-
 export function ReportsPage({ session }: { session: Session }) {
   const { lang, f, fd } = useFedT();
   const [cat, setCat] = useState<CatalogueTable[] | null>(null);
@@ -879,15 +936,6 @@ export function ReportsPage({ session }: { session: Session }) {
     setPeriod(cat?.find((x) => x.id === id)?.periods[0] ?? '');
   };
 
-  const fileBase = () => (table + '_' + period).replace(/[^0-9A-Za-z_-]+/g, '-');
-  const csv = () => report && download(fileBase() + '.csv', 'text/csv;charset=utf-8', toCsv(reportRows(report, lang, f, fd, true)));
-  const xlsx = () =>
-    report &&
-    download(
-      fileBase() + '.xlsx',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      toXlsx(reportRows(report, lang, f, fd, true), (report.table.title[lang] || table) + ' ' + period),
-    );
 
   const t = report?.table;
   const measure = t?.measure?.kind && t.measure.kind !== 'none' ? t.measure.kind : null;
@@ -932,12 +980,13 @@ export function ReportsPage({ session }: { session: Session }) {
             <button type="button" class="btn btn-secondary" onClick={() => window.print()} data-testid="rep-print">
               {f('rep.print')}
             </button>
-            <button type="button" class="btn btn-secondary" onClick={csv} data-testid="rep-csv">
+            {/* Written by the server (UTF-8 with BOM and ';' for Russian Excel; XLSX), sent as attachments. */}
+            <a class="btn btn-secondary" href={reportExportUrl(table, period, 'csv')} download data-testid="rep-csv">
               {f('rep.csv')}
-            </button>
-            <button type="button" class="btn btn-secondary" onClick={xlsx} data-testid="rep-xlsx">
+            </a>
+            <a class="btn btn-secondary" href={reportExportUrl(table, period, 'xlsx')} download data-testid="rep-xlsx">
               {f('rep.xlsx')}
-            </button>
+            </a>
           </div>
           {!report.complete ? (
             <p class="alert alert-warn" data-testid="rep-incomplete">
