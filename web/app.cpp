@@ -85,6 +85,7 @@ App::App(AppDeps deps) : deps_(std::move(deps)) {
   if (deps_.journal != nullptr) addJournalRoutes();
   if (deps_.schoolDay != nullptr) addSchoolDayRoutes();
   if (deps_.federation != nullptr) addFederationRoutes();
+  if (deps_.federation != nullptr) addFederationHubRoutes();
   unmatchedMetric_ = deps_.metrics.addRoute("ANY", "unmatched");
   assetMetric_ = deps_.metrics.addRoute("GET", "/ (assets)");
 }

@@ -167,6 +167,7 @@ class App {
   void addJournalRoutes();
   void addSchoolDayRoutes();
   void addFederationRoutes();
+  void addFederationHubRoutes();  // fed-hub: catalogue, reports, returns, approvals
 
   AppDeps deps_;
   std::map<std::string, std::vector<Route>, std::less<>> routes_;

@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Permission::coun
     "read_calendar",      "preview_year_closing", "close_year",           "import_people",      "export_register",
     "edit_timetable",     "read_timetable",       "keep_journal",         "keep_any_journal",   "read_all_journals",
     "read_class_journal", "read_own_diary",       "read_children_diary",  "edit_grading",       "lock_periods",
-    "control_journal",    "manage_turnstiles",    "manage_federation",    "read_federation"};
+    "control_journal",    "manage_turnstiles",    "manage_federation",    "read_federation",    "approve_returns"};
 
 CardAccess merge(CardAccess a, CardAccess b) {
   return CardAccess{a.read || b.read, a.sensitive || b.sensitive, a.edit || b.edit};
@@ -56,7 +56,7 @@ RolePolicy makeDefaults() {
        "read_federation"},
       // Issue 5: a municipal or regional node's administrator and analyst.
       {"federation_admin", "manage_federation, read_federation"},
-      {"analyst", "read_federation"},
+      {"analyst", "read_federation, approve_returns"},
   };
   for (const auto& [role, list] : roles)
     if (!policy.define(role, list)) std::abort();  // a typo above; AccessTest shows which

@@ -58,6 +58,7 @@ enum class Permission {
   // Issue 5, federation (federation/README.md):
   manage_federation,  // enrolment codes, revoking children; a school's enrolment with its parent; release-now
   read_federation,    // children, alarms, what arrived; a sender's outbox status
+  approve_returns,    // a hub analyst accepts a child's return (a table for a period) for consolidation
   count_
 };
 std::string_view toString(Permission permission);

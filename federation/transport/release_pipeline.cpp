@@ -135,4 +135,12 @@ core::Result<std::vector<ReceivedCell>> decodeReleaseCells(const EnvelopeHeader&
   return cells;
 }
 
+core::Result<std::vector<ReceivedCell>> decodeRegionalCells(const EnvelopeHeader& header, std::string_view payload) {
+  const auto* spec = defaultCatalogue().find(header.tableId);
+  if (spec == nullptr || (spec->levels & kRegional) == 0)
+    return core::makeError(core::ErrorCode::invalid_argument,
+                           "table " + header.tableId + " is not sent to the regional level");
+  return decodeReleaseCells(header, payload);
+}
+
 }  // namespace parta::federation

@@ -80,4 +80,10 @@ class ReleasePipeline {
 // stays empty). Margins are not stored (received_cells has no place for them).
 core::Result<std::vector<ReceivedCell>> decodeReleaseCells(const EnvelopeHeader& header, std::string_view payload);
 
+// fed-hub: the regional node's CellDecoder. A municipality forwards its
+// consolidations in the same release text form (hub_repository.hpp), so
+// they decode the same way; a table the catalogue does not send to the
+// regional level (journal_completeness) or does not know is refused.
+core::Result<std::vector<ReceivedCell>> decodeRegionalCells(const EnvelopeHeader& header, std::string_view payload);
+
 }  // namespace parta::federation

@@ -85,7 +85,9 @@ TransportService::TransportService(TransportDeps deps)
     : deps_(std::move(deps)),
       outbox_(deps_.pool, deps_.clock),
       inbox_(deps_.pool, deps_.clock, InboxSettings{deps_.config.node.code, SchemaSupport{kSchemaVersion}, {}},
-             InboxPorts{deps_.verifier, deps_.hasher, deps_.compressor, decodeReleaseCells}),
+             InboxPorts{deps_.verifier, deps_.hasher, deps_.compressor,
+                        deps_.config.node.role == core::NodeRole::regional ? CellDecoder(decodeRegionalCells)
+                                                                           : CellDecoder(decodeReleaseCells)}),
       registry_(deps_.pool, deps_.clock),
       bundleEnvelopes_(deps_.config.federation.relayBundleMaxEnvelopes) {}
 

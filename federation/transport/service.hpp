@@ -120,6 +120,8 @@ class TransportService {
   core::Result<BundleResponse> importBundle(std::string_view sealed);
 
   const Signer& key() const { return deps_.key; }
+  // fed-hub: the ports and settings, for the hub's use cases (hub_service.hpp).
+  const TransportDeps& deps() const { return deps_; }
   std::string publicKeyHex() const { return toHex(deps_.key.publicKey()); }
 
  private:

@@ -35,6 +35,7 @@ const std::set<std::string> kStaffAccountColumns = {
     "sessions.display_name",                 // their name as shown in the hub's UI
     "federation_enrolment_codes.issued_by",  // the hub admin who issued a code
     "federation_alarms.acknowledged_by",     // the hub admin who acknowledged an alarm
+    "federation_approvals.approved_by",      // the hub analyst who approved a return
 };
 
 std::vector<std::string> columnsOf(const std::string& database) {
@@ -123,8 +124,8 @@ class FederationSchemaTest : public CppUnit::TestFixture {
     for (const auto& c : kStaffAccountColumns) {
       CPPUNIT_ASSERT_MESSAGE(c, std::find(columns.begin(), columns.end(), c) != columns.end());
       const auto table = c.substr(0, c.find('.'));
-      CPPUNIT_ASSERT_MESSAGE(
-          c, table == "sessions" || table == "federation_enrolment_codes" || table == "federation_alarms");
+      CPPUNIT_ASSERT_MESSAGE(c, table == "sessions" || table == "federation_enrolment_codes" ||
+                                    table == "federation_alarms" || table == "federation_approvals");
     }
   }
 };

@@ -124,9 +124,12 @@ class AccessTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!can({"parent", "student"}, P::read_timetable) && !can({"parent", "student"}, P::keep_journal));
     CPPUNIT_ASSERT(can({"sysadmin"}, P::manage_turnstiles) && !can({"coordinator"}, P::manage_turnstiles));
     // Issue 5: federation is administered by the sysadmin (a school's
-    // enrolment) or a hub's federation_admin; an analyst only reads.
+    // enrolment) or a hub's federation_admin; an analyst reads and approves
+    // the children's returns, and only the analyst approves.
     CPPUNIT_ASSERT(can({"sysadmin"}, P::manage_federation) && can({"federation_admin"}, P::manage_federation));
     CPPUNIT_ASSERT(can({"analyst"}, P::read_federation) && !can({"analyst"}, P::manage_federation));
+    CPPUNIT_ASSERT(can({"analyst"}, P::approve_returns));
+    CPPUNIT_ASSERT(!can({"federation_admin"}, P::approve_returns) && !can({"sysadmin"}, P::approve_returns));
     CPPUNIT_ASSERT(!can({"principal"}, P::manage_federation) && !can({"teacher"}, P::read_federation));
   }
 

@@ -1,0 +1,176 @@
+// Issue 5, item 7 (fed-hub): the catalogue with the periods received, a
+// hub's reports (consolidation of its children's returns), returns per
+// period with due dates and approval states, and the analyst's approvals.
+// Routes and JSON shapes: federation/README.md, "Returns and reports".
+
+#include <cstdio>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "federation/transport/hub_service.hpp"
+#include "web/app.hpp"
+#include "web/handler_support.hpp"
+
+namespace parta::web {
+
+namespace {
+
+using namespace handlers;
+using federation::HubService;
+
+std::string hubTime(core::TimePoint t) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const auto days = std::chrono::floor<std::chrono::days>(secs);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{secs - days};
+  char out[48];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return out;
+}
+json hubTimeOrNull(const std::optional<core::TimePoint>& t) { return t ? json(hubTime(*t)) : json(nullptr); }
+template <typename T>
+json orNull(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json tableJson(const federation::CatalogueEntry& entry) {
+  const auto& s = entry.spec;
+  json dims = json::array();
+  for (const auto& d : s.dimensions)
+    dims.push_back(json{{"id", d.id}, {"title", {{"ru", d.titleRu}, {"en", d.titleEn}}}});
+  return json{{"id", s.id},
+              {"title", {{"ru", s.titleRu}, {"en", s.titleEn}}},
+              {"dimensions", dims},
+              {"unit", s.unit},
+              {"measure",
+               {{"kind", std::string(federation::toString(s.measure.kind))},
+                {"title", {{"ru", s.measure.titleRu}, {"en", s.measure.titleEn}}}}},
+              {"periodKind", std::string(federation::toString(s.periodKind))},
+              {"periods", entry.periods}};
+}
+
+json returnJson(const federation::ReturnEntry& e) {
+  json approval = nullptr;
+  if (e.approval) {
+    approval = json{{"state", std::string(federation::toString(*e.approval))},
+                    {"by", nullptr},
+                    {"at", nullptr},
+                    {"revision", nullptr}};
+    if (e.approvedBy) {
+      approval["by"] = e.approvedBy->by;
+      approval["at"] = hubTime(e.approvedBy->at);
+      approval["revision"] = e.approvedBy->revision;
+    }
+  }
+  return json{{"table", e.tableId},
+              {"status", std::string(federation::toString(e.status))},
+              {"revision", orNull(e.revision)},
+              {"receivedAt", hubTimeOrNull(e.receivedAt)},
+              {"dueAt", hubTimeOrNull(e.dueAt)},
+              {"approval", approval}};
+}
+
+template <typename Query>
+std::string queryValue(const Query& query, const char* name) {
+  const auto q = parseQuery(query);
+  const auto it = q.find(name);
+  return it == q.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+void App::addFederationHubRoutes() {
+  auto hub = std::make_shared<HubService>(*deps_.federation);
+  const auto* roles = deps_.roles ? deps_.roles : &core::RolePolicy::defaults();
+  auto allowed = [roles](const Context& c, core::Permission p) { return roles->of(c.principal->roles).has(p); };
+  auto denied = [] { return errorResponse(403, "permission_denied", "not allowed to do this"); };
+
+  add(Method::get, "/api/v1/federation/catalogue", Access::session, Exec::worker,
+      [hub, allowed, denied](const Context& c) {
+        if (!allowed(c, core::Permission::read_federation)) return denied();
+        auto entries = hub->catalogue();
+        if (!entries) return errorResponse(entries.error());
+        json tables = json::array();
+        for (const auto& e : *entries) tables.push_back(tableJson(e));
+        return jsonResponse(200, dump(json{{"version", federation::defaultCatalogue().version}, {"tables", tables}}));
+      });
+
+  if (deps_.node.role == core::NodeRole::school) return;
+
+  add(Method::get, "/api/v1/federation/reports", Access::session, Exec::worker,
+      [hub, allowed, denied](const Context& c) {
+        if (!allowed(c, core::Permission::read_federation)) return denied();
+        const auto table = queryValue(c.request.query, "table");
+        const auto period = queryValue(c.request.query, "period");
+        if (table.empty()) return bad("table: required");
+        if (period.empty()) return bad("period: required");
+        auto report = hub->report(table, period);
+        if (!report) return errorResponse(report.error());
+        json units = json::array();
+        for (const auto& u : report->units) {
+          json cells = json::array();
+          for (const auto& x : u.cells)
+            cells.push_back(json{{"key", x.key},
+                                 {"count", orNull(x.count)},
+                                 {"low", x.low},
+                                 {"high", orNull(x.high)},
+                                 {"measure", orNull(x.measure)}});
+          units.push_back(json{{"code", u.code}, {"name", u.name}, {"revision", u.revision}, {"cells", cells}});
+        }
+        json totals = json::array();
+        for (const auto& t : report->totals)
+          totals.push_back(json{{"key", t.key},
+                                {"count", orNull(t.count)},
+                                {"low", t.low},
+                                {"high", orNull(t.high)},
+                                {"measure", orNull(t.measure)},
+                                {"exact", t.exact}});
+        return jsonResponse(200, dump(json{{"table", tableJson(report->table)},
+                                           {"period", report->period},
+                                           {"units", units},
+                                           {"totals", totals},
+                                           {"complete", report->complete}}));
+      });
+
+  add(Method::get, "/api/v1/federation/returns", Access::session, Exec::worker,
+      [hub, allowed, denied](const Context& c) {
+        if (!allowed(c, core::Permission::read_federation)) return denied();
+        const auto period = queryValue(c.request.query, "period");
+        if (period.empty()) return bad("period: required");
+        auto view = hub->returns(period);
+        if (!view) return errorResponse(view.error());
+        json children = json::array();
+        for (const auto& ch : view->children) {
+          json tables = json::array();
+          for (const auto& e : ch.tables) tables.push_back(returnJson(e));
+          children.push_back(
+              json{{"code", ch.child.code}, {"name", ch.child.name}, {"status", ch.child.status}, {"tables", tables}});
+        }
+        return jsonResponse(200, dump(json{{"period", view->period}, {"children", children}}));
+      });
+
+  add(Method::post, "/api/v1/federation/approvals", Access::session, Exec::worker,
+      [hub, allowed, denied](const Context& c) {
+        if (!allowed(c, core::Permission::approve_returns)) return denied();
+        auto body = parseObject(c.request.body);
+        if (!body) return notAnObject();
+        for (const char* f : {"origin", "table", "period"})
+          if (!body->contains(f) || !(*body)[f].is_string() || (*body)[f].get<std::string>().empty())
+            return bad(std::string(f) + ": required string");
+        if (!body->contains("revision") || !(*body)["revision"].is_number_unsigned() ||
+            (*body)["revision"].get<std::uint64_t>() < 1 || (*body)["revision"].get<std::uint64_t>() > 0xFFFFFFFFu)
+          return bad("revision: required positive whole number");
+        auto entry =
+            hub->approve((*body)["origin"].get<std::string>(), (*body)["table"].get<std::string>(),
+                         (*body)["period"].get<std::string>(),
+                         static_cast<std::uint32_t>((*body)["revision"].get<std::uint64_t>()), c.principal->userId);
+        if (!entry) return errorResponse(entry.error());
+        return jsonResponse(200, dump(returnJson(*entry)));
+      });
+}
+
+}  // namespace parta::web
