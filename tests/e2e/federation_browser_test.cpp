@@ -2,6 +2,8 @@
 // municipal hub and a school under it, each with its key file, the school's
 // parent_url through its uplink proxy (tests/support/federation_nodes.hpp).
 
+#include <fstream>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "tests/support/federation_nodes.hpp"
@@ -38,9 +40,14 @@ class FederationBrowserTest : public CppUnit::TestFixture {
                          {"PARTA_PASSWORD", kFederationPassword},
                          {"PARTA_SCHOOL_CODE", "school-1"},
                          {"PARTA_SCHOOL_NAME", schoolName},
+                         // The hub's returns, approvals, catalogue and reports (fed-hub).
+                         {"PARTA_REPORTS", "1"},
+                         // Set to 1 when the reports handler answers format=csv|xlsx.
+                         {"PARTA_EXPORTS", "0"},
                          {"PARTA_ANALYST_LOGIN", "analyst"},
                          {"PARTA_ANALYST_PASSWORD", kFederationPassword},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    std::ofstream(screenshots / "output.txt") << r.output;  // the steps' notes, also when they pass
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- logs ---\n" + nodes.logs(), 0, r.status);
     // The hub knows the school: active, with the name and ИНН typed in the browser.
     const auto children = nodes["mun-1"].get("/api/v1/federation/children");
