@@ -144,7 +144,7 @@ const ru = {
   'rep.measure': 'Показатель',
   'rep.total': 'Итого',
   'rep.incomplete': 'Неполный отчёт: не все подчинённые узлы сдали эту таблицу за период.',
-  'rep.legend': 'Ячейки, скрытые для защиты персональных данных: «≤4» — значение от 0 до 4; «5–9» — истинное значение лежит в этом промежутке; «≥10» — не меньше 10; «—» — значение неизвестно. Итоги по скрытым ячейкам даны промежутком.',
+  'rep.legend': 'Ячейки, скрытые для защиты персональных данных: «≤4» — значение от 0 до 4; «5–9» — истинное значение лежит в этом промежутке; «≥10» — не меньше 10; «—» — значение неизвестно; «≈5 [3–7]» — значение округлено, истинное лежит в скобках. Итоги по скрытым ячейкам даны промежутком.',
   'rep.interval': 'скрыто; от {low} до {high}',
   'rep.intervalOpen': 'скрыто; не меньше {low}',
   'rep.unknown': 'скрыто; неизвестно',
@@ -157,6 +157,8 @@ const ru = {
   'rep.revision': 'ред.',
   'dim.female': 'женский',
   'dim.male': 'мужской',
+  'dim.class': 'класс',
+  'dim.group': 'группа',
   'channel.releases': 'отчётные таблицы',
 };
 
@@ -303,7 +305,7 @@ const en: Record<FedKey, string> = {
   'rep.measure': 'Measure',
   'rep.total': 'Total',
   'rep.incomplete': 'Incomplete: not every child node has delivered this table for the period.',
-  'rep.legend': 'Cells hidden to protect personal data: "≤4" means 0 to 4; "5–9" means the true value lies in that range; "≥10" means at least 10; "—" means unknown. Totals over hidden cells are given as a range.',
+  'rep.legend': 'Cells hidden to protect personal data: "≤4" means 0 to 4; "5–9" means the true value lies in that range; "≥10" means at least 10; "—" means unknown; "≈5 [3–7]" is rounded, the true value lies in the brackets. Totals over hidden cells are given as a range.',
   'rep.interval': 'hidden; {low} to {high}',
   'rep.intervalOpen': 'hidden; at least {low}',
   'rep.unknown': 'hidden; unknown',
@@ -316,6 +318,8 @@ const en: Record<FedKey, string> = {
   'rep.revision': 'rev.',
   'dim.female': 'female',
   'dim.male': 'male',
+  'dim.class': 'class',
+  'dim.group': 'group',
   'channel.releases': 'report tables',
 };
 

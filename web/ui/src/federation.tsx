@@ -807,7 +807,26 @@ export function ReturnsPage({ permissions }: { permissions: string[] }) {
 // ---------------------------------------------------------------- /summary-reports
 
 function dimValue(fd: (k: string) => string | undefined, v: string): string {
-  return v === '' ? '—' : fd('dim.' + v) ?? v;
+  if (v === '') return '—';
+  // Age bands and the like: "11_14" → "11–14", "18_plus" → "18+".
+  return fd('dim.' + v) ?? v.replace(/^(\d+)_(\d+)$/, '$1–$2').replace(/^(\d+)_plus$/, '$1+');
+}
+
+/** Cells in the order people read them: by each key part, numbers as numbers. */
+function byKey(a: ReportCell, b: ReportCell): number {
+  for (let i = 0; i < Math.max(a.key.length, b.key.length); i++) {
+    const c = (a.key[i] ?? '').localeCompare(b.key[i] ?? '', 'ru', { numeric: true });
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** The interval beside an inexact count ("≈5 [3–7]"); none when the text already is the interval. */
+function intervalNote(c: ReportCell): string | null {
+  if (c.count === null || c.count === undefined || c.exact !== false) return null;
+  if (c.low === null || c.low === undefined) return null;
+  if (c.high === null || c.high === undefined) return `[≥${c.low}]`;
+  return c.low === c.high ? null : `[${c.low}–${c.high}]`;
 }
 
 /** A count as shown: exact, or the stated interval of a suppressed cell. */
@@ -946,6 +965,7 @@ export function ReportsPage({ session }: { session: Session }) {
         <span class={title ? 'fed-hidden' : undefined} title={title} data-testid="rep-count">
           {countText(c)}
         </span>
+        {intervalNote(c) ? <span class="muted fed-interval"> {intervalNote(c)}</span> : null}
         {title ? <span class="sr-only"> ({title})</span> : null}
       </>
     );
@@ -1011,7 +1031,7 @@ export function ReportsPage({ session }: { session: Session }) {
                 </thead>
                 <tbody>
                   {report.units.map((u) =>
-                    u.cells.map((c, i) => (
+                    [...u.cells].sort(byKey).map((c, i) => (
                       <tr key={u.code + '|' + c.key.join('|')} data-testid="rep-row" data-unit={u.code} class={i === 0 ? 'fed-unit-first' : undefined}>
                         <th scope="row">{i === 0 ? u.name : <span class="sr-only">{u.name}</span>}</th>
                         {c.key.map((v, j) => <td key={j}>{dimValue(fd, v)}</td>)}
@@ -1022,7 +1042,7 @@ export function ReportsPage({ session }: { session: Session }) {
                   )}
                 </tbody>
                 <tbody class="fed-totals">
-                  {report.totals.map((c, i) => (
+                  {[...report.totals].sort(byKey).map((c, i) => (
                     <tr key={'t|' + c.key.join('|')} data-testid="rep-total-row" class={i === 0 ? 'fed-unit-first' : undefined}>
                       <th scope="row">{i === 0 ? f('rep.total') : <span class="sr-only">{f('rep.total')}</span>}</th>
                       {c.key.map((v, j) => <td key={j}>{dimValue(fd, v)}</td>)}
