@@ -29,7 +29,7 @@ class FederationBrowserTest : public CppUnit::TestFixture {
     FederationNodeSpec schoolSpec{"school-1", "school", schoolName, "mun-1", "", true, assets};
     FederationNodes nodes({hubSpec, schoolSpec});
     nodes.startAll();
-    nodes["mun-1"].addUser("analyst", "Аналитикова Ёлена Петровна", kFederationPassword, {"analyst"});
+    nodes["mun-1"].addUser("analyst", "Аналитикова Ёлена Петровна", {"analyst"});
     const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "federation";
     std::filesystem::create_directories(screenshots);
     auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "federation.mjs").string()}, {},

@@ -91,11 +91,6 @@ FederationNode::FederationNode(FederationNodeSpec spec) : spec_(std::move(spec))
   }
 }
 
-void FederationNode::addUser(const std::string& login, const std::string& name, const std::string& password,
-                             const std::vector<std::string>& roles) {
-  sharedSlapd().addUser(fixture_.base, login, name, password, roles);
-}
-
 fs::path FederationNode::keyFile() const { return partad_->dir() / "node.key"; }
 
 void FederationNode::writeConfig() {
@@ -146,6 +141,19 @@ ApiClient& FederationNode::admin() {
 }
 
 HttpResponse FederationNode::get(const std::string& target) { return admin().get(target); }
+
+void FederationNode::addUser(const std::string& uid, const std::string& displayName,
+                             const std::vector<std::string>& roles) {
+  sharedSlapd().addUser(fixture_.base, uid, displayName, kFederationPassword, roles);
+}
+
+std::unique_ptr<ApiClient> FederationNode::loginAs(const std::string& uid) {
+  auto client = std::make_unique<ApiClient>(port());
+  const auto r = client->login(uid, kFederationPassword);
+  if (r.status != 200)
+    throw std::runtime_error(code() + ": login of " + uid + " " + std::to_string(r.status) + ": " + r.body);
+  return client;
+}
 
 HttpResponse FederationNode::post(const std::string& target, const std::string& body) {
   return admin().send("POST", target, body);

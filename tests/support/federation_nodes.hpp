@@ -89,9 +89,10 @@ class FederationNode {
   // The number in the first column of the first row of `query`.
   long long count(const std::string& query) const;
   std::string log() const { return partad_->log(); }
-  // Another directory account of this node (e.g. an analyst for the e2e tests).
-  void addUser(const std::string& login, const std::string& name, const std::string& password,
-               const std::vector<std::string>& roles);
+  // fed-hub: another account of this node's directory (password
+  // kFederationPassword), and a client logged in as it.
+  void addUser(const std::string& uid, const std::string& displayName, const std::vector<std::string>& roles);
+  std::unique_ptr<ApiClient> loginAs(const std::string& uid);
 
  private:
   void writeConfig();
