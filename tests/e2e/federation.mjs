@@ -38,6 +38,8 @@ const h = createHarness({
   overallTimeoutMs: 240_000,
 });
 const { env, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, textOf, expectText, expectVisible } = h;
+/** The table whose report step 11 showed: the 360-px check opens it too. */
+let reportTable = '';
 const HUB = env.PARTA_HUB_URL.replace(/\/+$/, '');
 const SCHOOL = env.PARTA_SCHOOL_URL.replace(/\/+$/, '');
 
@@ -219,6 +221,11 @@ async function main() {
       await narrow.goto(HUB + path, { waitUntil: 'domcontentloaded' });
       await expectText(narrow, 'page-title', /\S/, path);
       await narrow.waitForLoadState('networkidle').catch(() => undefined);
+      if (path === '/summary-reports' && reportTable) {
+        await narrow.getByTestId('input-rep-table').selectOption(reportTable);
+        await expectVisible(narrow, 'rep-table', 'the report at 360 px');
+        await shot(narrow, 'fed-05b-narrow-report.png');
+      }
       await noSideways(narrow, 'hub ' + path);
       seen.push(path);
     }
@@ -307,6 +314,7 @@ async function reports() {
       refused.push(`${id} ${period}: ${body.slice(0, 200)}`);
     }
     assert(table, `no table's report could be shown:\n    ${refused.join('\n    ')}`);
+    reportTable = table;
     const rows = page.locator(`[data-testid=rep-row][data-unit="${env.PARTA_SCHOOL_CODE}"]`);
     assert((await rows.count()) > 0, 'the school has no rows in the report');
     assert((await page.getByTestId('rep-total-row').count()) > 0, 'no totals');

@@ -879,9 +879,10 @@ function Chart({ report, lang, f, fd }: { report: Report; lang: Lang; f: FedT; f
   const data = bars(report.totals);
   if (!dim || data.length === 0) return null;
   const max = Math.max(1, ...data.map((b) => b.upper ?? b.known));
-  const rowH = 30;
-  const labelW = 150;
-  const barW = 380;
+  // A small coordinate system: on a 360-px phone the text stays legible.
+  const rowH = 28;
+  const labelW = Math.min(150, 16 + 8 * Math.max(...data.map((b) => dimValue(fd, b.key).length)));
+  const barW = 260;
   const h = data.length * rowH + 10;
   const title = f('rep.chart', { dim: dim.title[lang] || dim.title.ru || dim.id });
   const desc = data.map((b) => `${dimValue(fd, b.key)}: ${b.upper !== null && b.upper !== b.known ? b.known + '–' + b.upper : b.known}`).join('; ');
@@ -889,7 +890,7 @@ function Chart({ report, lang, f, fd }: { report: Report; lang: Lang; f: FedT; f
     <figure class="card fed-chart">
       <figcaption class="card-title">{title}</figcaption>
       <svg
-        viewBox={`0 0 ${labelW + barW + 80} ${h}`}
+        viewBox={`0 0 ${labelW + barW + 70} ${h}`}
         width="100%"
         role="img"
         aria-labelledby="rep-chart-title rep-chart-desc"
