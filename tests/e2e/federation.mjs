@@ -187,8 +187,12 @@ async function main() {
     const row = hub.locator(`[data-testid=node-row][data-code="${env.PARTA_SCHOOL_CODE}"]`);
     await row.getByTestId('node-revoke').click();
     await expectText(hub, 'revoke-confirm', env.PARTA_SCHOOL_NAME, 'confirmation');
+    await waitUntil(
+      () => hub.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'revoke-no'),
+      'the confirmation does not take the focus on «Отмена»',
+    );
     await axeCheck(hub, '/nodes revoke confirmation');
-    await hub.getByTestId('revoke-no').click();
+    await hub.keyboard.press('Enter'); // «Отмена» has the focus
     await h.expectHidden(hub, 'revoke-confirm', 'confirmation after cancel');
     await expectText(hub, 'node-status', 'работает', 'status after cancel');
   });

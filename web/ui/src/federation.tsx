@@ -125,6 +125,9 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
   };
 
   const [askRotate, setAskRotate] = useState(false);
+  useEffect(() => {
+    if (askRotate) document.querySelector<HTMLElement>('[data-testid=rotate-no]')?.focus();
+  }, [askRotate]);
   const doRotate = async () => {
     if (busy) return;
     setBusy(true);
@@ -358,6 +361,11 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
     const timer = setInterval(load, 10000);
     return () => clearInterval(timer);
   }, []);
+
+  // A confirmation takes the focus (on its safe answer), so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (asking) document.querySelector<HTMLElement>('[data-testid=revoke-no]')?.focus();
+  }, [asking]);
 
   const revoke = async (c: Child) => {
     setBusy(true);
