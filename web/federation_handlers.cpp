@@ -180,7 +180,7 @@ void App::addFederationRoutes() {
     add(Method::post, "/api/v1/federation/children/{code}/revoke", Access::session, Exec::worker,
         [&service, allowed, denied](const Context& c) {
           if (!allowed(c, core::Permission::manage_federation)) return denied();
-          auto done = service.registry().revoke(c.request.params[0]);
+          auto done = service.registry().revoke(c.request.params[0], c.principal->userId);
           if (!done) return errorResponse(done.error());
           if (!*done) return errorResponse(404, "not_found", "no such child");
           return jsonResponse(200, dump(childJson(**done)));

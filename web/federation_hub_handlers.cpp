@@ -153,6 +153,27 @@ void App::addFederationHubRoutes() {
         return jsonResponse(200, dump(json{{"period", view->period}, {"children", children}}));
       });
 
+  add(Method::get, "/api/v1/federation/audit", Access::session, Exec::worker, [hub, allowed, denied](const Context& c) {
+    if (!allowed(c, core::Permission::read_federation)) return denied();
+    std::size_t limit = 200;
+    if (const auto text = queryValue(c.request.query, "limit"); !text.empty()) {
+      const auto n = parseInt(text, 1, 1000);
+      if (!n) return bad("limit: expected a whole number from 1 to 1000");
+      limit = static_cast<std::size_t>(*n);
+    }
+    auto entries = hub->audit(limit);
+    if (!entries) return errorResponse(entries.error());
+    json out = json::array();
+    for (const auto& e : *entries)
+      out.push_back(json{{"id", e.id},
+                         {"at", hubTime(e.at)},
+                         {"actor", e.actor},
+                         {"action", e.action},
+                         {"subject", e.subject},
+                         {"detail", e.detail}});
+    return jsonResponse(200, dump(json{{"entries", out}}));
+  });
+
   add(Method::post, "/api/v1/federation/approvals", Access::session, Exec::worker,
       [hub, allowed, denied](const Context& c) {
         if (!allowed(c, core::Permission::approve_returns)) return denied();

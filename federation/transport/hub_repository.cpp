@@ -77,6 +77,32 @@ core::Result<std::optional<std::string>> approvedConsolidation(sql::Connection& 
 
 }  // namespace
 
+void writeFederationAudit(sql::Connection& c, core::TimePoint at, const std::string& actor, const std::string& action,
+                          const std::string& subject, const std::string& detail) {
+  Statement s(
+      c.prepareStatement("INSERT INTO federation_audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"));
+  s->setString(1, formatUtc(at));
+  s->setString(2, actor.substr(0, 256));
+  s->setString(3, action.substr(0, 64));
+  s->setString(4, subject.substr(0, 300));
+  s->setString(5, detail.substr(0, 1000));
+  s->executeUpdate();
+}
+
+core::Result<std::vector<AuditEntry>> HubRepository::audit(std::size_t limit) {
+  return withConnection(pool_, "hub.audit", [&](sql::Connection& c) -> core::Result<std::vector<AuditEntry>> {
+    Statement s(c.prepareStatement(
+        "SELECT id, at, actor, action, subject, detail FROM federation_audit ORDER BY id DESC LIMIT ?"));
+    s->setUInt64(1, limit);
+    Rows r(s->executeQuery());
+    std::vector<AuditEntry> out;
+    while (r->next())
+      out.push_back(AuditEntry{r->getUInt64(1), timeOf(*r, 2), storage::text(*r, 3), storage::text(*r, 4),
+                               storage::text(*r, 5), storage::text(*r, 6)});
+    return out;
+  });
+}
+
 core::Result<std::vector<HubChild>> HubRepository::children() {
   return withConnection(pool_, "hub.children", [&](sql::Connection& c) -> core::Result<std::vector<HubChild>> {
     Statement s(c.prepareStatement("SELECT code, institution_name, status FROM federation_children ORDER BY code"));
@@ -261,6 +287,11 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
         out.forwarded = Forwarded{channel, envelope->header.sequence, spec.id, period, next};
       }
     }
+    writeFederationAudit(
+        c, now, by, "return_approved", origin + " " + spec.id + " " + period,
+        "revision " + std::to_string(revision) +
+            (out.forwarded ? "; consolidation revision " + std::to_string(out.forwarded->revision) + " queued upward"
+                           : std::string()));
     t.commit();
     return out;
   });

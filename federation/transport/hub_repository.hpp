@@ -23,6 +23,9 @@
 namespace parta::storage {
 class ConnectionPool;
 }
+namespace sql {
+class Connection;
+}
 
 namespace parta::federation {
 
@@ -77,11 +80,24 @@ struct ApprovalOutcome {
   std::optional<Forwarded> forwarded;  // a new consolidation revision queued upward
 };
 
+// One row of the hub's audit log (federation_audit).
+struct AuditEntry {
+  std::uint64_t id = 0;
+  core::TimePoint at;
+  std::string actor;  // the hub's own staff account
+  std::string action, subject, detail;
+};
+// Appends an audit row within the caller's open transaction on `c`.
+void writeFederationAudit(sql::Connection& c, core::TimePoint at, const std::string& actor, const std::string& action,
+                          const std::string& subject, const std::string& detail);
+
 class HubRepository {
  public:
   HubRepository(storage::ConnectionPool& pool, const core::TimeSource& clock) : pool_(pool), clock_(clock) {}
 
   core::Result<std::vector<HubChild>> children();
+  // The audit log, newest first.
+  core::Result<std::vector<AuditEntry>> audit(std::size_t limit);
   // Periods of the table anything was received for (`released`: a school's
   // release ledger instead), newest first.
   core::Result<std::vector<std::string>> periodsOf(const std::string& tableId, bool released = false);

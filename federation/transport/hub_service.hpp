@@ -76,6 +76,8 @@ class HubService {
   core::Result<HubReport> report(const std::string& tableId, const std::string& period);
   // invalid_argument when the period is of no kind.
   core::Result<ReturnsView> returns(const std::string& period);
+  // The hub's audit log, newest first.
+  core::Result<std::vector<AuditEntry>> audit(std::size_t limit) { return repository_.audit(limit); }
   core::Result<ReturnEntry> approve(const std::string& origin, const std::string& tableId, const std::string& period,
                                     std::uint32_t revision, const std::string& by);
 

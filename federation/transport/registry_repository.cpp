@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "appliance/storage/sql_support.hpp"
+#include "federation/transport/hub_repository.hpp"
 
 namespace parta::federation {
 
@@ -56,6 +57,7 @@ core::Result<void> RegistryRepository::recordIdentity(std::uint32_t keyEpoch, co
 core::Result<void> RegistryRepository::storeEnrolmentCode(const EnrolmentCodeRecord& record,
                                                           const std::string& issuedBy) {
   return withConnection(pool_, "federation.code", [&](sql::Connection& c) -> core::Result<void> {
+    Transaction t(c);
     Statement s(c.prepareStatement(
         "INSERT INTO federation_enrolment_codes (code_hash, child_code, institution_name, identifiers, issued_by, "
         "issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -67,6 +69,9 @@ core::Result<void> RegistryRepository::storeEnrolmentCode(const EnrolmentCodeRec
     s->setString(6, formatUtc(record.issuedAt));
     s->setString(7, formatUtc(record.expiresAt));
     s->executeUpdate();
+    writeFederationAudit(c, clock_.now(), issuedBy, "enrolment_code_issued", record.child.nodeId,
+                         "expires " + formatUtc(record.expiresAt));
+    t.commit();
     return {};
   });
 }
@@ -165,8 +170,10 @@ core::Result<std::vector<ChildSummary>> RegistryRepository::children() {
       });
 }
 
-core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::string& code) {
+core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::string& code,
+                                                                     const std::string& actor) {
   auto done = withConnection(pool_, "federation.revoke", [&](sql::Connection& c) -> core::Result<bool> {
+    Transaction t(c);
     Statement s(c.prepareStatement(
         "UPDATE federation_children SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?) WHERE code = ?"));
     s->setString(1, formatUtc(clock_.now()));
@@ -175,7 +182,10 @@ core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::
     Statement e(c.prepareStatement("SELECT 1 FROM federation_children WHERE code = ?"));
     e->setString(1, code);
     Rows r(e->executeQuery());
-    return r->next();
+    if (!r->next()) return false;
+    writeFederationAudit(c, clock_.now(), actor, "child_revoked", code, "");
+    t.commit();
+    return true;
   });
   if (!done) return done.error();
   if (!*done) return std::optional<ChildSummary>{};

@@ -66,6 +66,7 @@ class RegistryRepository {
   core::Result<void> recordIdentity(std::uint32_t keyEpoch, const std::string& publicKeyHex);
 
   // --- hub ---
+  // Audited (federation_audit, in the same transaction) as `issuedBy`.
   core::Result<void> storeEnrolmentCode(const EnrolmentCodeRecord& record, const std::string& issuedBy);
   // One transaction: finds the code by its hash (locked), checks it with
   // checkEnrolmentCode, checks the presented node id, records the child and
@@ -75,7 +76,8 @@ class RegistryRepository {
   core::Result<ChildIdentity> enrol(const std::string& presentedCode, const std::string& nodeId,
                                     const std::string& publicKeyHex, const core::SecretHasher& hasher);
   core::Result<std::vector<ChildSummary>> children();
-  core::Result<std::optional<ChildSummary>> revoke(const std::string& code);
+  // Audited (federation_audit, in the same transaction) as `actor`.
+  core::Result<std::optional<ChildSummary>> revoke(const std::string& code, const std::string& actor = "");
   core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
   // The software version a child's relay reported (fleet dashboard).
   core::Result<void> recordReportedVersion(const std::string& code, const std::string& version);

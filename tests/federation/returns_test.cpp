@@ -219,6 +219,16 @@ class FederationReturnsTest : public CppUnit::TestFixture {
         },
         60s, 200ms);
     CPPUNIT_ASSERT_MESSAGE(regionReport.dump() + "\nvs\n" + munTotalsNow.dump(), updated);
+
+    // mun-1's audit log: the codes it issued and every approval, by whom.
+    const auto audit = body(munAnalyst->get("/api/v1/federation/audit"), "audit");
+    int approvals = 0, codes = 0;
+    for (const auto& e : audit.at("entries")) {
+      if (e.at("action") == "return_approved" && e.at("actor") == "analyst") ++approvals;
+      if (e.at("action") == "enrolment_code_issued" && e.at("actor") == "admin") ++codes;
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(audit.dump(), 4, approvals);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(audit.dump(), 3, codes);
   }
 };
 

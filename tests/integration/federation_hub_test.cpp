@@ -15,6 +15,7 @@
 #include "federation/core/envelope.hpp"
 #include "federation/core/release.hpp"
 #include "federation/transport/hub_repository.hpp"
+#include "federation/transport/registry_repository.hpp"
 #include "tests/support/fakes.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -50,6 +51,7 @@ class FederationHubTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(returnStatusesAgainstFixedTimes);
   CPPUNIT_TEST(reportsAddUpActiveChildrenWithIntervals);
   CPPUNIT_TEST(approvalIsReopenedAndForwardedOnce);
+  CPPUNIT_TEST(revocationIsAudited);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -193,6 +195,24 @@ class FederationHubTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t{45}, *release->cells[0].count);  // 25 + 20
     // The audit trail keeps every approval.
     CPPUNIT_ASSERT_EQUAL(std::string("4\n"), db_->sql("SELECT COUNT(*) FROM federation_approvals"));
+    // …and the hub's audit log, one row each, in the same transactions.
+    CPPUNIT_ASSERT_EQUAL(std::string("4\n"),
+                         db_->sql("SELECT COUNT(*) FROM federation_audit WHERE action = 'return_approved' AND "
+                                  "actor = 'analyst'"));
+    auto log = hub.audit(10);
+    CPPUNIT_ASSERT(log.ok() && log->size() == 4);
+    CPPUNIT_ASSERT_EQUAL(std::string("school-2 contingent 2026-11-23"), log->front().subject);
+    CPPUNIT_ASSERT_EQUAL(std::string("revision 2; consolidation revision 3 queued upward"), log->front().detail);
+  }
+
+  void revocationIsAudited() {
+    RegistryRepository registry(*db_->pool, clock_);
+    auto revoked = registry.revoke("school-1", "admin");
+    CPPUNIT_ASSERT(revoked.ok() && *revoked && (*revoked)->status == "revoked");
+    auto unknown = registry.revoke("school-9", "admin");
+    CPPUNIT_ASSERT(unknown.ok() && !*unknown);
+    CPPUNIT_ASSERT_EQUAL(std::string("admin\tchild_revoked\tschool-1\n"),
+                         db_->sql("SELECT actor, action, subject FROM federation_audit"));
   }
 
  private:

@@ -36,6 +36,7 @@ const std::set<std::string> kStaffAccountColumns = {
     "federation_enrolment_codes.issued_by",  // the hub admin who issued a code
     "federation_alarms.acknowledged_by",     // the hub admin who acknowledged an alarm
     "federation_approvals.approved_by",      // the hub analyst who approved a return
+    "federation_audit.actor",                // the hub staff account behind an audited change
 };
 
 std::vector<std::string> columnsOf(const std::string& database) {
@@ -125,7 +126,8 @@ class FederationSchemaTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(c, std::find(columns.begin(), columns.end(), c) != columns.end());
       const auto table = c.substr(0, c.find('.'));
       CPPUNIT_ASSERT_MESSAGE(c, table == "sessions" || table == "federation_enrolment_codes" ||
-                                    table == "federation_alarms" || table == "federation_approvals");
+                                    table == "federation_alarms" || table == "federation_approvals" ||
+                                    table == "federation_audit");
     }
   }
 };

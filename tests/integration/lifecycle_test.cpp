@@ -90,11 +90,13 @@ class LifecycleTest : public CppUnit::TestFixture {
       // Issue 5: the federation's tables, each column checked by
       // FederationSchemaTest; a municipal node also sends upward.
       const std::string hub =
-          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_children,"
+          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,federation_"
+          "children,"
           "federation_child_keys,federation_enrolment_codes,federation_identity,inbox_channels,inbox_envelopes,"
           "node_role,received_cells,received_tables,schema_migrations,sessions\n";
       const std::string municipal =
-          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_children,"
+          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,federation_"
+          "children,"
           "federation_child_keys,federation_documents,federation_enrolment_codes,federation_identity,"
           "federation_parent,inbox_channels,inbox_envelopes,node_role,outbox,outbox_channels,received_cells,"
           "received_tables,release_ledger,schema_migrations,sessions\n";

@@ -1,10 +1,11 @@
 -- Federation, a hub's returns (issue 5, item 7; federation/README.md): the
--- analyst's approvals of the children's tables, the cells as approved, and
--- what a municipal node forwarded upward.
+-- analyst's approvals of the children's tables, the cells as approved, what
+-- a municipal node forwarded upward, and the hub's audit log.
 -- roles: municipal, regional
 --
 -- No column here can hold a person of a school (FederationSchemaTest):
--- approved_by is the hub's own staff account, like issued_by in 0011.
+-- approved_by and actor are the hub's own staff accounts, like issued_by in
+-- 0011.
 
 -- Every approval, append-only: the audit trail and the state at once (the
 -- newest row of an (origin, table, period) is its approval).
@@ -49,4 +50,17 @@ CREATE TABLE IF NOT EXISTS consolidation_ledger (
   payload_hash CHAR(64) NOT NULL,
   queued_at DATETIME(6) NOT NULL,
   UNIQUE KEY consolidation_ledger_revision (table_id, period, revision)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The hub's audit log (audit_log is a school's): who of the hub's own staff
+-- did what to which child, table or period. Written in the transaction of
+-- the change: approvals, enrolment codes issued, children revoked.
+CREATE TABLE IF NOT EXISTS federation_audit (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  at DATETIME(6) NOT NULL,
+  actor VARCHAR(256) NOT NULL,     -- the hub's own staff account
+  action VARCHAR(64) NOT NULL,     -- return_approved, enrolment_code_issued, child_revoked
+  subject VARCHAR(300) NOT NULL,   -- a child's code, "school-1 attendance 2026-11": never a person
+  detail VARCHAR(1000) NOT NULL DEFAULT '',
+  KEY federation_audit_at (at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
