@@ -120,6 +120,11 @@ async function main() {
     assert((await hub.getByTestId('input-nc-nodeCode').inputValue()) === '', 'the form is not cleared');
     await shot(hub, 'fed-01-code.png');
     await axeCheck(hub, '/nodes with the code');
+    // The hub's action log (GET /federation/audit, refreshed with the list) has the issue.
+    await hub.reload({ waitUntil: 'domcontentloaded' });
+    const issuedRow = hub.locator('[data-testid=hub-audit-row][data-action=enrolment_code_issued]');
+    await waitUntil(async () => (await issuedRow.count()) > 0, 'the action log has no «выдан код подключения»');
+    assert((await textOf(issuedRow.first())).includes(env.PARTA_SCHOOL_CODE), 'the action log row does not name the school');
     return `${code}, valid until ${expires}`;
   });
 
