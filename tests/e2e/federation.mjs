@@ -305,6 +305,7 @@ async function reports() {
     await open(page, 'summaryReports', 'Сводные отчёты');
     // The first catalogue table whose report the hub can build; the others' refusals go in the note.
     const refused = [];
+    await expectVisible(page, 'input-rep-table', 'the table picker');
     let table = '';
     let period = '';
     for (const id of await page.getByTestId('input-rep-table').locator('option').evaluateAll((os) => os.map((o) => o.value))) {
