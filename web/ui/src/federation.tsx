@@ -960,6 +960,9 @@ export function ReportsPage({ session }: { session: Session }) {
   }, [table, period]);
 
   const pickTable = (id: string) => {
+    // Cleared in the same render, so the old table's report or error never shows beside the new choice.
+    setError(null);
+    setReport(null);
     setTable(id);
     setPeriod(cat?.find((x) => x.id === id)?.periods[0] ?? '');
   };
