@@ -960,6 +960,7 @@ export function ReportsPage({ session }: { session: Session }) {
   }, [table, period]);
 
   const pickTable = (id: string) => {
+    if (id === table) return;
     // Cleared in the same render, so the old table's report or error never shows beside the new choice.
     setError(null);
     setReport(null);
