@@ -488,7 +488,7 @@ class FederationRejectionTest : public CppUnit::TestFixture {
   void badTrafficIsRejectedAndDoesNotBlock() {
     auto specs = municipalWithSchools(2, "inbox_max_bundle_bytes = 64KiB\nrelay_bundle_max_bytes = 64KiB\n");
     // A second municipality that school-1 never enrolled with.
-    specs.push_back({"mun-2", "municipal", "Управление образования пос. Ёлкин-Бор", "", "", false});
+    specs.push_back({"mun-2", "municipal", "Управление образования пос. Ёлкин-Бор", "", "", false, {}});
     FederationNodes nodes(specs);
     nodes.startAll();
     nodes.enrolAll();

@@ -69,6 +69,7 @@ FederationNode::FederationNode(FederationNodeSpec spec) : spec_(std::move(spec))
   options.role = spec_.role;
   options.nodeName = spec_.name;
   options.nodeCode = spec_.code;  // the origin in every envelope it sends
+  options.assetsDir = spec_.assetsDir;
   std::ostringstream f;
   f << "[federation]\n";
   f << "key_file = "
@@ -173,11 +174,16 @@ long long FederationNode::count(const std::string& query) const {
 
 std::vector<FederationNodeSpec> FederationNodes::standardTopology(std::size_t schools) {
   std::vector<FederationNodeSpec> specs;
-  specs.push_back({"region-1", "regional", "Министерство образования Ёлкинской области", "", "", false});
-  specs.push_back({"mun-1", "municipal", "Управление образования г. Ёлкино", "region-1", "", false});
+  specs.push_back({"region-1", "regional", "Министерство образования Ёлкинской области", "", "", false, {}});
+  specs.push_back({"mun-1", "municipal", "Управление образования г. Ёлкино", "region-1", "", false, {}});
   for (std::size_t i = 1; i <= schools; ++i)
-    specs.push_back({"school-" + std::to_string(i), "school", "МБОУ «Школа № " + std::to_string(i) + "» д'Ёлкино",
-                     "mun-1", "", false});
+    specs.push_back({"school-" + std::to_string(i),
+                     "school",
+                     "МБОУ «Школа № " + std::to_string(i) + "» д'Ёлкино",
+                     "mun-1",
+                     "",
+                     false,
+                     {}});
   return specs;
 }
 

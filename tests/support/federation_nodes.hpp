@@ -47,6 +47,7 @@ struct FederationNodeSpec {
   // More lines for the [federation] section (e.g. "inbox_max_bundle_bytes = 64KiB\n").
   std::string federationExtra;
   bool demoSchool = false;  // load the generated school before the first start
+  std::string assetsDir;    // the built browser app to serve (the e2e tests); empty: none
 };
 
 // The seeded administrator of every node (roles sysadmin, federation_admin).

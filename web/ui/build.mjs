@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the Parta browser app into static files that partad serves:
-//   DIR/index.html, DIR/assets/app.<hash>.js, DIR/assets/app.<hash>.css, DIR/assets/favicon.<hash>.svg
+//   DIR/index.html, DIR/assets/app.<hash>.js (+ chunk.<hash>.js: lazily loaded pages), DIR/assets/app.<hash>.css,
+//   DIR/assets/favicon.<hash>.svg
 // Usage: node build.mjs [--out DIR] [--dev]
 //   --out DIR  output directory (default: web/ui/dist); it is emptied first
 //   --dev      no minification, inline source maps
@@ -47,6 +48,9 @@ const result = await esbuild.build({
   target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
   outdir: assets,
   entryNames: '[name].[hash]',
+  // Lazily loaded pages (import('./federation')) become chunks beside app.js.
+  splitting: true,
+  chunkNames: 'chunk.[hash]',
   minify: !opts.dev,
   sourcemap: opts.dev ? 'inline' : false,
   legalComments: 'none',
@@ -74,10 +78,19 @@ const icon = readFileSync(join(here, 'static/favicon.svg'));
 const iconName = `favicon.${createHash('sha256').update(icon).digest('hex').slice(0, 8)}.svg`;
 writeFileSync(join(assets, iconName), icon);
 
+function preloads(app) {
+  const entry = Object.entries(result.metafile.outputs).find(([f]) => basename(f) === app);
+  const eager = (entry?.[1].imports ?? []).filter((i) => i.kind === 'import-statement').map((i) => basename(i.path));
+  return eager.map((n) => `  <link rel="modulepreload" href="/assets/${n}">\n`).join('');
+}
+
 const html = readFileSync(join(here, 'static/index.html'), 'utf8')
   .replaceAll('%APP_JS%', js)
   .replaceAll('%APP_CSS%', css)
-  .replaceAll('%FAVICON%', iconName);
+  .replaceAll('%FAVICON%', iconName)
+  // Chunks app.js imports statically (code it shares with the lazy pages) are
+  // fetched at once, not after app.js has been parsed.
+  .replace('</head>', preloads(js) + '</head>');
 writeFileSync(join(out, 'index.html'), html);
 
 const size = (name) => {
@@ -87,3 +100,7 @@ const size = (name) => {
 console.log(`built ${out}`);
 console.log(`  assets/${js}  ${size(js)}`);
 console.log(`  assets/${css}  ${size(css)}`);
+for (const file of Object.keys(result.metafile.outputs)) {
+  const name = basename(file);
+  if (/^chunk\.[^.]+\.js$/.test(name)) console.log(`  assets/${name}  ${size(name)} (loaded on demand or shared)`);
+}

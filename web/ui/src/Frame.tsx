@@ -20,6 +20,7 @@ import { SchedulePage } from './timetable';
 import { ControlPage, MyClassPage, RemarksPage } from './control';
 import type { PersonKind } from './api';
 import { PrintStamp } from './print';
+import { ErrorBox } from './registry';
 import { HOME_PATH, isKeeper, sectionFor, sectionsFor } from './roles';
 import { linkClick, navigate, usePath } from './router';
 
@@ -27,6 +28,34 @@ import { linkClick, navigate, usePath } from './router';
 function newKind(): PersonKind {
   const k = new URLSearchParams(window.location.search).get('kind');
   return k === 'staff' || k === 'parent' ? k : 'student';
+}
+
+// The federation pages load on first use (their own chunk): most users of a
+// school never open them, and a parent's phone should not download them.
+type FederationModule = typeof import('./federation');
+let federationModule: FederationModule | null = null;
+
+function FederationPages({ id, session }: { id: 'federation' | 'nodes' | 'returns' | 'summaryReports'; session: Session }) {
+  const { t } = useI18n();
+  const [mod, setMod] = useState<FederationModule | null>(federationModule);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => {
+    setError(null);
+    import('./federation').then((m) => {
+      federationModule = m;
+      setMod(m);
+    }, setError);
+  };
+  useEffect(() => {
+    if (!mod) load();
+  }, []);
+  if (error) return <ErrorBox error={error} onRetry={load} testId="app-error" />;
+  if (!mod) return <p class="loading" role="status">{t('app.loading')}</p>;
+  const permissions = session.user.permissions;
+  if (id === 'federation') return <mod.FederationPage permissions={permissions} />;
+  if (id === 'nodes') return <mod.NodesPage permissions={permissions} />;
+  if (id === 'returns') return <mod.ReturnsPage permissions={permissions} />;
+  return <mod.ReportsPage session={session} />;
 }
 
 interface Props {
@@ -128,6 +157,8 @@ export function Frame({ session, onLoggedOut }: Props) {
   else if (current.id === 'plans') page = <PlansPage />;
   else if (current.id === 'periods') page = <PeriodLocksPage />;
   else if (current.id === 'grading') page = <GradingPage />;
+  else if (current.id === 'federation' || current.id === 'nodes' || current.id === 'returns' || current.id === 'summaryReports')
+    page = <FederationPages id={current.id} session={session} />;
   else page = <PlaceholderPage title={current.label} />;
 
   return (

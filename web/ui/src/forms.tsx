@@ -31,6 +31,8 @@ interface FieldProps {
   maxLength?: number;
   autocomplete?: string;
   wide?: boolean;
+  /** Suggestions for a text input (a <datalist>): typed values stay allowed. */
+  suggestions?: string[];
   /** Options of a select: [value, label]; the first may be the empty "choose" option. */
   options?: [string, string][];
 }
@@ -61,6 +63,7 @@ export function Field(props: FieldProps) {
       inputMode={props.type === 'number' ? 'numeric' : undefined}
       autocomplete={props.autocomplete ?? 'off'}
       maxLength={props.maxLength}
+      list={props.suggestions?.length ? 'list-' + id : undefined}
       value={value}
       onInput={(e) => props.onInput(e.currentTarget.value)}
     />
@@ -72,6 +75,13 @@ export function Field(props: FieldProps) {
         {props.required ? <span class="req" aria-hidden="true"> *</span> : null}
       </label>
       {control}
+      {props.suggestions?.length && !options ? (
+        <datalist id={'list-' + id}>
+          {props.suggestions.map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
+      ) : null}
       {hint ? (
         <p id={'hint-' + id} class="field-hint">
           {hint}

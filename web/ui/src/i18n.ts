@@ -45,6 +45,8 @@ const ru = {
   'nav.nodes': 'Узлы',
   'nav.updates': 'Обновления',
   'nav.me': 'Кто я',
+  'nav.federation': 'Федерация',
+  'nav.returns': 'Сдача отчётности',
 
   'placeholder.text': 'Раздел появится в следующих версиях.',
   'notFound.title': 'Страница не найдена',
@@ -770,6 +772,8 @@ const en: Record<MessageKey, string> = {
   'nav.nodes': 'Nodes',
   'nav.updates': 'Updates',
   'nav.me': 'Who am I',
+  'nav.federation': 'Federation',
+  'nav.returns': 'Returns',
 
   'placeholder.text': 'Coming in a later version.',
   'notFound.title': 'Page not found',

@@ -7,7 +7,8 @@ export type SectionId =
   | 'imports'
   | 'academic' | 'classes' | 'calendar' | 'myLoad' | 'yearClosing'
   | 'control' | 'remarks'
-  | 'plans' | 'periods' | 'grading';
+  | 'plans' | 'periods' | 'grading'
+  | 'federation' | 'returns';
 
 export interface Section {
   id: SectionId;
@@ -38,8 +39,10 @@ const SECTIONS: Section[] = [
   { id: 'academic', path: '/academic', label: 'nav.academic', ready: true, nested: true },
   { id: 'calendar', path: '/calendar', label: 'nav.calendar', ready: true },
   { id: 'yearClosing', path: '/year-closing', label: 'nav.yearClosing', ready: true },
-  { id: 'summaryReports', path: '/summary-reports', label: 'nav.summaryReports', ready: false },
-  { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: false },
+  { id: 'nodes', path: '/nodes', label: 'nav.nodes', ready: true },
+  { id: 'returns', path: '/returns', label: 'nav.returns', ready: true },
+  { id: 'summaryReports', path: '/summary-reports', label: 'nav.summaryReports', ready: true },
+  { id: 'federation', path: '/federation', label: 'nav.federation', ready: true },
   { id: 'updates', path: '/updates', label: 'nav.updates', ready: false },
   { id: 'audit', path: '/audit', label: 'nav.audit', ready: true },
   { id: 'imports', path: '/imports', label: 'nav.imports', ready: true },
@@ -78,8 +81,7 @@ const BY_PERMISSION: Record<string, SectionId[]> = {
 // names until they get their own.
 const PLANNED_BY_ROLE: Record<string, SectionId[]> = {
   sysadmin: ['accounts'],
-  analyst: ['summaryReports'],
-  regional_admin: ['nodes', 'updates'],
+  regional_admin: ['updates'],
 };
 
 export const HOME_PATH = '/me';
@@ -105,6 +107,11 @@ export function sectionsFor({ roles, permissions, node }: Access): Section[] {
   if (node === 'school' || readsCards) wanted.add('registry');
   for (const p of permissions) for (const id of BY_PERMISSION[p] ?? []) wanted.add(id);
   for (const r of roles) for (const id of PLANNED_BY_ROLE[r] ?? []) wanted.add(id);
+  // Issue 5: a school or municipal node towards its parent; a hub's children.
+  if (permissions.includes('read_federation')) {
+    if (node !== 'regional') wanted.add('federation');
+    if (node !== 'school') for (const id of ['nodes', 'returns', 'summaryReports'] as const) wanted.add(id);
+  }
   const browses = permissions.includes('browse_register');
   return SECTIONS.filter((s) => wanted.has(s.id)).map((s) =>
     s.id === 'registry' && !browses ? { ...s, label: 'nav.people' } : s,
