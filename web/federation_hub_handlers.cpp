@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/core/csv.hpp"
+#include "appliance/core/xlsx.hpp"
 #include "federation/transport/hub_service.hpp"
 #include "web/app.hpp"
 #include "web/handler_support.hpp"
@@ -51,6 +53,56 @@ json tableJson(const federation::CatalogueEntry& entry) {
                 {"title", {{"ru", s.measure.titleRu}, {"en", s.measure.titleEn}}}}},
               {"periodKind", std::string(federation::toString(s.periodKind))},
               {"periods", entry.periods}};
+}
+
+// The report as a sheet: one row per unit cell, then the totals («Итого»).
+// A suppressed count is an empty cell with its interval beside it; an
+// unbounded "to" is empty too.
+std::vector<core::XlsxRow> reportRows(const federation::HubReport& report) {
+  std::vector<core::XlsxRow> rows;
+  core::XlsxRow header{std::string("Узел"), std::string("Название")};
+  for (const auto& d : report.table.spec.dimensions) header.emplace_back(d.titleRu);
+  for (const char* title : {"Число", "От", "До", "Показатель"}) header.emplace_back(std::string(title));
+  rows.push_back(std::move(header));
+  auto add = [&](const std::string& code, const std::string& name, const std::vector<std::string>& key,
+                 const std::optional<std::int64_t>& count, std::int64_t low, const std::optional<std::int64_t>& high,
+                 const std::optional<double>& measure) {
+    core::XlsxRow row{code, name};
+    for (const auto& k : key) row.emplace_back(k);
+    auto number = [](auto v) { return v ? core::XlsxCell(static_cast<double>(*v)) : core::XlsxCell{}; };
+    row.push_back(number(count));
+    row.emplace_back(static_cast<double>(low));
+    row.push_back(number(high));
+    row.push_back(number(measure));
+    rows.push_back(std::move(row));
+  };
+  for (const auto& u : report.units)
+    for (const auto& c : u.cells) add(u.code, u.name, c.key, c.count, c.low, c.high, c.measure);
+  for (const auto& t : report.totals) add("", "Итого", t.key, t.count, t.low, t.high, t.measure);
+  return rows;
+}
+
+std::string csvOf(const std::vector<core::XlsxRow>& rows) {
+  // BOM and ';': what a spreadsheet in a Russian locale opens as columns.
+  std::string out = "\xEF\xBB\xBF";
+  for (const auto& row : rows) {
+    std::vector<std::string> fields;
+    for (const auto& cell : row) {
+      if (const auto* text = std::get_if<std::string>(&cell)) {
+        fields.push_back(*text);
+      } else if (const auto* value = std::get_if<double>(&cell)) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.15g", *value);
+        fields.emplace_back(buffer);
+      } else {
+        fields.emplace_back();
+      }
+    }
+    std::string line;
+    core::appendCsvRecord(line, fields, true, ';');
+    out += line;
+  }
+  return out;
 }
 
 json returnJson(const federation::ReturnEntry& e) {
@@ -108,8 +160,29 @@ void App::addFederationHubRoutes() {
         const auto period = queryValue(c.request.query, "period");
         if (table.empty()) return bad("table: required");
         if (period.empty()) return bad("period: required");
+        const auto format = queryValue(c.request.query, "format");
+        if (!format.empty() && format != "json" && format != "csv" && format != "xlsx")
+          return bad("format: expected json, csv or xlsx");
         auto report = hub->report(table, period);
         if (!report) return errorResponse(report.error());
+        if (format == "csv" || format == "xlsx") {
+          const auto rows = reportRows(*report);
+          Response r;
+          std::string name = table + "-" + period;
+          for (auto& ch : name)
+            if (ch == '/') ch = '_';
+          if (format == "csv") {
+            r.contentType = "text/csv; charset=utf-8";
+            r.body = csvOf(rows);
+            name += ".csv";
+          } else {
+            r.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            r.body = core::xlsxWorkbook(report->table.spec.titleRu + " " + period, rows);
+            name += ".xlsx";
+          }
+          r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+          return r;
+        }
         json units = json::array();
         for (const auto& u : report->units) {
           json cells = json::array();

@@ -94,16 +94,17 @@ std::string quotedField(std::string_view v) {
 }
 }  // namespace
 
-std::string csvRawField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+std::string csvRawField(std::string_view v, char separator) {
+  const char special[] = {separator, '"', '\r', '\n'};
+  if (v.find_first_of(std::string_view(special, sizeof special)) == std::string_view::npos) return std::string(v);
   return quotedField(v);
 }
 
-std::string csvField(std::string_view v) {
-  if (!startsFormula(v)) return csvRawField(v);
+std::string csvField(std::string_view v, char separator) {
+  if (!startsFormula(v)) return csvRawField(v, separator);
   std::string guarded = "'";
   guarded += v;
-  return csvRawField(guarded);
+  return csvRawField(guarded, separator);
 }
 
 std::string_view unguardCsvValue(std::string_view v) {
@@ -111,16 +112,16 @@ std::string_view unguardCsvValue(std::string_view v) {
   return v;
 }
 
-void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard) {
+void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard, char separator) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) out += separator;
     // A field starting the file with U+FEFF would be read as a byte order
     // mark and lost: quoted, it is a field.
     if (out.empty() && fields[i].starts_with("\xEF\xBB\xBF")) {
       out += quotedField(fields[i]);
       continue;
     }
-    out += formulaGuard ? csvField(fields[i]) : csvRawField(fields[i]);
+    out += formulaGuard ? csvField(fields[i], separator) : csvRawField(fields[i], separator);
   }
   // A record of one empty field would be a blank line, which readers skip.
   if (fields.size() == 1 && fields[0].empty()) out += "\"\"";

@@ -33,15 +33,18 @@ Result<std::vector<CsvRecord>> readCsv(std::string_view text, std::size_t maxRec
 // break, quotes doubled. A value starting with =, +, - or @ gets a leading '
 // so a spreadsheet never runs it as a formula; the register import removes
 // that ' again (unguardCsvValue), so an export reads back unchanged.
-std::string csvField(std::string_view value);
+// `separator`: ',' by default; ';' for files meant for a spreadsheet in a
+// Russian locale, where the comma is the decimal sign.
+std::string csvField(std::string_view value, char separator = ',');
 // Quoting only, without the formula guard: for files read by other
 // programs (OneRoster), where an identifier must stay as it is.
-std::string csvRawField(std::string_view value);
+std::string csvRawField(std::string_view value, char separator = ',');
 // Undoes csvField's guard: "'=…", "'+…", "'-…", "'@…" lose the '.
 std::string_view unguardCsvValue(std::string_view value);
 
 // Appends one record, fields joined by commas, ending in CRLF (a record of
 // one empty field is written "" so it does not read as a blank line).
-void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard = false);
+void appendCsvRecord(std::string& out, const std::vector<std::string>& fields, bool formulaGuard = false,
+                     char separator = ',');
 
 }  // namespace parta::core

@@ -42,8 +42,8 @@ class FederationBrowserTest : public CppUnit::TestFixture {
                          {"PARTA_SCHOOL_NAME", schoolName},
                          // The hub's returns, approvals, catalogue and reports (fed-hub).
                          {"PARTA_REPORTS", "1"},
-                         // Set to 1 when the reports handler answers format=csv|xlsx.
-                         {"PARTA_EXPORTS", "0"},
+                         // The reports handler answers format=csv|xlsx.
+                         {"PARTA_EXPORTS", "1"},
                          {"PARTA_ANALYST_LOGIN", "analyst"},
                          {"PARTA_ANALYST_PASSWORD", kFederationPassword},
                          {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
