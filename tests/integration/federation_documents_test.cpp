@@ -81,7 +81,7 @@ class FederationDocumentStoreTest : public CppUnit::TestFixture {
     auto unsignedDoc = policy(*region_, 3, 9);
     unsignedDoc.signature.reset();
     auto forged = encodeDocument(policy(*region_, 3, 9));
-    forged[20] = static_cast<char>(forged[20] ^ 1);  // inside expiresAt: signed, now different
+    forged[26] = static_cast<char>(forged[26] ^ 1);  // expiresAt's last byte: signed, now different
     clock_.advance(std::chrono::seconds(1));
     auto sameVersionOtherBody = policy(*region_, 2, 8);
     auto notAPolicy = signDocument(DocumentKind::policy, 3, std::chrono::floor<std::chrono::seconds>(clock_.now()),

@@ -89,17 +89,18 @@ class LifecycleTest : public CppUnit::TestFixture {
           node.databaseName);
       // Issue 5: the federation's tables, each column checked by
       // FederationSchemaTest; a municipal node also sends upward.
+      // Documents (0012) are on every node; the outbox side only where there is a parent.
       const std::string hub =
-          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,federation_"
-          "children,"
-          "federation_child_keys,federation_enrolment_codes,federation_identity,inbox_channels,inbox_envelopes,"
-          "node_role,received_cells,received_tables,schema_migrations,sessions\n";
+          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,"
+          "federation_children,federation_child_keys,federation_documents,federation_document_publications,"
+          "federation_document_refusals,federation_enrolment_codes,federation_identity,federation_release_schedule,"
+          "inbox_channels,inbox_envelopes,node_role,received_cells,received_tables,schema_migrations,sessions\n";
       const std::string municipal =
-          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,federation_"
-          "children,"
-          "federation_child_keys,federation_documents,federation_enrolment_codes,federation_identity,"
-          "federation_parent,inbox_channels,inbox_envelopes,node_role,outbox,outbox_channels,received_cells,"
-          "received_tables,release_ledger,schema_migrations,sessions\n";
+          "approved_cells,consolidation_ledger,federation_alarms,federation_approvals,federation_audit,"
+          "federation_children,federation_child_keys,federation_documents,federation_document_publications,"
+          "federation_document_refusals,federation_enrolment_codes,federation_identity,federation_parent,"
+          "federation_release_schedule,inbox_channels,inbox_envelopes,node_role,outbox,outbox_channels,"
+          "received_cells,received_tables,release_ledger,schema_migrations,sessions\n";
       CPPUNIT_ASSERT_EQUAL_MESSAGE(role, std::string(role) == "municipal" ? municipal : hub, tables);
     }
     // The same binary gives a school its register.

@@ -140,8 +140,8 @@ class ConsolidationTest : public CppUnit::TestFixture {
     // Base 5: published 45 while the release's margins put the true count
     // in [46, 47] (the demo's contingent had such a cell). The total keeps
     // the published sum and the summed interval.
-    auto r = consolidate({school("A", {{{"10", "female"}, 45, 46, 47, {}, {}}}),
-                          school("B", {{{"10", "female"}, 20, 18, 22, {}, {}}})});
+    auto r = consolidate(
+        {school("A", {{{"10", "female"}, 45, 46, 47, {}, {}}}), school("B", {{{"10", "female"}, 20, 18, 22, {}, {}}})});
     CPPUNIT_ASSERT_MESSAGE(r ? "" : r.error().message, r.ok());
     CPPUNIT_ASSERT_EQUAL(std::int64_t{64}, r->totals[0].low);
     CPPUNIT_ASSERT_EQUAL(std::int64_t{69}, r->totals[0].high);
