@@ -1,5 +1,6 @@
 #include "federation/transport/inbox_repository.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -19,15 +20,15 @@ using storage::withConnection;
 namespace {
 
 std::optional<ChildRecord> loadChild(sql::Connection& c, const std::string& origin) {
-  Statement s(c.prepareStatement("SELECT status FROM federation_children WHERE code = ?"));
+  Statement s(storage::prepare(c, "SELECT status FROM federation_children WHERE code = ?"));
   s->setString(1, origin);
   Rows r(s->executeQuery());
   if (!r->next()) return std::nullopt;
   ChildRecord child;
   child.nodeId = origin;
   child.revoked = storage::text(*r, 1) == "revoked";
-  Statement k(c.prepareStatement(
-      "SELECT key_epoch, public_key FROM federation_child_keys WHERE child_code = ? ORDER BY key_epoch"));
+  Statement k(storage::prepare(
+      c, "SELECT key_epoch, public_key FROM federation_child_keys WHERE child_code = ? ORDER BY key_epoch"));
   k->setString(1, origin);
   Rows keys(k->executeQuery());
   std::vector<ChildKey> all;
@@ -44,7 +45,7 @@ std::optional<ChildRecord> loadChild(sql::Connection& c, const std::string& orig
 void raiseAlarm(sql::Connection& c, const std::string& kind, const std::string& origin, const std::string& detail,
                 const std::string& now) {
   Statement s(
-      c.prepareStatement("INSERT INTO federation_alarms (kind, origin, detail, raised_at) VALUES (?, ?, ?, ?)"));
+      storage::prepare(c, "INSERT INTO federation_alarms (kind, origin, detail, raised_at) VALUES (?, ?, ?, ?)"));
   s->setString(1, kind);
   s->setString(2, origin.substr(0, 64));
   s->setString(3, detail.substr(0, 1000));
@@ -55,7 +56,8 @@ void raiseAlarm(sql::Connection& c, const std::string& kind, const std::string& 
 void archive(sql::Connection& c, const Envelope& e, const Bytes& raw, const Digest& digest, std::string_view status,
              const std::string& reason, const std::string& now) {
   std::istringstream blob(raw);
-  Statement s(c.prepareStatement(
+  Statement s(storage::prepare(
+      c,
       "INSERT INTO inbox_envelopes (origin, channel, sequence, envelope_hash, envelope, table_id, period, revision, "
       "status, reason, received_at, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason), applied_at = VALUES(applied_at)"));
@@ -117,6 +119,17 @@ std::string encodeTransportTestCells(const std::vector<ReceivedCell>& cells) {
 }
 
 core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) {
+  return withConnection(pool_, "inbox.apply", [&](sql::Connection& c) -> core::Result<EnvelopeAck> {
+    Transaction t(c);
+    auto ack = applyEntryIn(c, entry);
+    if (!ack) return ack;
+    if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
+    t.commit();
+    return ack;
+  });
+}
+
+core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, const BundleEntry& entry) {
   EnvelopeAck ack;
   ack.index = entry.index;
   if (!entry.envelope) {
@@ -134,9 +147,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
   ack.sequence = h.sequence;
   const Digest digest = envelopeDigest(h, ports_.hasher);
 
-  return withConnection(pool_, "inbox.apply", [&](sql::Connection& c) -> core::Result<EnvelopeAck> {
+  {
     const auto now = formatUtc(clock_.now());
-    Transaction t(c);
     const auto child = loadChild(c, h.origin);
     InboxContext context;
     context.ownNodeId = settings_.ownNodeId;
@@ -149,17 +161,18 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
       // The channel's row is the lock every receiver of this channel takes
       // first; created on first use (INSERT IGNORE, then lock).
       Statement ins(
-          c.prepareStatement("INSERT IGNORE INTO inbox_channels (origin, channel, next_sequence) VALUES (?, ?, 1)"));
+          storage::prepare(c, "INSERT IGNORE INTO inbox_channels (origin, channel, next_sequence) VALUES (?, ?, 1)"));
       ins->setString(1, h.origin);
       ins->setString(2, h.channel);
       ins->executeUpdate();
       Statement s(
-          c.prepareStatement("SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ? FOR UPDATE"));
+          storage::prepare(c, "SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ? FOR UPDATE"));
       s->setString(1, h.origin);
       s->setString(2, h.channel);
       Rows r(s->executeQuery());
       if (r->next()) context.nextExpected = r->getUInt64(1);
-      Statement k(c.prepareStatement(
+      Statement k(storage::prepare(
+          c,
           "SELECT envelope_hash FROM inbox_envelopes WHERE origin = ? AND channel = ? AND sequence = ? "
           "AND status IN ('applied', 'held') ORDER BY id LIMIT 1"));
       k->setString(1, h.origin);
@@ -177,7 +190,7 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
     ack.detail = decision.detail;
 
     auto touch = [&] {
-      Statement s(c.prepareStatement("UPDATE federation_children SET last_contact_at = ? WHERE code = ?"));
+      Statement s(storage::prepare(c, "UPDATE federation_children SET last_contact_at = ? WHERE code = ?"));
       s->setString(1, now);
       s->setString(2, h.origin);
       s->executeUpdate();
@@ -203,8 +216,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
         }
       }
       if (problem.empty() && e.header.type == EnvelopeType::table_release) {
-        Statement cur(c.prepareStatement(
-            "SELECT revision FROM received_tables WHERE origin = ? AND table_id = ? AND period = ? FOR UPDATE"));
+        Statement cur(storage::prepare(
+            c, "SELECT revision FROM received_tables WHERE origin = ? AND table_id = ? AND period = ? FOR UPDATE"));
         cur->setString(1, e.header.origin);
         cur->setString(2, e.header.tableId);
         cur->setString(3, e.header.period);
@@ -213,38 +226,49 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
         if (r->next()) stored = r->getUInt(1);
         if (decideRevision(stored, e.header.revision) == RevisionOutcome::replace) {
           Statement del(
-              c.prepareStatement("DELETE FROM received_cells WHERE origin = ? AND table_id = ? AND period = ?"));
+              storage::prepare(c, "DELETE FROM received_cells WHERE origin = ? AND table_id = ? AND period = ?"));
           del->setString(1, e.header.origin);
           del->setString(2, e.header.tableId);
           del->setString(3, e.header.period);
           del->executeUpdate();
-          Statement cell(c.prepareStatement(
-              "INSERT INTO received_cells (origin, table_id, period, cell_key, revision, published_count, low, high, "
-              "numerator, denominator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-          for (const auto& x : cells) {
-            cell->setString(1, e.header.origin);
-            cell->setString(2, e.header.tableId);
-            cell->setString(3, e.header.period);
-            cell->setString(4, x.key);
-            cell->setUInt(5, e.header.revision);
-            unsigned i = 6;
-            for (const auto& v : {x.count, x.low, x.high}) {
-              if (v)
-                cell->setInt64(i, *v);
-              else
-                cell->setNull(i, 0);
-              ++i;
-            }
-            for (const auto& v : {x.numerator, x.denominator}) {
-              if (v)
-                cell->setDouble(i, *v);
-              else
-                cell->setNull(i, 0);
-              ++i;
+          // Many rows a statement (a day's contingent has dozens of cells):
+          // one round trip per chunk instead of one per cell.
+          constexpr std::size_t kChunk = 32;
+          for (std::size_t from = 0; from < cells.size(); from += kChunk) {
+            const std::size_t n = std::min(kChunk, cells.size() - from);
+            std::string sql =
+                "INSERT INTO received_cells (origin, table_id, period, cell_key, revision, published_count, low, "
+                "high, numerator, denominator) VALUES ";
+            for (std::size_t i = 0; i < n; ++i)
+              sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            Statement cell(storage::prepare(c, sql));
+            unsigned p = 1;
+            for (std::size_t k = from; k < from + n; ++k) {
+              const auto& x = cells[k];
+              cell->setString(p++, e.header.origin);
+              cell->setString(p++, e.header.tableId);
+              cell->setString(p++, e.header.period);
+              cell->setString(p++, x.key);
+              cell->setUInt(p++, e.header.revision);
+              for (const auto& v : {x.count, x.low, x.high}) {
+                if (v)
+                  cell->setInt64(p, *v);
+                else
+                  cell->setNull(p, 0);
+                ++p;
+              }
+              for (const auto& v : {x.numerator, x.denominator}) {
+                if (v)
+                  cell->setDouble(p, *v);
+                else
+                  cell->setNull(p, 0);
+                ++p;
+              }
             }
             cell->executeUpdate();
           }
-          Statement rt(c.prepareStatement(
+          Statement rt(storage::prepare(
+              c,
               "REPLACE INTO received_tables (origin, table_id, period, revision, envelope_id, received_at) "
               "VALUES (?, ?, ?, ?, 0, ?)"));
           rt->setString(1, e.header.origin);
@@ -256,7 +280,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
         }
       }
       archive(c, e, raw, d, problem.empty() ? "applied" : "rejected", problem, now);
-      Statement adv(c.prepareStatement("UPDATE inbox_channels SET next_sequence = ? WHERE origin = ? AND channel = ?"));
+      Statement adv(
+          storage::prepare(c, "UPDATE inbox_channels SET next_sequence = ? WHERE origin = ? AND channel = ?"));
       adv->setUInt64(1, e.header.sequence + 1);
       adv->setString(2, e.header.origin);
       adv->setString(3, e.header.channel);
@@ -285,7 +310,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
       case InboxAction::equivocation: {
         archive(c, envelope, entry.raw, digest, "equivocation", decision.detail, now);
         // A held twin is not applied either: neither is trusted blindly.
-        Statement s(c.prepareStatement(
+        Statement s(storage::prepare(
+            c,
             "UPDATE inbox_envelopes SET status = 'equivocation' WHERE origin = ? AND channel = ? AND sequence = ? "
             "AND status = 'held'"));
         s->setString(1, h.origin);
@@ -311,7 +337,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
         // Drain: held envelopes that are now next, in order.
         std::uint64_t next = h.sequence + 1;
         for (;;) {
-          Statement s(c.prepareStatement(
+          Statement s(storage::prepare(
+              c,
               "SELECT envelope, envelope_hash FROM inbox_envelopes WHERE origin = ? AND channel = ? AND sequence = ? "
               "AND status = 'held' ORDER BY id LIMIT 1"));
           s->setString(1, h.origin);
@@ -330,30 +357,49 @@ core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) 
         break;
       }
     }
-    if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
-    t.commit();
     return ack;
-  });
+  }
 }
 
 core::Result<BundleResponse> InboxRepository::applyBundle(const std::vector<BundleEntry>& entries) {
   BundleResponse response;
   std::set<std::pair<std::string, std::string>> channels;
-  for (const auto& entry : entries) {
-    // InnoDB may pick one of two receivers racing for a new channel's row as
-    // a deadlock victim; its transaction rolled back whole, so it is simply
+  auto touched = [&](const EnvelopeAck& ack) {
+    if (ack.status != EnvelopeStatus::rejected || ack.reason == RejectReason::malformed)
+      if (!ack.origin.empty()) channels.emplace(ack.origin, ack.channel);
+  };
+  auto together = withConnection(pool_, "inbox.apply_bundle", [&](sql::Connection& c) -> core::Result<void> {
+    Transaction t(c);
+    for (const auto& entry : entries) {
+      auto ack = applyEntryIn(c, entry);
+      if (!ack) return ack.error();
+      response.envelopes.push_back(std::move(*ack));
+    }
+    if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
+    t.commit();
+    return {};
+  });
+  if (together) {
+    for (const auto& ack : response.envelopes) touched(ack);
+  } else {
+    if (failBeforeCommit_) return together.error();
+    // Rolled back whole: one transaction per envelope instead. InnoDB may
+    // pick one of two receivers racing for a channel's row as a deadlock
+    // victim; that envelope's transaction rolled back whole, so it is simply
     // tried again.
-    auto ack = applyEntry(entry);
-    for (int attempt = 1; !ack && ack.error().code == core::ErrorCode::conflict && attempt < 5; ++attempt)
-      ack = applyEntry(entry);
-    if (!ack) return ack.error();
-    if (ack->status != EnvelopeStatus::rejected || ack->reason == RejectReason::malformed)
-      if (!ack->origin.empty()) channels.emplace(ack->origin, ack->channel);
-    response.envelopes.push_back(std::move(*ack));
+    response.envelopes.clear();
+    for (const auto& entry : entries) {
+      auto ack = applyEntry(entry);
+      for (int attempt = 1; !ack && ack.error().code == core::ErrorCode::conflict && attempt < 5; ++attempt)
+        ack = applyEntry(entry);
+      if (!ack) return ack.error();
+      touched(*ack);
+      response.envelopes.push_back(std::move(*ack));
+    }
   }
   auto acks = withConnection(pool_, "inbox.acks", [&](sql::Connection& c) -> core::Result<std::vector<ChannelAck>> {
     std::vector<ChannelAck> out;
-    Statement s(c.prepareStatement("SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ?"));
+    Statement s(storage::prepare(c, "SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ?"));
     for (const auto& [origin, channel] : channels) {
       s->setString(1, origin);
       s->setString(2, channel);

@@ -21,6 +21,10 @@
 #include "federation/core/inbox_rules.hpp"
 #include "federation/core/ports.hpp"
 
+namespace sql {
+class Connection;
+}  // namespace sql
+
 namespace parta::storage {
 class ConnectionPool;
 }
@@ -69,13 +73,16 @@ class InboxRepository {
                   InboxPorts ports)
       : pool_(pool), clock_(clock), settings_(std::move(settings)), ports_(std::move(ports)) {}
 
-  // Decides and applies every entry in bundle order, each in its own
-  // transaction, then reads the cumulative acknowledgement of every channel
-  // it touched. A database failure on one envelope is reported as an error
-  // for the whole call (the sender retries the bundle; what committed is a
-  // duplicate then).
+  // Decides and applies every entry in bundle order in ONE transaction (one
+  // commit, one log flush for the bundle: the hub's throughput), then reads
+  // the cumulative acknowledgement of every channel it touched; nothing is
+  // answered before the commit. If that transaction fails (a deadlock with
+  // another receiver, a lock wait), it is rolled back whole and the entries
+  // are applied again one transaction each, so one bad moment costs speed,
+  // not the bundle. A database failure then is an error for the whole call
+  // (the sender retries the bundle; what committed is a duplicate then).
   core::Result<BundleResponse> applyBundle(const std::vector<BundleEntry>& entries);
-  // One envelope; its status after commit.
+  // One envelope in its own transaction; its status after commit.
   core::Result<EnvelopeAck> applyEntry(const BundleEntry& entry);
 
   // Test hook: a failure injected after the envelope's writes, before the
@@ -83,6 +90,9 @@ class InboxRepository {
   void failBeforeCommitForTest(bool fail) { failBeforeCommit_ = fail; }
 
  private:
+  // Decides and applies one entry in the caller's transaction on `c`.
+  core::Result<EnvelopeAck> applyEntryIn(sql::Connection& c, const BundleEntry& entry);
+
   storage::ConnectionPool& pool_;
   const core::TimeSource& clock_;
   InboxSettings settings_;
