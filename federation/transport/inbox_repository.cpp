@@ -376,6 +376,7 @@ core::Result<BundleResponse> InboxRepository::applyBundle(const std::vector<Bund
       response.envelopes.push_back(std::move(*ack));
     }
     if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
+    if (failBundleTransaction_) return core::makeError(core::ErrorCode::conflict, "inbox: injected bundle failure");
     t.commit();
     return {};
   });

@@ -88,6 +88,9 @@ class InboxRepository {
   // Test hook: a failure injected after the envelope's writes, before the
   // commit (acknowledge-after-commit: nothing of it may remain).
   void failBeforeCommitForTest(bool fail) { failBeforeCommit_ = fail; }
+  // Test hook: the bundle's one transaction fails before its commit, so the
+  // per-envelope fallback runs.
+  void failBundleTransactionForTest(bool fail) { failBundleTransaction_ = fail; }
 
  private:
   // Decides and applies one entry in the caller's transaction on `c`.
@@ -98,6 +101,7 @@ class InboxRepository {
   InboxSettings settings_;
   InboxPorts ports_;
   bool failBeforeCommit_ = false;
+  bool failBundleTransaction_ = false;
 };
 
 }  // namespace parta::federation

@@ -54,6 +54,7 @@ class FederationTransportTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(newestRevisionWins);
   CPPUNIT_TEST(badEnvelopesAreRejectedAndBlockNothing);
   CPPUNIT_TEST(failureBeforeCommitLeavesNothing);
+  CPPUNIT_TEST(failedBundleTransactionFallsBackPerEnvelope);
   CPPUNIT_TEST(enrolmentCodeWorksOnce);
   CPPUNIT_TEST(twoReceiversApplyEachEnvelopeOnce);
   CPPUNIT_TEST_SUITE_END();
@@ -257,6 +258,29 @@ class FederationTransportTest : public CppUnit::TestFixture {
     auto retried = inbox->applyBundle({entry(seal(*school_, "school-1", 1, 1, "a\t1\n"))});
     CPPUNIT_ASSERT(retried.ok());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t{2}, retried->channels.at(0).through);
+  }
+
+  void failedBundleTransactionFallsBackPerEnvelope() {
+    // The bundle's one transaction rolls back (as a deadlock would); the
+    // same bundle is then applied one envelope at a time, with the same
+    // answer and nothing applied twice.
+    Db db(core::NodeRole::municipal);
+    auto inbox = hubInbox(db);
+    inbox->failBundleTransactionForTest(true);
+    auto bundle = inbox->applyBundle(
+        {entry(seal(*school_, "school-1", 2, 1, "a\t2\n")), entry(seal(*school_, "school-1", 1, 1, "a\t1\n")),
+         entry(seal(*school_, "school-1", 4, 1, "a\t4\n")), entry(seal(*school_, "school-1", 1, 1, "a\t1\n"))});
+    CPPUNIT_ASSERT_MESSAGE(bundle ? "" : bundle.error().message, bundle.ok());
+    const auto& s = bundle->envelopes;
+    CPPUNIT_ASSERT_EQUAL(std::size_t{4}, s.size());
+    CPPUNIT_ASSERT(s[0].status == EnvelopeStatus::held);
+    CPPUNIT_ASSERT(s[1].status == EnvelopeStatus::applied);
+    CPPUNIT_ASSERT(s[2].status == EnvelopeStatus::held);
+    CPPUNIT_ASSERT(s[3].status == EnvelopeStatus::duplicate);
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t{2}, bundle->channels.at(0).through);
+    CPPUNIT_ASSERT_EQUAL(std::string("3\n"), db.sql("SELECT next_sequence FROM inbox_channels"));
+    CPPUNIT_ASSERT_EQUAL(std::string("applied\napplied\nheld\n"),
+                         db.sql("SELECT status FROM inbox_envelopes ORDER BY sequence"));
   }
 
   void enrolmentCodeWorksOnce() {
