@@ -19,19 +19,6 @@ namespace {
 using namespace handlers;
 using federation::DocumentKind;
 
-std::string isoTime(core::TimePoint t) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  const auto days = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{secs - days};
-  char out[32];
-  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return out;
-}
-
 json policyJson(const federation::Policy& p) {
   return json{{"version", p.version},
               {"k", p.k},
@@ -44,9 +31,9 @@ json policyJson(const federation::Policy& p) {
 json documentJson(const federation::StoredDocument& d) {
   json out{{"kind", std::string(federation::toString(d.document.kind))},
            {"version", d.document.version},
-           {"issuedAt", isoTime(d.document.issuedAt)},
-           {"expiresAt", isoTime(d.document.expiresAt)},
-           {"acceptedAt", isoTime(d.acceptedAt)},
+           {"issuedAt", isoUtc(d.document.issuedAt)},
+           {"expiresAt", isoUtc(d.document.expiresAt)},
+           {"acceptedAt", isoUtc(d.acceptedAt)},
            {"signer", federation::toHex(d.document.signerKey)}};
   if (d.document.kind == DocumentKind::policy) {
     if (auto p = federation::decodePolicy(d.document.body)) out["policy"] = policyJson(*p);
@@ -82,7 +69,7 @@ core::Result<json> federationDocumentsJson(federation::TransportService& service
                                   {"version", r.version ? json(*r.version) : json(nullptr)},
                                   {"reason", r.reason},
                                   {"detail", r.detail},
-                                  {"at", isoTime(r.at)}});
+                                  {"at", isoUtc(r.at)}});
   return out;
 }
 
@@ -94,7 +81,7 @@ core::Result<json> federationScheduleJson(federation::TransportService& service)
   const auto state = service.scheduleState();
   return json{{"releaseSchedule", *schedule ? json(federation::scheduleText(**schedule)) : json(nullptr)},
               {"lastReleased", *last ? json(**last) : json(nullptr)},
-              {"lastRunAt", state.lastRunAt ? json(isoTime(*state.lastRunAt)) : json(nullptr)},
+              {"lastRunAt", state.lastRunAt ? json(isoUtc(*state.lastRunAt)) : json(nullptr)},
               {"lastError", state.lastError ? json(*state.lastError) : json(nullptr)}};
 }
 

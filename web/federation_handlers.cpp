@@ -19,20 +19,6 @@ namespace {
 using namespace handlers;
 using federation::TransportService;
 
-std::string isoUtc(core::TimePoint t) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  const auto days = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{secs - days};
-  char out[32];
-  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return out;
-}
-json timeOrNull(const std::optional<core::TimePoint>& t) { return t ? json(isoUtc(*t)) : json(nullptr); }
-
 json childJson(const federation::ChildSummary& c) {
   json last = json::object();
   for (const auto& [channel, seq] : c.lastSequence) last[channel] = seq;

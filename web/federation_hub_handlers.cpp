@@ -21,19 +21,6 @@ namespace {
 using namespace handlers;
 using federation::HubService;
 
-std::string hubTime(core::TimePoint t) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  const auto days = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{secs - days};
-  char out[48];
-  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return out;
-}
-json hubTimeOrNull(const std::optional<core::TimePoint>& t) { return t ? json(hubTime(*t)) : json(nullptr); }
 template <typename T>
 json orNull(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
@@ -114,15 +101,15 @@ json returnJson(const federation::ReturnEntry& e) {
                     {"revision", nullptr}};
     if (e.approvedBy) {
       approval["by"] = e.approvedBy->by;
-      approval["at"] = hubTime(e.approvedBy->at);
+      approval["at"] = isoUtc(e.approvedBy->at);
       approval["revision"] = e.approvedBy->revision;
     }
   }
   return json{{"table", e.tableId},
               {"status", std::string(federation::toString(e.status))},
               {"revision", orNull(e.revision)},
-              {"receivedAt", hubTimeOrNull(e.receivedAt)},
-              {"dueAt", hubTimeOrNull(e.dueAt)},
+              {"receivedAt", timeOrNull(e.receivedAt)},
+              {"dueAt", timeOrNull(e.dueAt)},
               {"approval", approval}};
 }
 
@@ -239,7 +226,7 @@ void App::addFederationHubRoutes() {
     json out = json::array();
     for (const auto& e : *entries)
       out.push_back(json{{"id", e.id},
-                         {"at", hubTime(e.at)},
+                         {"at", isoUtc(e.at)},
                          {"actor", e.actor},
                          {"action", e.action},
                          {"subject", e.subject},

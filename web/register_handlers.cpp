@@ -42,15 +42,6 @@ json summaryJson(const core::PersonSummary& p) {
 
 using core::csvField;  // RFC 4180 with the spreadsheet-formula guard (appliance/core/csv.hpp)
 
-std::string isoUtc(core::TimePoint t) {
-  const auto secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Response badId() { return errorResponse(400, "invalid_argument", "id: expected a positive integer"); }
 
 }  // namespace

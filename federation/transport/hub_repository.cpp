@@ -186,14 +186,7 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
     if (forwarding) {
       // The consolidation lock: the channel's counter row, as the release
       // pipeline takes its own channel's.
-      Statement s(
-          c.prepareStatement("INSERT INTO outbox_channels (channel, next_sequence) VALUES (?, 1) "
-                             "ON DUPLICATE KEY UPDATE next_sequence = next_sequence"));
-      s->setString(1, channel);
-      s->executeUpdate();
-      Statement lock(c.prepareStatement("SELECT next_sequence FROM outbox_channels WHERE channel = ? FOR UPDATE"));
-      lock->setString(1, channel);
-      Rows r(lock->executeQuery());
+      if (auto locked = OutboxRepository::lockChannel(c, channel); !locked) return locked.error();
     }
     ApprovalOutcome out;
     {

@@ -22,9 +22,7 @@ core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
 
 }  // namespace
 
-core::Result<Envelope> OutboxRepository::enqueueIn(
-    sql::Connection& c, const std::string& channel,
-    const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal) {
+core::Result<std::uint64_t> OutboxRepository::lockChannel(sql::Connection& c, const std::string& channel) {
   // Creating the counter row first (a no-op when it exists) lets the FOR
   // UPDATE below always find a row to lock. ON DUPLICATE KEY UPDATE takes
   // the row's exclusive lock at once: with INSERT IGNORE two enqueuers would
@@ -36,14 +34,19 @@ core::Result<Envelope> OutboxRepository::enqueueIn(
     s->setString(1, channel);
     s->executeUpdate();
   }
-  std::uint64_t sequence = 0;
-  {
-    Statement s(c.prepareStatement("SELECT next_sequence FROM outbox_channels WHERE channel = ? FOR UPDATE"));
-    s->setString(1, channel);
-    Rows r(s->executeQuery());
-    if (!r->next()) return core::makeError(core::ErrorCode::internal, "outbox: channel counter vanished");
-    sequence = r->getUInt64(1);
-  }
+  Statement s(c.prepareStatement("SELECT next_sequence FROM outbox_channels WHERE channel = ? FOR UPDATE"));
+  s->setString(1, channel);
+  Rows r(s->executeQuery());
+  if (!r->next()) return core::makeError(core::ErrorCode::internal, "outbox: channel counter vanished");
+  return r->getUInt64(1);
+}
+
+core::Result<Envelope> OutboxRepository::enqueueIn(
+    sql::Connection& c, const std::string& channel,
+    const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal) {
+  auto locked = lockChannel(c, channel);
+  if (!locked) return locked.error();
+  const std::uint64_t sequence = *locked;
   auto envelope = seal(sequence);
   if (!envelope) return envelope.error();
   const auto& h = envelope->header;

@@ -52,6 +52,10 @@ class OutboxRepository {
  public:
   OutboxRepository(storage::ConnectionPool& pool, const core::TimeSource& clock) : pool_(pool), clock_(clock) {}
 
+  // Within the caller's open transaction: locks the channel's counter row
+  // (created at 1 if missing) and returns the next sequence. The release
+  // pipeline and the hub's forwarding take it first, as their lock.
+  static core::Result<std::uint64_t> lockChannel(sql::Connection& connection, const std::string& channel);
   // Within the caller's open transaction on `connection`: locks the
   // channel's counter (SELECT … FOR UPDATE), asks `seal` for the envelope
   // with that sequence and stores it. A rollback of the caller's transaction

@@ -25,16 +25,7 @@ core::Result<std::optional<QueuedRelease>> ReleasePipeline::release(const TableS
     Transaction t(c);
     // The channel's counter row is the release lock (the same row the
     // outbox locks to number envelopes): taken before the ledger is read.
-    {
-      Statement s(
-          c.prepareStatement("INSERT INTO outbox_channels (channel, next_sequence) VALUES (?, 1) "
-                             "ON DUPLICATE KEY UPDATE next_sequence = next_sequence"));
-      s->setString(1, channel);
-      s->executeUpdate();
-      Statement lock(c.prepareStatement("SELECT next_sequence FROM outbox_channels WHERE channel = ? FOR UPDATE"));
-      lock->setString(1, channel);
-      Rows r(lock->executeQuery());
-    }
+    if (auto locked = OutboxRepository::lockChannel(c, channel); !locked) return locked.error();
     // The ledger the auditor needs: this table's every period and
     // revision (differencing) and other tables of the same period
     // (linked tables).
