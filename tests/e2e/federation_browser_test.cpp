@@ -13,6 +13,7 @@ namespace parta::test {
 class FederationBrowserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(FederationBrowserTest);
   CPPUNIT_TEST(hubIssuesACodeSchoolEnrolsInTheBrowser);
+  CPPUNIT_TEST(regionPublishesTheCatalogueAndPolicyInTheBrowser);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -57,6 +58,34 @@ class FederationBrowserTest : public CppUnit::TestFixture {
                                               children.body.find("7707083893") != std::string::npos &&
                                               children.body.find("Ёлкина") != std::string::npos);
     CPPUNIT_ASSERT(nodes["school-1"].count("SELECT COUNT(*) FROM outbox WHERE status = 'acknowledged'") > 0);
+  }
+
+  // The regional node's administrator publishes a policy and a catalogue on
+  // "Узлы" (a bad k and an older version refused beside their fields); the
+  // municipal node under it shows what it received (tests/e2e/documents.mjs).
+  // Then the municipal node's database holds the region's signed policy.
+  void regionPublishesTheCatalogueAndPolicyInTheBrowser() {
+    const auto assets = (buildDir() / "web" / "ui" / "dist").string();
+    FederationNodeSpec regionSpec{"region-1", "regional", "Министерство образования Ёлкинской области", "", "",
+                                  false,      assets};
+    FederationNodeSpec hubSpec{
+        "mun-1", "municipal", "Управление образования г. Д'Ёлкино", "region-1", "documents_interval = 500ms\n",
+        false,   assets};
+    FederationNodes nodes({regionSpec, hubSpec});
+    nodes.startAll();
+    nodes.enrolAll();
+    const auto screenshots = buildDir() / "tests" / "e2e" / "screenshots" / "documents";
+    std::filesystem::create_directories(screenshots);
+    auto r = runCommand({"node", (sourceDir() / "tests" / "e2e" / "documents.mjs").string()}, {},
+                        {{"PARTA_REGION_URL", "http://127.0.0.1:" + std::to_string(nodes["region-1"].port())},
+                         {"PARTA_HUB_URL", "http://127.0.0.1:" + std::to_string(nodes["mun-1"].port())},
+                         {"PARTA_LOGIN", kFederationAdmin},
+                         {"PARTA_PASSWORD", kFederationPassword},
+                         {"PARTA_SCREENSHOT_DIR", screenshots.string()}});
+    std::ofstream(screenshots / "output.txt") << r.output;
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output + "\n--- logs ---\n" + nodes.logs(), 0, r.status);
+    CPPUNIT_ASSERT_EQUAL(1LL, nodes["mun-1"].count("SELECT COUNT(*) FROM federation_documents WHERE kind = 'policy' "
+                                                   "AND version = 2"));
   }
 };
 

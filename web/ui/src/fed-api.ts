@@ -73,6 +73,56 @@ export async function rotateKey(): Promise<{ keyEpoch: number; publicKey: string
   return request<{ keyEpoch: number; publicKey: string }>('POST', '/federation/rotate-key');
 }
 
+// ---------------------------------------------------------------- catalogue and policy
+
+export interface FedPolicy {
+  version: number;
+  k: number;
+  roundingBase: number;
+  municipalTables: string[];
+  regionalTables: string[];
+  schedule: string;
+}
+
+export interface FedDocument {
+  kind: 'catalogue' | 'policy';
+  version: number;
+  issuedAt: string;
+  expiresAt: string;
+  acceptedAt: string;
+  signer: string;
+  policy?: FedPolicy;
+  tables?: string[];
+}
+
+export interface FedRefusal {
+  kind: string;
+  version: number | null;
+  reason: string;
+  detail: string;
+  at: string;
+}
+
+export interface FedDocuments {
+  catalogue: FedDocument | null;
+  policy: FedDocument | null;
+  refused: FedRefusal[];
+}
+
+export async function getDocuments(): Promise<FedDocuments> {
+  const d = await request<FedDocuments>('GET', '/federation/documents');
+  return { catalogue: d.catalogue ?? null, policy: d.policy ?? null, refused: list(d.refused) };
+}
+
+/** The regional node signs and publishes; its children fetch it from there. */
+export async function publishPolicy(version: number, policy: { k: number; roundingBase: number; schedule: string }, validFor: string): Promise<void> {
+  await request('POST', '/federation/documents', { kind: 'policy', version, validFor, policy });
+}
+
+export async function publishCatalogue(version: number, validFor: string): Promise<void> {
+  await request('POST', '/federation/documents', { kind: 'catalogue', version, validFor });
+}
+
 // ---------------------------------------------------------------- hub administration
 
 export interface Child {

@@ -11,7 +11,8 @@ import { ApiError, type Session } from './api';
 import { errorMessage } from './errors';
 import {
   approveReturn, enrol, getAlarms, getHubAudit, reportExportUrl, rotateKey, getCatalogue, getChildren, getFedStatus, getReport, getReturns, issueCode,
-  releaseNow, revokeChild,
+  releaseNow, revokeChild, getDocuments, publishPolicy, publishCatalogue,
+  type FedDocuments,
   type Alarm, type AuditEntry, type CatalogueTable, type Child, type FedStatus, type IssuedCode, type Report, type ReportCell,
   type ReturnCell, type ReturnChild,
 } from './fed-api';
@@ -322,9 +323,177 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
               </table>
             </section>
           ) : null}
+          <DocumentsCard permissions={permissions} />
         </div>
       ) : null}
     </>
+  );
+}
+
+// ---------------------------------------------------------------- catalogue and policy
+
+/** The signed documents this node works under; on the regional node, with
+ *  manage_federation, the form that publishes the next version. */
+function DocumentsCard({ permissions }: { permissions: string[] }) {
+  const { lang, f, fd } = useFedT();
+  const [docs, setDocs] = useState<FedDocuments | null>(null);
+  const [regional, setRegional] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [kind, setKind] = useState<'policy' | 'catalogue'>('policy');
+  const [version, setVersion] = useState('');
+  const [k, setK] = useState('5');
+  const [rounding, setRounding] = useState('5');
+  const [schedule, setSchedule] = useState('daily 18:30');
+  const [validFor, setValidFor] = useState('365d');
+  const [formError, setFormError] = useState<{ field?: string; text: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = async () => {
+    try {
+      const [d, s] = await Promise.all([getDocuments(), getFedStatus()]);
+      setDocs(d);
+      setRegional(s.node.role === 'regional');
+      const current = kind === 'policy' ? d.policy : d.catalogue;
+      setVersion(String((current?.version ?? 1) + 1));
+      if (d.policy?.policy) {
+        setK(String(d.policy.policy.k));
+        setRounding(String(d.policy.policy.roundingBase));
+        setSchedule(d.policy.policy.schedule);
+      }
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, []);
+
+  const publish = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const n = Number(version);
+    if (!Number.isInteger(n) || n <= 0) {
+      setFormError({ field: 'version', text: f('doc.version') + ': 1, 2, 3…' });
+      return;
+    }
+    setBusy(true);
+    setFormError(null);
+    setNotice(null);
+    try {
+      if (kind === 'policy') await publishPolicy(n, { k: Number(k), roundingBase: Number(rounding), schedule }, validFor);
+      else await publishCatalogue(n, validFor);
+      setNotice(f('doc.published', { kind: kind === 'policy' ? f('doc.policy') : f('doc.catalogue'), n }));
+      await load();
+    } catch (err) {
+      const m = err instanceof ApiError ? err.message : '';
+      const field = ['version', 'k', 'roundingBase', 'schedule', 'validFor'].find((x) => m.startsWith(x + ':') || m.includes(' ' + x + ':'));
+      setFormError({ field: field ?? (err instanceof ApiError && (err.status === 409 || err.status === 422) ? 'version' : undefined), text: errorMessage(lang, err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const manage = permissions.includes('manage_federation');
+  const pol = docs?.policy?.policy;
+  const err = (field: string) => (formError?.field === field ? formError.text : undefined);
+  return (
+    <section class="card" aria-labelledby="doc-title" data-testid="documents">
+      <h2 id="doc-title" class="card-title">{f('doc.title')}</h2>
+      {error ? <ErrorBox error={error} onRetry={load} testId="doc-error" /> : null}
+      {notice ? (
+        <p class="alert alert-ok" role="status" data-testid="doc-notice">
+          {notice}
+        </p>
+      ) : null}
+      {docs ? (
+        <>
+          <h3>{f('doc.policy')}</h3>
+          {docs.policy && pol ? (
+            <dl class="facts" data-testid="doc-policy">
+              <Fact label={f('doc.version')} testId="doc-policy-version">{docs.policy.version}</Fact>
+              <Fact label={f('doc.k')} testId="doc-policy-k">{pol.k}</Fact>
+              <Fact label={f('doc.rounding')} testId="doc-policy-rounding">{pol.roundingBase > 1 ? pol.roundingBase : f('doc.noRounding')}</Fact>
+              <Fact label={f('doc.schedule')} testId="doc-policy-schedule"><span class="mono">{pol.schedule}</span></Fact>
+              <Fact label={f('doc.expires')} testId="doc-policy-expires">{when(lang, docs.policy.expiresAt)}</Fact>
+              <Fact label={f('doc.signer')} testId="doc-policy-signer"><span class="mono fed-key">{fingerprint(docs.policy.signer)}</span></Fact>
+            </dl>
+          ) : (
+            <p class="note" data-testid="doc-policy-none">{f('doc.none')}</p>
+          )}
+          <h3>{f('doc.catalogue')}</h3>
+          {docs.catalogue ? (
+            <dl class="facts" data-testid="doc-catalogue">
+              <Fact label={f('doc.version')} testId="doc-catalogue-version">{docs.catalogue.version}</Fact>
+              <Fact label={f('doc.tables')} testId="doc-catalogue-tables">{docs.catalogue.tables?.length ?? 0}</Fact>
+              <Fact label={f('doc.expires')} testId="doc-catalogue-expires">{when(lang, docs.catalogue.expiresAt)}</Fact>
+            </dl>
+          ) : (
+            <p class="note" data-testid="doc-catalogue-none">{f('doc.noneCatalogue')}</p>
+          )}
+          {docs.refused.length ? (
+            <Scroll label={f('doc.refused')}>
+              <table class="table stack" data-testid="doc-refused">
+                <caption>{f('doc.refused')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{f('doc.kind')}</th>
+                    <th scope="col">{f('doc.version')}</th>
+                    <th scope="col">{f('doc.reason')}</th>
+                    <th scope="col">{f('doc.at')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {docs.refused.map((r) => (
+                    <tr key={r.kind + r.at} data-testid="doc-refused-row">
+                      <td data-label={f('doc.kind')}>{r.kind === 'policy' ? f('doc.policy') : f('doc.catalogue')}</td>
+                      <td data-label={f('doc.version')}>{r.version ?? '—'}</td>
+                      <td data-label={f('doc.reason')} class="mono" title={r.detail}>{fd('docReason.' + r.reason) ?? r.reason}</td>
+                      <td data-label={f('doc.at')}>{when(lang, r.at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
+          ) : null}
+          {regional && manage ? (
+            <form class="fed-form" onSubmit={publish} data-testid="doc-form" noValidate>
+              <h3>{f('doc.publish')}</h3>
+              <Field
+                id="doc-kind"
+                label={f('doc.publishKind')}
+                value={kind}
+                onInput={(v) => {
+                  const next = v === 'catalogue' ? 'catalogue' : 'policy';
+                  setKind(next);
+                  const current = next === 'policy' ? docs.policy : docs.catalogue;
+                  setVersion(String((current?.version ?? 1) + 1));
+                }}
+                options={[['policy', f('doc.kindPolicy')], ['catalogue', f('doc.kindCatalogue')]]}
+              />
+              <Field id="doc-version" label={f('doc.version')} value={version} onInput={setVersion} required error={err('version')} />
+              {kind === 'policy' ? (
+                <>
+                  <Field id="doc-k" label={f('doc.k')} value={k} onInput={setK} hint={f('doc.kHint')} error={err('k')} />
+                  <Field id="doc-rounding" label={f('doc.rounding')} value={rounding} onInput={setRounding} hint={f('doc.roundingHint')} error={err('roundingBase')} />
+                  <Field id="doc-schedule" label={f('doc.schedule')} value={schedule} onInput={setSchedule} hint={f('doc.scheduleHint')} error={err('schedule')} />
+                </>
+              ) : null}
+              <Field id="doc-valid" label={f('doc.validFor')} value={validFor} onInput={setValidFor} hint={f('doc.validForHint')} error={err('validFor')} />
+              {formError && !formError.field ? (
+                <p class="alert alert-error" role="alert" data-testid="doc-form-error">
+                  {formError.text}
+                </p>
+              ) : null}
+              <button type="submit" class="btn btn-primary" disabled={busy} data-testid="doc-submit">
+                {busy ? f('doc.publishing') : f('doc.publish')}
+              </button>
+            </form>
+          ) : null}
+        </>
+      ) : null}
+    </section>
   );
 }
 
@@ -636,6 +805,9 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
           )}
         </>
       ) : null}
+      <div class="cards fed-docs">
+        <DocumentsCard permissions={permissions} />
+      </div>
     </>
   );
 }
