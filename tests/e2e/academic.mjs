@@ -26,7 +26,7 @@
 // Exit: 0 all steps passed; 1 a step failed; 2 bad usage.
 import { createHarness } from './harness.mjs';
 
-const { env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, textOf, expectText, expectVisible } =
+const { env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, expectFocus, textOf, expectText, expectVisible } =
   createHarness({
     name: 'academic',
     required: [
@@ -143,8 +143,7 @@ async function main() {
     await start.fill(`${YEAR - 1}-08-01`);
     await page.getByTestId('cal-save').click();
     await expectText(page, 'error-cal-periods-0-startsOn', 'вне учебного года', 'term error');
-    const focused = await page.evaluate(() => document.activeElement?.id);
-    assert(focused === 'cal-periods-0-startsOn', `focus is on ${JSON.stringify(focused)}`);
+    await expectFocus(page, 'cal-periods-0-startsOn');
     const note = await axeCheck(page, 'the calendar form with an error');
     await start.fill(was);
     await page.getByTestId('cal-add-holiday').click();
@@ -168,8 +167,7 @@ async function main() {
     await page.getByTestId('input-close-orderDate').fill(`${YEAR + 1}-05-28`);
     await page.getByTestId('yc-preview').click();
     await expectText(page, 'error-close-orderNumber', 'Обязательное поле', 'order number error');
-    const focused = await page.evaluate(() => document.activeElement?.id);
-    assert(focused === 'close-orderNumber', `focus is on ${JSON.stringify(focused)}`);
+    await expectFocus(page, 'close-orderNumber');
     return axeCheck(page, '/year-closing with an error');
   });
 
@@ -215,8 +213,7 @@ async function main() {
     await page.getByTestId('input-cont-0-toClass').fill('10Я');
     await page.getByTestId('yc-preview').click();
     await expectText(page, 'error-cont-0-toClass', 'Такого 10 класса не будет', 'class error');
-    const focused = await page.evaluate(() => document.activeElement?.id);
-    assert(focused === 'cont-0-toClass', `focus is on ${JSON.stringify(focused)}`);
+    await expectFocus(page, 'cont-0-toClass');
     const note = await axeCheck(page, 'the wizard with a class error');
     await page.getByTestId('input-cont-0-toClass').fill('');
     await page.getByTestId('yc-preview').click();
@@ -230,8 +227,7 @@ async function main() {
   await step('coordinator 8: applying asks for a confirmation that it cannot be undone; cancel keeps the year open', async () => {
     await page.getByTestId('yc-apply').click();
     await expectText(page, 'yc-confirm', 'Это действие нельзя отменить', 'confirmation');
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-    assert(focused === 'yc-confirm-yes', `focus is on ${JSON.stringify(focused)}`);
+    await expectFocus(page, 'yc-confirm-yes', 'data-testid');
     await axeCheck(page, 'the confirmation');
     await page.getByTestId('yc-confirm-no').click();
     assert((await page.getByTestId('yc-confirm').count()) === 0, 'the confirmation stays after cancel');

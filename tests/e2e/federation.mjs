@@ -37,7 +37,7 @@ const h = createHarness({
     'PARTA_SCHOOL_NAME=… [PARTA_REPORTS=1 PARTA_ANALYST_LOGIN=… PARTA_ANALYST_PASSWORD=…] node federation.mjs',
   overallTimeoutMs: 240_000,
 });
-const { env, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, textOf, expectText, expectVisible } = h;
+const { env, run, step, launchBrowser, newPage, axeCheck, shot, assert, waitUntil, expectFocus, textOf, expectText, expectVisible } = h;
 /** The table whose report step 11 showed: the 360-px check opens it too. */
 let reportTable = '';
 const HUB = env.PARTA_HUB_URL.replace(/\/+$/, '');
@@ -101,8 +101,7 @@ async function main() {
   await step('step 2: an empty enrolment form is refused beside the field', async () => {
     await hub.getByTestId('nc-submit').click();
     await expectText(hub, 'error-nc-nodeCode', 'Заполните', 'node code error');
-    const focused = await hub.evaluate(() => document.activeElement?.id);
-    assert(focused === 'nc-nodeCode', `focus is on ${focused}, not the node code`);
+    await expectFocus(hub, 'nc-nodeCode');
     return axeCheck(hub, '/nodes with errors');
   });
 
@@ -192,10 +191,7 @@ async function main() {
     const row = hub.locator(`[data-testid=node-row][data-code="${env.PARTA_SCHOOL_CODE}"]`);
     await row.getByTestId('node-revoke').click();
     await expectText(hub, 'revoke-confirm', env.PARTA_SCHOOL_NAME, 'confirmation');
-    await waitUntil(
-      () => hub.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'revoke-no'),
-      'the confirmation does not take the focus on «Отмена»',
-    );
+    await expectFocus(hub, 'revoke-no', 'data-testid');
     await axeCheck(hub, '/nodes revoke confirmation');
     await hub.keyboard.press('Enter'); // «Отмена» has the focus
     await h.expectHidden(hub, 'revoke-confirm', 'confirmation after cancel');

@@ -65,6 +65,17 @@ export async function waitUntil(fn, describe, timeout = STEP_TIMEOUT_MS) {
   }
 }
 
+/** Waits until the focused element's `attr` ('id' or an attribute such as
+ *  'data-testid') is `want`: pages move focus in an effect after they render,
+ *  so one sample right after a click can see the old focus. */
+export async function expectFocus(page, want, attr = 'id') {
+  let focused = null;
+  await waitUntil(async () => {
+    focused = await page.evaluate((a) => (a === 'id' ? document.activeElement?.id : document.activeElement?.getAttribute(a)) ?? null, attr);
+    return focused === want;
+  }, () => `focus is on ${JSON.stringify(focused)}, expected ${want}`, 5000);
+}
+
 export async function textOf(locator) {
   return ((await locator.textContent({ timeout: 2000 })) ?? '').replace(/\s+/g, ' ').trim();
 }
@@ -220,6 +231,6 @@ export function createHarness({ name, required, usage, overallTimeoutMs }) {
 
   return {
     env, base, run, step, launchBrowser, newPage, axeCheck, shot,
-    fail, assert, waitUntil, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
+    fail, assert, waitUntil, expectFocus, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
   };
 }

@@ -29,7 +29,7 @@ import { createHarness } from './harness.mjs';
 
 const {
   env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot,
-  assert, waitUntil, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
+  assert, waitUntil, expectFocus, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
 } = createHarness({
   name: 'register',
   required: [
@@ -197,7 +197,7 @@ async function keeperSteps() {
     assert(res.status() === 400, `POST /people answered ${res.status()}, expected 400`);
     const text = await expectFieldError(page, 'new-surname', /\S/, 'surname');
     assert(await page.getByTestId('error-new-first_name').isHidden(), 'the first name is marked wrong too');
-    await waitUntil(() => page.evaluate(() => document.activeElement?.id === 'new-surname'), 'focus did not move to the surname');
+    await expectFocus(page, 'new-surname');
     await shot(page, '10-new-card-error-1366.png');
     return JSON.stringify(text);
   });
@@ -251,8 +251,7 @@ async function keeperSteps() {
       assert(await page.getByTestId('error-' + other).isHidden(), `${other} is marked wrong too`);
     await expectText(page, 'movement-form-error', /\S/, 'form-level summary');
     await shot(page, '13-duplicate-admission-1366.png');
-    const focused = await page.evaluate(() => document.activeElement?.id);
-    assert(focused === 'move-toClass', `focus is on ${JSON.stringify(focused)}, expected the class field`);
+    await expectFocus(page, 'move-toClass');
     await axeCheck(page, 'the movement form with an error');
     await page.getByTestId('movement-cancel').click();
     await expectHidden(page, 'movement-form', 'the form closes on cancel');
