@@ -76,6 +76,17 @@ export async function expectFocus(page, want, attr = 'id') {
   }, () => `focus is on ${JSON.stringify(focused)}, expected ${want}`, 5000);
 }
 
+/** Fills a field until it holds `value`: a form that sets its defaults in an
+ *  effect just after it opens can overwrite what was typed a moment before. */
+export async function fillField(page, testId, value) {
+  const field = page.getByTestId(testId);
+  await waitUntil(async () => {
+    if ((await field.inputValue()) === value) return true;
+    await field.fill(value);
+    return false;
+  }, `${testId} does not keep ${JSON.stringify(value)}`);
+}
+
 export async function textOf(locator) {
   return ((await locator.textContent({ timeout: 2000 })) ?? '').replace(/\s+/g, ' ').trim();
 }
@@ -231,6 +242,6 @@ export function createHarness({ name, required, usage, overallTimeoutMs }) {
 
   return {
     env, base, run, step, launchBrowser, newPage, axeCheck, shot,
-    fail, assert, waitUntil, expectFocus, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
+    fail, assert, waitUntil, expectFocus, fillField, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
   };
 }

@@ -428,10 +428,24 @@ async function main() {
     await expectText(page, 'page-title', 'Тематическое планирование', 'page title');
     const select = page.getByTestId('input-kp-class');
     await expectVisible(page, 'input-kp-class', 'class and subject picker');
-    await select.selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
-    await expectVisible(page, 'kp-editor', 'the plan editor');
+    // The editor first shows the default choice's plan, then the picked one's;
+    // the picker is rebuilt once the school year has loaded: choose until it shows.
+    let pickedLabel = '';
+    await waitUntil(async () => {
+      await select.selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`, { timeout: 2000 });
+      pickedLabel = ((await select.locator('option:checked').textContent({ timeout: 2000 })) ?? '').trim();
+      return (await page.getByTestId('kp-editor').isVisible()) && (await textOf(page.locator('#kp-title'))).startsWith(pickedLabel);
+    }, () => `the plan editor does not show ${pickedLabel}`);
     const before = await page.getByTestId('kp-row').count();
-    await page.getByTestId('input-kp-paste').fill(`${TOPICS[0]}; 2\n\n${TOPICS[2]}\t3\n${TOPICS[1]}\n`);
+    // The editor may still be replacing the default choice's plan with the
+    // picked one: type again until the button takes the text (a CI run saw
+    // it stay disabled after one fill).
+    const pasted = `${TOPICS[0]}; 2\n\n${TOPICS[2]}\t3\n${TOPICS[1]}\n`;
+    await waitUntil(async () => {
+      if (await page.getByTestId('kp-add-lines').isEnabled()) return true;
+      await page.getByTestId('input-kp-paste').fill(pasted);
+      return false;
+    }, 'the pasted lines do not enable «Добавить строки»');
     await page.getByTestId('kp-add-lines').click();
     await waitUntil(async () => (await page.getByTestId('kp-row').count()) === before + 3, 'the pasted lines are not topics');
     // The last topic («ё») one place up, with the keyboard.
@@ -459,8 +473,11 @@ async function main() {
     await step('plans 2: the lesson plan fits 360 px', async () => {
       await signIn(p, env.PARTA_TEACHER_LOGIN, env.PARTA_TEACHER_PASSWORD, '/plans');
       await expectText(p, 'page-title', 'Тематическое планирование', 'page title');
-      await p.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`);
-      await waitUntil(async () => (await p.getByTestId('kp-row').count()) >= 3, 'no topics at 360 px');
+      // The picker is rebuilt once the school year has loaded: choose until the plan shows.
+      await waitUntil(async () => {
+        await p.getByTestId('input-kp-class').selectOption(`${env.PARTA_CLASS_ID}:0:${env.PARTA_SUBJECT}`, { timeout: 2000 });
+        return (await p.getByTestId('kp-row').count()) >= 3;
+      }, 'no topics at 360 px');
       const sideways = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       assert(!sideways, 'the plan scrolls sideways at 360 px');
       await shot(p, 'journal-09-plan-360.png', { fullPage: false });

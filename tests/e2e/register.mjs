@@ -29,7 +29,7 @@ import { createHarness } from './harness.mjs';
 
 const {
   env, base: BASE, run, step, launchBrowser, newPage, axeCheck, shot,
-  assert, waitUntil, expectFocus, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
+  assert, waitUntil, expectFocus, fillField, textOf, expectText, expectVisible, expectHidden, CYRILLIC,
 } = createHarness({
   name: 'register',
   required: [
@@ -263,9 +263,9 @@ async function keeperSteps() {
   await step('keeper 5a: "Отменить последнюю запись" undoes the admission; it stays, struck and marked; admitted again', async () => {
     await page.getByTestId('mv-act-undo').click();
     await expectText(page, 'undo-target', ORDER, 'the entry to undo');
-    await page.getByTestId('input-move-orderNumber').fill(UNDO_ORDER);
-    await page.getByTestId('input-move-date').fill(ADMITTED_ON);
-    await page.getByTestId('input-move-orderDate').fill(ADMITTED_ON);
+    await fillField(page, 'input-move-orderNumber', UNDO_ORDER);
+    await fillField(page, 'input-move-date', ADMITTED_ON);
+    await fillField(page, 'input-move-orderDate', ADMITTED_ON);
     await page.getByTestId('movement-submit').click();
     await expectVisible(page, 'movement-saved', 'saved notice after the undo');
     await waitUntil(async () => (await page.getByTestId('movement-row').count()) === 2, 'the undo entry is not shown');
@@ -525,7 +525,12 @@ async function main() {
     await page.keyboard.press('Enter');
     const phone = page.getByTestId('input-phone');
     await expectVisible(page, 'input-phone', 'phone input');
+    // Opening the form puts the focus on the surname a moment later
+    // (setTimeout); wait for that before moving to the phone, or the typing
+    // lands in the surname.
+    await expectFocus(page, 'input-surname');
     await phone.focus();
+    await expectFocus(page, 'input-phone');
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.type(newPhone, { delay: 10 });
