@@ -86,6 +86,9 @@ const PLANNED_BY_ROLE: Record<string, SectionId[]> = {
 
 export const HOME_PATH = '/me';
 
+/** What a municipal or regional node has: its children, their returns and reports, the federation, accounts, updates. */
+const HUB_SECTIONS: SectionId[] = ['me', 'nodes', 'returns', 'summaryReports', 'federation', 'accounts', 'updates'];
+
 /** May create cards and write the movement book. */
 export function isKeeper(permissions: string[]): boolean {
   return permissions.includes('keep_register');
@@ -112,6 +115,9 @@ export function sectionsFor({ roles, permissions, node }: Access): Section[] {
     if (node !== 'regional') wanted.add('federation');
     if (node !== 'school') for (const id of ['nodes', 'returns', 'summaryReports'] as const) wanted.add(id);
   }
+  // A hub keeps no school: a sysadmin there has the permissions of the role,
+  // but the register, timetable and journal sections would be empty pages.
+  if (node !== 'school') for (const id of [...wanted]) if (!HUB_SECTIONS.includes(id)) wanted.delete(id);
   const browses = permissions.includes('browse_register');
   return SECTIONS.filter((s) => wanted.has(s.id)).map((s) =>
     s.id === 'registry' && !browses ? { ...s, label: 'nav.people' } : s,
