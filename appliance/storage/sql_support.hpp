@@ -57,6 +57,10 @@ std::string formatUtc(core::TimePoint time);
 // The inverse; std::nullopt unless the text has exactly that shape (the
 // fraction may have 0 to 6 digits) and names a real date and time.
 std::optional<core::TimePoint> parseUtc(std::string_view text);
+// A DATETIME column as a time point (the epoch when it cannot be read).
+inline core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
+  return parseUtc(text(r, column)).value_or(core::TimePoint{});
+}
 
 // Runs `body(sql::Connection&)` on a leased connection. A Connector/C++
 // exception becomes a translated error (its detail goes to the pool's

@@ -10,6 +10,8 @@
 
 namespace parta::federation {
 
+using storage::timeOf;
+
 using core::ErrorCode;
 using storage::blob;
 using storage::formatUtc;
@@ -20,11 +22,6 @@ using storage::withConnection;
 using json = nlohmann::json;
 
 namespace {
-
-core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
-  auto t = storage::parseUtc(storage::text(r, column));
-  return t ? *t : core::TimePoint{};
-}
 
 std::optional<SignedDocument> storedOf(sql::Connection& c, DocumentKind kind, bool forUpdate) {
   Statement s(c.prepareStatement(std::string("SELECT document FROM federation_documents WHERE kind = ?") +

@@ -9,6 +9,8 @@
 
 namespace parta::federation {
 
+using storage::timeOf;
+
 using core::ErrorCode;
 using storage::blob;
 using storage::formatUtc;
@@ -27,10 +29,6 @@ std::optional<double> optionalDouble(sql::ResultSet& r, unsigned column) {
   if (r.isNull(column)) return std::nullopt;
   return static_cast<double>(r.getDouble(column));
 }
-core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
-  return storage::parseUtc(storage::text(r, column)).value_or(core::TimePoint{});
-}
-
 // The cells of one (origin, table, period) from received_cells or approved_cells.
 std::vector<StoredCell> cellsOf(sql::Connection& c, const char* table, const std::string& origin,
                                 const std::string& tableId, const std::string& period, bool locking) {

@@ -6,6 +6,8 @@
 
 namespace parta::federation {
 
+using storage::timeOf;
+
 using storage::blob;
 using storage::formatUtc;
 using storage::parseUtc;
@@ -14,13 +16,7 @@ using storage::Statement;
 using storage::Transaction;
 using storage::withConnection;
 
-namespace {
-
-core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
-  return parseUtc(storage::text(r, column)).value_or(core::TimePoint{});
-}
-
-}  // namespace
+namespace {}  // namespace
 
 core::Result<std::uint64_t> OutboxRepository::lockChannel(sql::Connection& c, const std::string& channel) {
   // Creating the counter row first (a no-op when it exists) lets the FOR

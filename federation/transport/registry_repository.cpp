@@ -7,6 +7,8 @@
 
 namespace parta::federation {
 
+using storage::timeOf;
+
 using core::ErrorCode;
 using storage::formatUtc;
 using storage::parseUtc;
@@ -18,9 +20,6 @@ using json = nlohmann::json;
 
 namespace {
 
-core::TimePoint timeOf(sql::ResultSet& r, unsigned column) {
-  return parseUtc(storage::text(r, column)).value_or(core::TimePoint{});
-}
 std::optional<core::TimePoint> optionalTime(sql::ResultSet& r, unsigned column) {
   if (r.isNull(column)) return std::nullopt;
   return parseUtc(storage::text(r, column));
