@@ -43,8 +43,9 @@ core::Result<RotatedKey> TransportService::rotateKey() {
   if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");
   core::Result<RotatedKey> result = core::makeError(ErrorCode::internal, "the rotation did not run");
   auto quiet = outbox_.whileQuiet([&]() -> core::Result<void> {
+    std::lock_guard lock(rotationMutex_);
     if (auto prepared = deps_.key.prepareNext(); !prepared) return prepared.error();
-    result = finishRotation();
+    result = sendRotation();
     if (!result) return result.error();
     return {};
   });
@@ -52,7 +53,15 @@ core::Result<RotatedKey> TransportService::rotateKey() {
   return result;
 }
 
-core::Result<RotatedKey> TransportService::finishRotation() {
+core::Result<void> TransportService::finishPendingRotation() {
+  std::lock_guard lock(rotationMutex_);
+  if (!deps_.key.rotationPending()) return {};  // rotateKey() finished it meanwhile
+  auto rotated = sendRotation();
+  if (!rotated) return rotated.error();
+  return {};
+}
+
+core::Result<RotatedKey> TransportService::sendRotation() {
   auto parent = registry_.parent();
   if (!parent) return parent.error();
   if (!*parent) return core::makeError(ErrorCode::failed_precondition, "not enrolled with a parent yet");

@@ -249,7 +249,7 @@ RelayRound TransportService::relayOnce() {
   if (deps_.key.rotationPending()) {
     // A rotation the parent has not answered yet (no link, or a crash in
     // between): finish it before anything else goes.
-    if (auto rotated = finishRotation(); !rotated) {
+    if (auto rotated = finishPendingRotation(); !rotated) {
       recordFailure(rotated.error().message, std::nullopt);
       return RelayRound::failed;
     }

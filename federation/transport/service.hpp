@@ -150,8 +150,12 @@ class TransportService {
   core::Result<std::string> rootKeyHex();
   void recordFailure(const std::string& error, std::optional<Millis> retryAfter);
   core::Result<void> applyAnswer(const BundleResponse& answer);
-  // Sends the prepared rotation to the parent and switches on its answer.
-  core::Result<RotatedKey> finishRotation();
+  // Sends the prepared rotation to the parent and switches on its answer;
+  // the caller holds rotationMutex_.
+  core::Result<RotatedKey> sendRotation();
+  // The relay's part: finishes a rotation still pending once rotateKey(),
+  // which may be sending it right now, has let go.
+  core::Result<void> finishPendingRotation();
   // The release pipeline over `due`, with the accepted documents' policy.
   core::Result<std::vector<QueuedRelease>> releaseDue(const std::string& periodOrDate, bool scheduled);
   // Document sync (at most once per documents_interval, and as soon as
@@ -167,6 +171,9 @@ class TransportService {
   std::chrono::steady_clock::time_point lastHousekeeping_{};
   std::optional<std::chrono::steady_clock::time_point> lastDocumentsSync_;
   mutable std::mutex relayMutex_;
+  // One rotation at a time: the handler's and the relay's would otherwise
+  // both send the prepared key, or the relay rotate again after the switch.
+  std::mutex rotationMutex_;
   RelayState relay_;
   std::size_t bundleEnvelopes_;  // halved after a 413
 };

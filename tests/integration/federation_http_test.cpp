@@ -218,7 +218,15 @@ class FederationHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(early.body, 409u, early.status);
     CPPUNIT_ASSERT_MESSAGE(school_->log(), delivered(sent));
 
-    auto rotated = sysadmin.send("POST", "/api/v1/federation/rotate-key", "");
+    // The hub answers late (frozen for 1.5 s): the relay, ticking every
+    // 100 ms, sees the prepared key meanwhile and must leave the rotation
+    // to the request that started it, not send it again nor rotate twice.
+    hub_->process().signal(SIGSTOP);
+    HttpResponse rotated;
+    std::thread rotating([&] { rotated = sysadmin.send("POST", "/api/v1/federation/rotate-key", ""); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    hub_->process().signal(SIGCONT);
+    rotating.join();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(rotated.body, 200u, rotated.status);
     CPPUNIT_ASSERT_EQUAL(2u, parsed(rotated)["keyEpoch"].get<unsigned>());
     const auto newKey = parsed(rotated)["publicKey"].get<std::string>();
@@ -229,6 +237,16 @@ class FederationHttpTest : public CppUnit::TestFixture {
     auto children = parsed(analyst.get("/api/v1/federation/children"));
     CPPUNIT_ASSERT_EQUAL(2u, children["children"][0]["keyEpoch"].get<unsigned>());
     CPPUNIT_ASSERT_EQUAL(newKey, children["children"][0]["publicKey"].get<std::string>());
+    const auto rotations = [](const std::string& log) {
+      std::size_t n = 0;
+      for (auto at = log.find("\"federation_key_rotated\""); at != std::string::npos;
+           at = log.find("\"federation_key_rotated\"", at + 1))
+        ++n;
+      return n;
+    };
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(hub_->log(), std::size_t{1}, rotations(hub_->log()));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(school_->log(), std::size_t{1}, rotations(school_->log()));
+    CPPUNIT_ASSERT(hub_->log().find("federation_key_rotation_refused") == std::string::npos);
 
     // The new key signs what follows, and the hub applies it.
     sent += release("2026-11");
