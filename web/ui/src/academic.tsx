@@ -5,7 +5,7 @@
 // Every page works on one school year, chosen at the top (the open year first).
 import { useEffect, useState } from 'preact/hooks';
 import {
-  ApiError, checkPlan, currentYear, getCalendar, getClasses, getCurriculum, getLoad, getYears, putCalendar, putCurriculum,
+  ApiError, checkPlan, latest, currentYear, getCalendar, getClasses, getCurriculum, getLoad, getYears, putCalendar, putCurriculum,
   type ClassRow, type PeriodScheme, type PlanIssue, type PlanLine, type SchoolCalendar, type SchoolYear, type TeacherLoad,
 } from './api';
 import { errorMessage } from './errors';
@@ -68,25 +68,20 @@ function useForYear<T>(year: number | null, fetch: (y: number) => Promise<T>) {
   const [loading, setLoading] = useState(false);
   const load = () => {
     if (year === null) return;
-    let live = true;
     setLoading(true);
     setError(null);
-    fetch(year).then(
+    return latest(
+      fetch(year),
       (d) => {
-        if (!live) return;
         setData(d);
         setLoading(false);
       },
       (e) => {
-        if (!live) return;
         setError(e);
         setData(null);
         setLoading(false);
       },
     );
-    return () => {
-      live = false;
-    };
   };
   useEffect(load, [year]);
   return { data, setData, error, loading, reload: load };

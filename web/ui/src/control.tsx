@@ -7,7 +7,7 @@
 //   the turnstile report of a day and the whole-day attendance form.
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getClasses, type ClassRow, type Session } from './api';
+import { getClasses, latest, type ClassRow, type Session } from './api';
 import { useYear } from './academic';
 import { dayMonth } from './diary';
 import { errorMessage } from './errors';
@@ -54,7 +54,7 @@ export function ControlPage() {
 
   const load = () => {
     setError(null);
-    getControlWeek(week).then(setData, setError);
+    return latest(getControlWeek(week), setData, setError);
   };
   useEffect(load, [week]);
 
@@ -373,7 +373,7 @@ function ClassSummary({ classId }: { classId: number }) {
   const load = () => {
     if (!from || !to) return;
     setError(null);
-    getClassSummary(classId, from, to).then(setRows, setError);
+    return latest(getClassSummary(classId, from, to), setRows, setError);
   };
   useEffect(load, [classId, from, to]);
   const subjects = rows ? [...new Set(rows.flatMap((r) => r.averages.map((a) => a.subjectCode)))] : [];
@@ -443,7 +443,7 @@ function Turnstile({ classId }: { classId: number }) {
   const load = () => {
     if (!date) return;
     setError(null);
-    getTurnstileReport(classId, date).then(setReport, setError);
+    return latest(getTurnstileReport(classId, date), setReport, setError);
   };
   useEffect(load, [classId, date]);
   const lessonsText = (ls: unknown[]) =>
@@ -496,7 +496,7 @@ function DayAttendance({ classId }: { classId: number }) {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     // The class list: the summary's students (sorted by name by the server).
-    getClassSummary(classId, date, date).then((rows) => setStudents(rows.map((r) => ({ id: r.id, name: r.name }))), setError);
+    return latest(getClassSummary(classId, date, date), (rows) => setStudents(rows.map((r) => ({ id: r.id, name: r.name }))), setError);
   }, [classId]);
   const set = (id: number, v: { absent: boolean; reason: AttReason }) => {
     setSaved(false);

@@ -3,6 +3,7 @@
 // absences; previous/next week; a parent with several children switches
 // between them. Light on purpose: a parent may open it on an old 360-px phone.
 import { useEffect, useState } from 'preact/hooks';
+import { latest } from './api';
 import { formatDate } from './fields';
 import { useI18n, type Lang } from './i18n';
 import { attCode, attLabel } from './journal-store';
@@ -46,26 +47,21 @@ export function DiaryPage() {
   const [loading, setLoading] = useState(false);
 
   const load = () => {
-    let live = true;
     setLoading(true);
     setError(null);
-    (student === null ? ownDiary(week) : getDiary(student, week)).then(
+    return latest(
+      student === null ? ownDiary(week) : getDiary(student, week),
       (d) => {
-        if (!live) return;
         setData(d);
         setLoading(false);
         lastWeek = week;
         lastStudent = d.student.id;
       },
       (e) => {
-        if (!live) return;
         setError(e);
         setLoading(false);
       },
     );
-    return () => {
-      live = false;
-    };
   };
   useEffect(load, [week, student]);
 

@@ -7,7 +7,7 @@
 //  - /summary-reports: a consolidated table with totals, chart, print, CSV, XLSX.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, type Session } from './api';
+import { ApiError, latest, type Session } from './api';
 import { errorMessage } from './errors';
 import {
   approveReturn, enrol, getAlarms, getHubAudit, reportExportUrl, rotateKey, getCatalogue, getChildren, getFedStatus, getReport, getReturns, issueCode,
@@ -838,15 +838,25 @@ export function ReturnsPage({ permissions }: { permissions: string[] }) {
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = (p: string) =>
-    getReturns(p).then((r) => {
-      setRows(r);
-      setShown(p);
-      setError(null);
-    }, setError);
+  // Each ask fetches again (n), and only the newest ask's answer lands: the
+  // first load of this month may answer after the analyst's own period.
+  const [asked, setAsked] = useState({ period, n: 0 });
+  const load = (p: string) => setAsked((a) => ({ period: p, n: a.n + 1 }));
+  useEffect(
+    () =>
+      latest(
+        getReturns(asked.period),
+        (r) => {
+          setRows(r);
+          setShown(asked.period);
+          setError(null);
+        },
+        setError,
+      ),
+    [asked],
+  );
   useEffect(() => {
     getCatalogue().then(setCat, () => undefined);
-    load(period);
   }, []);
 
   const show = (e: Event) => {
@@ -1128,7 +1138,7 @@ export function ReportsPage({ session }: { session: Session }) {
     setReport(null);
     if (!table || !period) return;
     setError(null);
-    getReport(table, period).then(setReport, setError);
+    return latest(getReport(table, period), setReport, setError);
   }, [table, period]);
 
   const pickTable = (id: string) => {

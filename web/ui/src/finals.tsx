@@ -11,7 +11,7 @@
 // Period locks: per period scheme of the year's calendar, its periods with
 // lock / reopen (reopening asks for a reason, kept in the audit log).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, getCalendar, type SchoolCalendar } from './api';
+import { ApiError, getCalendar, latest, type SchoolCalendar } from './api';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
@@ -73,10 +73,14 @@ export function FinalsPanel({ classId, groupId, subjectCode, periods, scale, can
 
   const load = () => {
     setError(null);
-    getFinals(classId, groupId, subjectCode, period).then((f) => {
-      setData(f);
-      setDraft({});
-    }, setError);
+    return latest(
+      getFinals(classId, groupId, subjectCode, period),
+      (f) => {
+        setData(f);
+        setDraft({});
+      },
+      setError,
+    );
   };
   useEffect(load, [classId, groupId, subjectCode, period]);
 

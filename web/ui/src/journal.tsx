@@ -10,7 +10,7 @@
 // uncontrolled (what is being typed never goes through Preact state).
 import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, getLoad, type SchoolYear, type TeacherLoad } from './api';
+import { ApiError, getLoad, latest, type SchoolYear, type TeacherLoad } from './api';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { Field } from './forms';
@@ -105,11 +105,15 @@ export function JournalPage() {
     if (y.year === null) return;
     setError(null);
     setChoices(null);
-    getLoad(y.year).then((teachers) => {
-      const c = loadChoices(teachers);
-      setChoices(c);
-      if (!c.some((x) => x.key === choice)) setChoice(c[0]?.key ?? '');
-    }, setError);
+    return latest(
+      getLoad(y.year),
+      (teachers) => {
+        const c = loadChoices(teachers);
+        setChoices(c);
+        if (!c.some((x) => x.key === choice)) setChoice(c[0]?.key ?? '');
+      },
+      setError,
+    );
   };
   useEffect(loadLoad, [y.year]);
   useEffect(() => {
@@ -227,9 +231,11 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
   }, [store]);
   const query = useMemo(() => ({ classId, groupId, subjectCode, ...monthRange(month) }), [classId, groupId, subjectCode, month]);
 
+  // Only the answer for the current class, subject and month lands: one
+  // asked before a quick change may answer after it.
   const load = () => {
     setError(null);
-    getJournal(query).then((j) => {
+    return latest(getJournal(query), (j) => {
       setStore((s) => {
         if (s) {
           s.load(j);
@@ -243,9 +249,7 @@ function JournalGrid({ classId, groupId, subjectCode, month, caption }: GridProp
     }, setError);
   };
   useEffect(load, [query]);
-  useEffect(() => {
-    getPlan(classId, groupId, subjectCode).then(setPlan, () => setPlan([]));
-  }, [classId, groupId, subjectCode]);
+  useEffect(() => latest(getPlan(classId, groupId, subjectCode), setPlan, () => setPlan([])), [classId, groupId, subjectCode]);
 
   // ------------------------------------------------------------ saving
   const savingAll = useRef(false);

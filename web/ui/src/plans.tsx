@@ -4,7 +4,7 @@
 // a trailing number after a tab or ";" is the hours); saved with one
 // PUT /plans. The journal grid's topic picker reads these topics.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getLoad } from './api';
+import { ApiError, getLoad, latest } from './api';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { Field } from './forms';
@@ -54,11 +54,15 @@ export function PlansPage() {
   useEffect(() => {
     if (y.year === null) return;
     setChoices(null);
-    getLoad(y.year).then((teachers) => {
-      const c = loadChoices(teachers);
-      setChoices(c);
-      setChoice((k) => (c.some((x) => x.key === k) ? k : c[0]?.key ?? ''));
-    }, setError);
+    return latest(
+      getLoad(y.year),
+      (teachers) => {
+        const c = loadChoices(teachers);
+        setChoices(c);
+        setChoice((k) => (c.some((x) => x.key === k) ? k : c[0]?.key ?? ''));
+      },
+      setError,
+    );
   }, [y.year]);
 
   const picked = choices?.find((c) => c.key === choice);
@@ -69,7 +73,8 @@ export function PlansPage() {
     setStatus('');
     setProblem('');
     setDirty(false);
-    getPlan(picked.classId, picked.groupId, picked.subjectCode).then((ts) => setRows(ts.map((x) => row(x.title, x.hours))), setError);
+    // The default choice's plan, asked first, may answer after the picked one's.
+    return latest(getPlan(picked.classId, picked.groupId, picked.subjectCode), (ts) => setRows(ts.map((x) => row(x.title, x.hours))), setError);
   };
   useEffect(loadPlan, [picked?.key]);
 

@@ -7,7 +7,7 @@
 // /schedule/edit, where the conflicts the server finds are shown as they
 // appear (POST/PUT /timetable/entries, GET /timetable/conflicts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { getClasses, getLoad, searchPeople, type ClassRow, type TeacherLoad } from './api';
+import { getClasses, getLoad, latest, searchPeople, type ClassRow, type TeacherLoad } from './api';
 import { useYear, yearName } from './academic';
 import { dayMonth, ownDiary, weekdayName } from './diary';
 import { errorMessage } from './errors';
@@ -147,24 +147,19 @@ function ScheduleView({ permissions }: { permissions: string[] }) {
   const range = rangeOf(view, date);
   const load = () => {
     if (!target) return;
-    let live = true;
     setLoading(true);
     setError(null);
-    getSchedule(target.kind, target.id, range.from, range.to).then(
+    return latest(
+      getSchedule(target.kind, target.id, range.from, range.to),
       (d) => {
-        if (!live) return;
         setDays(d);
         setLoading(false);
       },
       (e) => {
-        if (!live) return;
         setError(e);
         setLoading(false);
       },
     );
-    return () => {
-      live = false;
-    };
   };
   useEffect(load, [target?.kind, target?.id, range.from, range.to]);
 
