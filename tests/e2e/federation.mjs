@@ -92,6 +92,13 @@ async function main() {
 
   await step('step 1: the hub\'s administrator opens "Узлы" (no children yet) and passes axe', async () => {
     await signIn(hub, HUB, env.PARTA_LOGIN, env.PARTA_PASSWORD);
+    // A hub keeps no school: its sysadmin is offered hub sections only
+    // (roles.ts), not the register, timetable or journal as empty pages.
+    const hubSections = ['me', 'nodes', 'returns', 'summaryReports', 'federation', 'accounts', 'updates'];
+    const sections = await hub.locator('[data-testid^="nav-"]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-testid').slice(4)).filter((x) => x !== 'toggle'));
+    assert(sections.includes('nodes'), `no «Узлы» in the hub's navigation: ${sections}`);
+    const foreign = sections.filter((x) => !hubSections.includes(x));
+    assert(foreign.length === 0, `the hub's navigation offers school sections: ${foreign}`);
     await open(hub, 'nodes', 'Узлы');
     await expectVisible(hub, 'nodes-empty', 'empty list of children');
     await expectVisible(hub, 'alarms-empty', 'no alarms');
