@@ -4,9 +4,11 @@
 // decode, check the permission, call federation::TransportService, encode.
 
 #include <cstdio>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "federation/transport/hub_service.hpp"
 #include "federation/transport/service.hpp"
 #include "web/app.hpp"
 #include "web/federation_documents.hpp"
@@ -165,9 +167,9 @@ void App::addFederationRoutes() {
           return jsonResponse(200, dump(json{{"children", out}}));
         });
     add(Method::post, "/api/v1/federation/children/{code}/revoke", Access::session, Exec::worker,
-        [&service, allowed, denied](const Context& c) {
+        [hub = std::make_shared<federation::HubService>(service), allowed, denied](const Context& c) {
           if (!allowed(c, core::Permission::manage_federation)) return denied();
-          auto done = service.registry().revoke(c.request.params[0], c.principal->userId);
+          auto done = hub->revoke(c.request.params[0], c.principal->userId);
           if (!done) return errorResponse(done.error());
           if (!*done) return errorResponse(404, "not_found", "no such child");
           return jsonResponse(200, dump(childJson(**done)));

@@ -1,5 +1,6 @@
 #include "federation/transport/hub_repository.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "appliance/storage/pool.hpp"
@@ -71,6 +72,65 @@ core::Result<std::optional<std::string>> approvedConsolidation(sql::Connection& 
   auto consolidation = consolidate(std::move(units));
   if (!consolidation) return consolidation.error();
   return std::optional<std::string>{encodeRelease(consolidationRelease(*consolidation, spec))};
+}
+
+// Within the caller's transaction, which holds the consolidation channel's
+// lock: the active children's approved cells of the table and period,
+// consolidated and, when that differs from the last consolidation
+// forwarded, recorded in consolidation_ledger (revision + 1) and queued
+// upward. nullopt when nothing changed or nothing is approved.
+core::Result<std::optional<Forwarded>> forwardConsolidation(sql::Connection& c, const TableSpec& spec,
+                                                            const std::string& period, const ForwardSealing& forward,
+                                                            core::TimePoint now) {
+  const std::string channel(kConsolidationChannel);
+  auto payload = approvedConsolidation(c, spec, period);
+  if (!payload) return payload.error();
+  if (!*payload) return std::optional<Forwarded>{};
+  std::uint32_t latest = 0;
+  std::string latestPayload;
+  {
+    Statement s(
+        c.prepareStatement("SELECT revision, payload FROM consolidation_ledger WHERE table_id = ? AND period = ? "
+                           "ORDER BY revision DESC LIMIT 1"));
+    s->setString(1, spec.id);
+    s->setString(2, period);
+    Rows r(s->executeQuery());
+    if (r->next()) {
+      latest = r->getUInt(1);
+      latestPayload = blob(*r, 2);
+    }
+  }
+  if (**payload == latestPayload) return std::optional<Forwarded>{};
+  const auto next = latest + 1;
+  {
+    Statement s(c.prepareStatement(
+        "INSERT INTO consolidation_ledger (table_id, period, revision, payload, payload_hash, queued_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    std::istringstream body(**payload);
+    s->setString(1, spec.id);
+    s->setString(2, period);
+    s->setUInt(3, next);
+    s->setBlob(4, &body);
+    s->setString(5, toHex(forward.hasher.hash(**payload)));
+    s->setString(6, formatUtc(now));
+    s->executeUpdate();
+  }
+  auto envelope = forward.outbox.enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
+    EnvelopeDraft draft;
+    draft.type = EnvelopeType::table_release;
+    draft.origin = forward.origin;
+    draft.recipient = forward.recipient;
+    draft.channel = channel;
+    draft.sequence = sequence;
+    draft.tableId = spec.id;
+    draft.period = period;
+    draft.revision = next;
+    draft.schemaVersion = forward.schemaVersion;
+    draft.policyVersion = forward.policyVersion;
+    return sealEnvelope(draft, **payload, forward.key, forward.hasher, forward.compressor);
+  });
+  if (!envelope) return envelope.error();
+  return std::optional<Forwarded>{Forwarded{channel, envelope->header.sequence, spec.id, period, next}};
 }
 
 }  // namespace
@@ -231,52 +291,9 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
       copy->executeUpdate();
     }
     if (forwarding) {
-      auto payload = approvedConsolidation(c, spec, period);
-      if (!payload) return payload.error();
-      std::uint32_t latest = 0;
-      std::string latestPayload;
-      {
-        Statement s(
-            c.prepareStatement("SELECT revision, payload FROM consolidation_ledger WHERE table_id = ? AND period = ? "
-                               "ORDER BY revision DESC LIMIT 1"));
-        s->setString(1, spec.id);
-        s->setString(2, period);
-        Rows r(s->executeQuery());
-        if (r->next()) {
-          latest = r->getUInt(1);
-          latestPayload = blob(*r, 2);
-        }
-      }
-      if (*payload && **payload != latestPayload) {
-        const auto next = latest + 1;
-        Statement s(c.prepareStatement(
-            "INSERT INTO consolidation_ledger (table_id, period, revision, payload, payload_hash, queued_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)"));
-        std::istringstream body(**payload);
-        s->setString(1, spec.id);
-        s->setString(2, period);
-        s->setUInt(3, next);
-        s->setBlob(4, &body);
-        s->setString(5, toHex(forward->hasher.hash(**payload)));
-        s->setString(6, formatUtc(now));
-        s->executeUpdate();
-        auto envelope = forward->outbox.enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
-          EnvelopeDraft draft;
-          draft.type = EnvelopeType::table_release;
-          draft.origin = forward->origin;
-          draft.recipient = forward->recipient;
-          draft.channel = channel;
-          draft.sequence = sequence;
-          draft.tableId = spec.id;
-          draft.period = period;
-          draft.revision = next;
-          draft.schemaVersion = forward->schemaVersion;
-          draft.policyVersion = forward->policyVersion;
-          return sealEnvelope(draft, **payload, forward->key, forward->hasher, forward->compressor);
-        });
-        if (!envelope) return envelope.error();
-        out.forwarded = Forwarded{channel, envelope->header.sequence, spec.id, period, next};
-      }
+      auto forwarded = forwardConsolidation(c, spec, period, *forward, now);
+      if (!forwarded) return forwarded.error();
+      out.forwarded = std::move(*forwarded);
     }
     writeFederationAudit(
         c, now, by, "return_approved", origin + " " + spec.id + " " + period,
@@ -286,6 +303,36 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
     t.commit();
     return out;
   });
+}
+
+core::Result<std::vector<Forwarded>> HubRepository::reconsolidateWithout(sql::Connection& c,
+                                                                         const std::vector<TableSpec>& tables,
+                                                                         const std::string& origin,
+                                                                         const std::string& by,
+                                                                         const ForwardSealing& forward) {
+  const auto now = clock_.now();
+  if (auto locked = OutboxRepository::lockChannel(c, std::string(kConsolidationChannel)); !locked)
+    return locked.error();
+  std::vector<std::pair<std::string, std::string>> approved;  // (table, period)
+  {
+    Statement s(c.prepareStatement(
+        "SELECT DISTINCT table_id, period FROM approved_cells WHERE origin = ? ORDER BY table_id, period"));
+    s->setString(1, origin);
+    Rows r(s->executeQuery());
+    while (r->next()) approved.emplace_back(storage::text(*r, 1), storage::text(*r, 2));
+  }
+  std::vector<Forwarded> out;
+  for (const auto& [tableId, period] : approved) {
+    const auto spec = std::find_if(tables.begin(), tables.end(), [&](const TableSpec& t) { return t.id == tableId; });
+    if (spec == tables.end() || (spec->levels & kRegional) == 0) continue;
+    auto forwarded = forwardConsolidation(c, *spec, period, forward, now);
+    if (!forwarded) return forwarded.error();
+    if (!*forwarded) continue;
+    writeFederationAudit(c, now, by, "consolidation_forwarded", tableId + " " + period,
+                         "revision " + std::to_string((*forwarded)->revision) + " queued upward without " + origin);
+    out.push_back(std::move(**forwarded));
+  }
+  return out;
 }
 
 }  // namespace parta::federation

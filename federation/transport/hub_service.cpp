@@ -133,27 +133,16 @@ core::Result<ReturnEntry> HubService::approve(const std::string& origin, const s
   if (auto p = parsePeriod((*spec)->periodKind, period); !p)
     return core::makeError(ErrorCode::invalid_argument, "period: " + p.error().message);
   const auto& deps = transport_.deps();
-  std::optional<ForwardSealing> forward;
-  if (deps.config.node.role == core::NodeRole::municipal) {
-    auto parent = transport_.registry().parent();
-    if (!parent) return parent.error();
-    if (*parent)
-      forward.emplace(ForwardSealing{deps.key, deps.hasher, deps.compressor, transport_.outbox(), deps.config.node.code,
-                                     (*parent)->code, kSchemaVersion, 1});
-  }
-  auto outcome = repository_.approve(**spec, origin, period, revision, by, forward);
+  auto forward = forwarding();
+  if (!forward) return forward.error();
+  auto outcome = repository_.approve(**spec, origin, period, revision, by, *forward);
   if (!outcome) return outcome.error();
   deps.log.info("federation_return_approved", {{"origin", origin},
                                                {"table", tableId},
                                                {"period", period},
                                                {"revision", static_cast<long long>(revision)},
                                                {"by", by}});
-  if (outcome->forwarded)
-    deps.log.info("federation_consolidation_queued",
-                  {{"table", tableId},
-                   {"period", period},
-                   {"revision", static_cast<long long>(outcome->forwarded->revision)},
-                   {"sequence", static_cast<long long>(outcome->forwarded->sequence)}});
+  if (outcome->forwarded) logQueued(*outcome->forwarded);
   ReturnEntry e;
   e.tableId = tableId;
   auto dueAt = returnDueAt((*spec)->periodKind, period);
@@ -165,6 +154,39 @@ core::Result<ReturnEntry> HubService::approve(const std::string& origin, const s
   e.approval = ApprovalState::approved;
   e.approvedBy = outcome->approval;
   return e;
+}
+
+core::Result<std::optional<ChildSummary>> HubService::revoke(const std::string& code, const std::string& by) {
+  auto forward = forwarding();
+  if (!forward) return forward.error();
+  std::vector<Forwarded> forwarded;
+  auto done = transport_.registry().revoke(code, by, [&](sql::Connection& c) -> core::Result<void> {
+    if (!*forward) return {};
+    auto queued = repository_.reconsolidateWithout(c, tables(), code, by, **forward);
+    if (!queued) return queued.error();
+    forwarded = std::move(*queued);
+    return {};
+  });
+  if (!done) return done.error();
+  for (const auto& f : forwarded) logQueued(f);
+  return done;
+}
+
+core::Result<std::optional<ForwardSealing>> HubService::forwarding() {
+  const auto& deps = transport_.deps();
+  if (deps.config.node.role != core::NodeRole::municipal) return std::optional<ForwardSealing>{};
+  auto parent = transport_.registry().parent();
+  if (!parent) return parent.error();
+  if (!*parent) return std::optional<ForwardSealing>{};
+  return std::optional<ForwardSealing>{ForwardSealing{deps.key, deps.hasher, deps.compressor, transport_.outbox(),
+                                                      deps.config.node.code, (*parent)->code, kSchemaVersion, 1}};
+}
+
+void HubService::logQueued(const Forwarded& f) const {
+  transport_.deps().log.info("federation_consolidation_queued", {{"table", f.tableId},
+                                                                 {"period", f.period},
+                                                                 {"revision", static_cast<long long>(f.revision)},
+                                                                 {"sequence", static_cast<long long>(f.sequence)}});
 }
 
 }  // namespace parta::federation

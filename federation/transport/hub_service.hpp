@@ -80,9 +80,17 @@ class HubService {
   core::Result<std::vector<AuditEntry>> audit(std::size_t limit) { return repository_.audit(limit); }
   core::Result<ReturnEntry> approve(const std::string& origin, const std::string& tableId, const std::string& period,
                                     std::uint32_t revision, const std::string& by);
+  // Revokes a child (RegistryRepository::revoke, audited as `by`); on a
+  // municipal node with a parent, in the same transaction, the
+  // consolidations it was part of are forwarded again without it
+  // (HubRepository::reconsolidateWithout). nullopt for an unknown child.
+  core::Result<std::optional<ChildSummary>> revoke(const std::string& code, const std::string& by);
 
  private:
   std::vector<TableSpec> tables() const;
+  // What forwarding upward needs, on a municipal node with a parent.
+  core::Result<std::optional<ForwardSealing>> forwarding();
+  void logQueued(const Forwarded& f) const;
   core::Result<const TableSpec*> table(const std::string& tableId) const;
 
   TransportService& transport_;

@@ -169,8 +169,9 @@ core::Result<std::vector<ChildSummary>> RegistryRepository::children() {
       });
 }
 
-core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::string& code,
-                                                                     const std::string& actor) {
+core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(
+    const std::string& code, const std::string& actor,
+    const std::function<core::Result<void>(sql::Connection&)>& alsoInTransaction) {
   auto done = withConnection(pool_, "federation.revoke", [&](sql::Connection& c) -> core::Result<bool> {
     Transaction t(c);
     Statement s(c.prepareStatement(
@@ -183,6 +184,8 @@ core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::
     Rows r(e->executeQuery());
     if (!r->next()) return false;
     writeFederationAudit(c, clock_.now(), actor, "child_revoked", code, "");
+    if (alsoInTransaction)
+      if (auto also = alsoInTransaction(c); !also) return also.error();
     t.commit();
     return true;
   });

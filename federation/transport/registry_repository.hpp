@@ -4,6 +4,7 @@
 // sender, its own key epoch and the parent it pinned at enrolment.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@
 
 namespace parta::storage {
 class ConnectionPool;
+}
+namespace sql {
+class Connection;
 }
 
 namespace parta::federation {
@@ -77,7 +81,12 @@ class RegistryRepository {
                                     const std::string& publicKeyHex, const core::SecretHasher& hasher);
   core::Result<std::vector<ChildSummary>> children();
   // Audited (federation_audit, in the same transaction) as `actor`.
-  core::Result<std::optional<ChildSummary>> revoke(const std::string& code, const std::string& actor = "");
+  // `alsoInTransaction`, when given, runs in that transaction after the
+  // child is marked revoked (a municipal node's consolidations without it);
+  // its error rolls the revocation back.
+  core::Result<std::optional<ChildSummary>> revoke(
+      const std::string& code, const std::string& actor = "",
+      const std::function<core::Result<void>(sql::Connection&)>& alsoInTransaction = {});
   core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
   // The software version a child's relay reported (fleet dashboard).
   core::Result<void> recordReportedVersion(const std::string& code, const std::string& version);

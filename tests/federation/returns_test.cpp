@@ -229,6 +229,33 @@ class FederationReturnsTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL_MESSAGE(audit.dump(), 4, approvals);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(audit.dump(), 3, codes);
+
+    // school-3 revoked at mun-1: in the revocation's transaction the
+    // consolidation it was part of is forwarded again without it, so the
+    // region stops counting a school the municipality no longer does.
+    const auto revoked = nodes["mun-1"].post("/api/v1/federation/children/school-3/revoke", "");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(revoked.body, 200u, revoked.status);
+    drain(nodes, {"mun-1"});
+    const auto munWithoutThree = report(*munAnalyst, "staff", day);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, munWithoutThree.at("units").size());
+    CPPUNIT_ASSERT_MESSAGE("revoking school-3 changed nothing at mun-1", totalsOf(munWithoutThree) != munTotalsNow);
+    const bool without = waitUntil(
+        [&] {
+          regionReport = report(*regionAnalyst, "staff", day);
+          return regionReport.at("units")[0].at("revision").get<long long>() == regionRevision + 2 &&
+                 totalsOf(regionReport) == totalsOf(munWithoutThree);
+        },
+        60s, 200ms);
+    CPPUNIT_ASSERT_MESSAGE(regionReport.dump() + "\nvs\n" + munWithoutThree.dump(), without);
+    bool forwarded = false;
+    const auto auditNow = body(munAnalyst->get("/api/v1/federation/audit"), "audit");
+    for (const auto& e : auditNow.at("entries"))
+      forwarded = forwarded || (e.at("action") == "consolidation_forwarded" && e.at("actor") == "admin" &&
+                                e.at("detail").get<std::string>().find("school-3") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(auditNow.dump(), forwarded);
+    // Revoking again forwards nothing new.
+    CPPUNIT_ASSERT_EQUAL(200u, nodes["mun-1"].post("/api/v1/federation/children/school-3/revoke", "").status);
+    CPPUNIT_ASSERT_EQUAL(0LL, pendingOf(nodes["mun-1"]));
   }
 };
 
