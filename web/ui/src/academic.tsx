@@ -5,9 +5,10 @@
 // Every page works on one school year, chosen at the top (the open year first).
 import { useEffect, useState } from 'preact/hooks';
 import {
-  ApiError, checkPlan, latest, currentYear, getCalendar, getClasses, getCurriculum, getLoad, getYears, putCalendar, putCurriculum,
+  ApiError, checkPlan, currentYear, getCalendar, getClasses, getCurriculum, getLoad, getYears, putCalendar, putCurriculum,
   type ClassRow, type PeriodScheme, type PlanIssue, type PlanLine, type SchoolCalendar, type SchoolYear, type TeacherLoad,
 } from './api';
+import { latest } from './load';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
 import { Field, FormAlert } from './forms';

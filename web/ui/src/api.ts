@@ -39,27 +39,6 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * Hands `request`'s answer to `done` (its failure to `failed`) unless the
- * returned cancel ran first. A page's load keyed by what the user picked
- * returns it to useEffect, so an answer for an earlier pick that comes late
- * never replaces the current one.
- */
-export function latest<T>(request: Promise<T>, done: (x: T) => void, failed: (e: unknown) => void): () => void {
-  let live = true;
-  request.then(
-    (x) => {
-      if (live) done(x);
-    },
-    (e) => {
-      if (live) failed(e);
-    },
-  );
-  return () => {
-    live = false;
-  };
-}
-
 const BASE = '/api/v1';
 const TIMEOUT_MS = 20000;
 let csrfToken: string | null = null;

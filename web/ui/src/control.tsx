@@ -7,7 +7,8 @@
 //   the turnstile report of a day and the whole-day attendance form.
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getClasses, latest, type ClassRow, type Session } from './api';
+import { getClasses, type ClassRow, type Session } from './api';
+import { latest } from './load';
 import { useYear } from './academic';
 import { dayMonth } from './diary';
 import { errorMessage } from './errors';

@@ -3,7 +3,7 @@
 // absences; previous/next week; a parent with several children switches
 // between them. Light on purpose: a parent may open it on an old 360-px phone.
 import { useEffect, useState } from 'preact/hooks';
-import { latest } from './api';
+import { latest } from './load';
 import { formatDate } from './fields';
 import { useI18n, type Lang } from './i18n';
 import { attCode, attLabel } from './journal-store';

@@ -7,7 +7,8 @@
 //  - /summary-reports: a consolidated table with totals, chart, print, CSV, XLSX.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, latest, type Session } from './api';
+import { ApiError, type Session } from './api';
+import { latest, useNewest } from './load';
 import { errorMessage } from './errors';
 import {
   approveReturn, enrol, getAlarms, getHubAudit, reportExportUrl, rotateKey, getCatalogue, getChildren, getFedStatus, getReport, getReturns, issueCode,
@@ -90,7 +91,16 @@ export function FederationPage({ permissions }: { permissions: string[] }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = () => getFedStatus().then((x) => { setS(x); setError(null); }, setError);
+  const newest = useNewest();
+  const load = () =>
+    newest(
+      getFedStatus(),
+      (x) => {
+        setS(x);
+        setError(null);
+      },
+      setError,
+    );
   useEffect(() => {
     load();
   }, []);
@@ -518,13 +528,18 @@ export function NodesPage({ permissions }: { permissions: string[] }) {
   const [busy, setBusy] = useState(false);
   const codeRef = useRef<HTMLElement>(null);
 
+  const newest = useNewest();
   const load = () =>
-    Promise.all([getChildren(), getAlarms(), getHubAudit()]).then(([c, a, log]) => {
-      setChildren(c);
-      setAlarms(a);
-      setAudit(log);
-      setError(null);
-    }, setError);
+    newest(
+      Promise.all([getChildren(), getAlarms(), getHubAudit()]),
+      ([c, a, log]) => {
+        setChildren(c);
+        setAlarms(a);
+        setAudit(log);
+        setError(null);
+      },
+      setError,
+    );
   useEffect(() => {
     load();
     const timer = setInterval(load, 10000);

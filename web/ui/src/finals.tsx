@@ -11,7 +11,8 @@
 // Period locks: per period scheme of the year's calendar, its periods with
 // lock / reopen (reopening asks for a reason, kept in the audit log).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, getCalendar, latest, type SchoolCalendar } from './api';
+import { ApiError, getCalendar, type SchoolCalendar } from './api';
+import { latest } from './load';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';

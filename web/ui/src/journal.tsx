@@ -10,7 +10,8 @@
 // uncontrolled (what is being typed never goes through Preact state).
 import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, getLoad, latest, type SchoolYear, type TeacherLoad } from './api';
+import { ApiError, getLoad, type SchoolYear, type TeacherLoad } from './api';
+import { latest } from './load';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { Field } from './forms';

@@ -4,11 +4,12 @@
 // transfer, transfer out, departure, graduation, undo of the latest entry.
 // Entries are never edited; an undo is itself an entry, and the undone one
 // stays in the book, struck through and marked.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   getMovements, listClasses, recordMovement,
   type Movement, type MovementInput, type MovementKind, type SchoolClass,
 } from './api';
+import { useNewest } from './load';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
 import { Field, FormAlert, fieldOfError, today } from './forms';
@@ -172,21 +173,19 @@ export function MovementBookPage() {
   const [error, setError] = useState<unknown>(null);
   const [filterError, setFilterError] = useState<{ field: 'from' | 'to'; text: string } | null>(null);
   const [loading, setLoading] = useState(true);
-  const seq = useRef(0);
+  const newest = useNewest();
 
   const load = (f = applied, s = student) => {
-    const mine = ++seq.current;
     setLoading(true);
     setError(null);
     setFilterError(null);
-    getMovements({ student: s, kind: f.kind, from: f.from, to: f.to }).then(
+    newest(
+      getMovements({ student: s, kind: f.kind, from: f.from, to: f.to }),
       (r) => {
-        if (mine !== seq.current) return;
         setRows(r);
         setLoading(false);
       },
       (err) => {
-        if (mine !== seq.current) return;
         const named = fieldOfError(err);
         if (named && (named.field === 'from' || named.field === 'to')) setFilterError({ field: named.field, text: t('fe.date') });
         else setError(err);

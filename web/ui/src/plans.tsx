@@ -4,7 +4,8 @@
 // a trailing number after a tab or ";" is the hours); saved with one
 // PUT /plans. The journal grid's topic picker reads these topics.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getLoad, latest } from './api';
+import { ApiError, getLoad } from './api';
+import { latest } from './load';
 import { useYear, YearPicker } from './academic';
 import { errorMessage } from './errors';
 import { Field } from './forms';

@@ -1,10 +1,11 @@
 // The school register: the searchable list (/registry), a person's card
 // (/registry/{id}) with editing and change history, and the access log (/audit).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   ApiError, getAudit, getHistory, getPerson, searchPeople, updatePerson,
   type AuditEntry, type HistoryEntry, type PersonCard, type PersonKind, type PersonSummary,
 } from './api';
+import { useNewest } from './load';
 import { errorMessage } from './errors';
 import {
   CATEGORIES, CORE_KEYS, choiceLabel, displayValue, fieldDef, fieldLabel, fieldsFor, formatDate, isSensitive,
@@ -62,7 +63,7 @@ export function RegistryPage({ title, permissions }: { title: MessageKey; permis
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
-  const seq = useRef(0);
+  const newest = useNewest();
 
   // Debounce typing by 250 ms.
   useEffect(() => {
@@ -72,18 +73,16 @@ export function RegistryPage({ title, permissions }: { title: MessageKey; permis
   }, [text]);
 
   const load = (offset: number) => {
-    const mine = ++seq.current;
     setLoading(true);
     setError(null);
-    searchPeople(kind, query, PAGE, offset).then(
+    newest(
+      searchPeople(kind, query, PAGE, offset),
       (found) => {
-        if (mine !== seq.current) return;
         setPeople((old) => (offset === 0 ? found : old.concat(found)));
         setMore(found.length === PAGE);
         setLoading(false);
       },
       (err) => {
-        if (mine !== seq.current) return;
         setError(err);
         setLoading(false);
       },

@@ -7,7 +7,8 @@
 // /schedule/edit, where the conflicts the server finds are shown as they
 // appear (POST/PUT /timetable/entries, GET /timetable/conflicts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { getClasses, getLoad, latest, searchPeople, type ClassRow, type TeacherLoad } from './api';
+import { getClasses, getLoad, searchPeople, type ClassRow, type TeacherLoad } from './api';
+import { latest } from './load';
 import { useYear, yearName } from './academic';
 import { dayMonth, ownDiary, weekdayName } from './diary';
 import { errorMessage } from './errors';

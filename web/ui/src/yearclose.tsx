@@ -8,6 +8,7 @@ import {
   ApiError, applyClosing, getClosingRecord, previewClosing, searchPeople,
   type ClosingPlan, type ClosingRecord, type ClosingRequest, type PersonSummary, type StudentRef,
 } from './api';
+import { latest } from './load';
 import { YearPicker, useYear, yearName } from './academic';
 import { errorMessage } from './errors';
 import { formatDate } from './fields';
@@ -460,21 +461,27 @@ function StudentSearch({
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<PersonSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const seq = useRef(0);
   useEffect(() => {
     const text = q.trim();
     if (!text) {
       setRows(null);
       return;
     }
-    const mine = ++seq.current;
+    let cancel = () => {};
     const timer = setTimeout(() => {
-      searchPeople('student', text, 20, 0).then(
-        (r) => mine === seq.current && (setRows(r), setError(null)),
-        (e) => mine === seq.current && setError(e),
+      cancel = latest(
+        searchPeople('student', text, 20, 0),
+        (r) => {
+          setRows(r);
+          setError(null);
+        },
+        setError,
       );
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      cancel();
+    };
   }, [q]);
   return (
     <div class="student-search">
