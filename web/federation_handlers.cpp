@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/core/dates.hpp"
 #include "federation/transport/hub_service.hpp"
 #include "federation/transport/service.hpp"
 #include "web/app.hpp"
@@ -259,7 +260,7 @@ void App::addFederationRoutes() {
               period = (*body)["period"].get<std::string>();
             }
           }
-          if (period.empty()) period = isoUtc(std::chrono::system_clock::now()).substr(0, 10);
+          if (period.empty()) period = core::localDay(std::chrono::system_clock::now());
           auto queued = service.releaseNow(period);
           if (!queued) return errorResponse(queued.error());
           json out = json::array();

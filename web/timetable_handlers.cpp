@@ -322,7 +322,7 @@ void App::addTimetableRoutes() {
     std::uint64_t id = 0;
     if (auto e = target(q, kind, id); !e.empty()) return bad(e);
     const auto now = std::chrono::system_clock::now();
-    const std::chrono::year_month_day today(std::chrono::floor<std::chrono::days>(now));
+    const std::chrono::year_month_day today(core::localMoment(now).day);
     int year = static_cast<int>(today.year()) - (static_cast<unsigned>(today.month()) < 8 ? 1 : 0);
     if (q.count("year")) {
       auto y = parseInt(q["year"], 1900, 2100);

@@ -1,6 +1,7 @@
 #include "appliance/core/dates.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace parta::core {
 
@@ -23,6 +24,18 @@ std::optional<std::chrono::sys_days> parseDay(std::string_view date) {
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days{ymd};
 }
+
+LocalMoment localMoment(std::chrono::system_clock::time_point at) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  std::tm local{};
+  localtime_r(&t, &local);
+  const std::chrono::year_month_day ymd{std::chrono::year{local.tm_year + 1900},
+                                        std::chrono::month{static_cast<unsigned>(local.tm_mon + 1)},
+                                        std::chrono::day{static_cast<unsigned>(local.tm_mday)}};
+  return LocalMoment{std::chrono::sys_days{ymd}, local.tm_hour * 60 + local.tm_min};
+}
+
+std::string localDay(std::chrono::system_clock::time_point at) { return formatDay(localMoment(at).day); }
 
 std::string formatDay(std::chrono::sys_days day) {
   const std::chrono::year_month_day ymd{day};

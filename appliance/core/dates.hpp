@@ -13,6 +13,17 @@ namespace parta::core {
 std::optional<std::chrono::sys_days> parseDay(std::string_view date);
 std::string formatDay(std::chrono::sys_days day);
 
+// The node's wall clock: a moment as the day and the minute of that day in
+// the system's local time zone (/etc/localtime, or TZ when set), the school's
+// own. "Today", a release at 18:30 and "send now" mean the school's day, not
+// UTC's: at 09:00 in Vladivostok it is still yesterday in UTC.
+struct LocalMoment {
+  std::chrono::sys_days day;
+  int minuteOfDay = 0;
+};
+LocalMoment localMoment(std::chrono::system_clock::time_point at);
+std::string localDay(std::chrono::system_clock::time_point at);
+
 // 1 Monday … 7 Sunday (ISO).
 std::optional<int> weekdayOf(std::string_view date);
 // `date` moved by `days`; an invalid date comes back unchanged (callers

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -292,14 +291,7 @@ AuditRecord SchoolDayService::audit(const Principal& actor, std::string action, 
   return AuditRecord{clock_.now(), actor.userId, std::move(action), std::move(subjectType), id, std::move(detail)};
 }
 
-std::string SchoolDayService::today() const {
-  const std::time_t t = Clock::to_time_t(clock_.now());
-  std::tm local{};
-  localtime_r(&t, &local);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
-  return buf;
-}
+std::string SchoolDayService::today() const { return localDay(clock_.now()); }
 
 Result<bool> SchoolDayService::isClassTeacher(const Principal& actor, const ClassFacts& cls) {
   if (!cls.classTeacherId) return false;

@@ -412,10 +412,9 @@ core::Result<std::vector<QueuedRelease>> TransportService::scheduledReleaseOnce(
   if (!*schedule) return queued;
   auto last = documents_.lastScheduledDate();
   if (!last) return last.error();
-  const auto now = std::chrono::floor<std::chrono::minutes>(deps_.clock.now());
-  const auto today = std::chrono::floor<std::chrono::days>(now);
-  const auto minute = static_cast<int>((now - today).count());
-  const auto dates = scheduledDates(*last, core::formatDay(today), minute, **schedule);
+  // The schedule's time is the school's own (local) time.
+  const auto now = core::localMoment(deps_.clock.now());
+  const auto dates = scheduledDates(*last, core::formatDay(now.day), now.minuteOfDay, **schedule);
   for (const auto& date : dates) {
     // Each table its own transaction; the date is recorded only once all of
     // them are queued. A retry after a failure finds the queued ones
