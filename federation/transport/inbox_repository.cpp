@@ -118,18 +118,48 @@ std::string encodeTransportTestCells(const std::vector<ReceivedCell>& cells) {
   return out;
 }
 
+struct InboxRepository::Transient {
+  std::map<std::string, std::optional<ChildRecord>> children;
+  struct Position {
+    std::uint64_t next = 1;
+    bool advanced = false;
+  };
+  std::map<std::pair<std::string, std::string>, Position> channels;
+  std::set<std::string> contacted;
+};
+
+void InboxRepository::finish(sql::Connection& c, const Transient& seen) {
+  for (const auto& [key, position] : seen.channels) {
+    if (!position.advanced) continue;
+    Statement adv(storage::prepare(c, "UPDATE inbox_channels SET next_sequence = ? WHERE origin = ? AND channel = ?"));
+    adv->setUInt64(1, position.next);
+    adv->setString(2, key.first);
+    adv->setString(3, key.second);
+    adv->executeUpdate();
+  }
+  const auto now = formatUtc(clock_.now());
+  for (const auto& origin : seen.contacted) {
+    Statement s(storage::prepare(c, "UPDATE federation_children SET last_contact_at = ? WHERE code = ?"));
+    s->setString(1, now);
+    s->setString(2, origin);
+    s->executeUpdate();
+  }
+}
+
 core::Result<EnvelopeAck> InboxRepository::applyEntry(const BundleEntry& entry) {
   return withConnection(pool_, "inbox.apply", [&](sql::Connection& c) -> core::Result<EnvelopeAck> {
     Transaction t(c);
-    auto ack = applyEntryIn(c, entry);
+    Transient seen;
+    auto ack = applyEntryIn(c, entry, seen);
     if (!ack) return ack;
+    finish(c, seen);
     if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
     t.commit();
     return ack;
   });
 }
 
-core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, const BundleEntry& entry) {
+core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, const BundleEntry& entry, Transient& seen) {
   EnvelopeAck ack;
   ack.index = entry.index;
   if (!entry.envelope) {
@@ -149,7 +179,10 @@ core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, cons
 
   {
     const auto now = formatUtc(clock_.now());
-    const auto child = loadChild(c, h.origin);
+    // Read once a transaction: a consistent read would answer the same.
+    auto known = seen.children.find(h.origin);
+    if (known == seen.children.end()) known = seen.children.emplace(h.origin, loadChild(c, h.origin)).first;
+    const auto& child = known->second;
     InboxContext context;
     context.ownNodeId = settings_.ownNodeId;
     context.child = child ? &*child : nullptr;
@@ -157,20 +190,34 @@ core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, cons
     context.payloadLimit = settings_.limits.maxPayloadBytes;
 
     const bool attributable = child && !child->revoked;
+    Transient::Position* position = nullptr;
     if (attributable) {
       // The channel's row is the lock every receiver of this channel takes
-      // first; created on first use (INSERT IGNORE, then lock).
-      Statement ins(
-          storage::prepare(c, "INSERT IGNORE INTO inbox_channels (origin, channel, next_sequence) VALUES (?, ?, 1)"));
-      ins->setString(1, h.origin);
-      ins->setString(2, h.channel);
-      ins->executeUpdate();
-      Statement s(
-          storage::prepare(c, "SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ? FOR UPDATE"));
-      s->setString(1, h.origin);
-      s->setString(2, h.channel);
-      Rows r(s->executeQuery());
-      if (r->next()) context.nextExpected = r->getUInt64(1);
+      // first; created on first use (INSERT IGNORE, then lock). Held from
+      // then on, so the transaction keeps the position itself.
+      auto at = seen.channels.find({h.origin, h.channel});
+      if (at == seen.channels.end()) {
+        Statement ins(
+            storage::prepare(c, "INSERT IGNORE INTO inbox_channels (origin, channel, next_sequence) VALUES (?, ?, 1)"));
+        ins->setString(1, h.origin);
+        ins->setString(2, h.channel);
+        ins->executeUpdate();
+        Statement s(storage::prepare(
+            c, "SELECT next_sequence FROM inbox_channels WHERE origin = ? AND channel = ? FOR UPDATE"));
+        s->setString(1, h.origin);
+        s->setString(2, h.channel);
+        Rows r(s->executeQuery());
+        Transient::Position p;
+        if (r->next()) p.next = r->getUInt64(1);
+        at = seen.channels.emplace(std::make_pair(h.origin, h.channel), p).first;
+      }
+      position = &at->second;
+      context.nextExpected = position->next;
+    }
+    // Something applied or held under this sequence: only possible below
+    // or above the next expected one (the next one itself is neither yet:
+    // drained as soon as it became next).
+    if (attributable && h.sequence != context.nextExpected) {
       Statement k(storage::prepare(
           c,
           "SELECT envelope_hash FROM inbox_envelopes WHERE origin = ? AND channel = ? AND sequence = ? "
@@ -189,12 +236,7 @@ core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, cons
     ack.reason = decision.reason;
     ack.detail = decision.detail;
 
-    auto touch = [&] {
-      Statement s(storage::prepare(c, "UPDATE federation_children SET last_contact_at = ? WHERE code = ?"));
-      s->setString(1, now);
-      s->setString(2, h.origin);
-      s->executeUpdate();
-    };
+    auto touch = [&] { seen.contacted.insert(h.origin); };
 
     // Applies one envelope whose sequence is the next expected one: cells
     // by revision, archive, advance. A payload that cannot be opened or
@@ -280,12 +322,8 @@ core::Result<EnvelopeAck> InboxRepository::applyEntryIn(sql::Connection& c, cons
         }
       }
       archive(c, e, raw, d, problem.empty() ? "applied" : "rejected", problem, now);
-      Statement adv(
-          storage::prepare(c, "UPDATE inbox_channels SET next_sequence = ? WHERE origin = ? AND channel = ?"));
-      adv->setUInt64(1, e.header.sequence + 1);
-      adv->setString(2, e.header.origin);
-      adv->setString(3, e.header.channel);
-      adv->executeUpdate();
+      position->next = e.header.sequence + 1;
+      position->advanced = true;
       return {problem.empty(), problem};
     };
 
@@ -370,11 +408,13 @@ core::Result<BundleResponse> InboxRepository::applyBundle(const std::vector<Bund
   };
   auto together = withConnection(pool_, "inbox.apply_bundle", [&](sql::Connection& c) -> core::Result<void> {
     Transaction t(c);
+    Transient seen;
     for (const auto& entry : entries) {
-      auto ack = applyEntryIn(c, entry);
+      auto ack = applyEntryIn(c, entry, seen);
       if (!ack) return ack.error();
       response.envelopes.push_back(std::move(*ack));
     }
+    finish(c, seen);
     if (failBeforeCommit_) return core::makeError(core::ErrorCode::internal, "inbox: injected failure before commit");
     if (failBundleTransaction_) return core::makeError(core::ErrorCode::conflict, "inbox: injected bundle failure");
     t.commit();

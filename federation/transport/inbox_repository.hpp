@@ -93,8 +93,17 @@ class InboxRepository {
   void failBundleTransactionForTest(bool fail) { failBundleTransaction_ = fail; }
 
  private:
+  // What one transaction has read and holds, so that a bundle's envelopes
+  // from one origin and channel do not ask again: the child (status and
+  // keys, read once), each channel's next sequence (its row locked FOR
+  // UPDATE on first use, then advanced here and written once by finish()),
+  // and the children whose last contact finish() sets.
+  struct Transient;
   // Decides and applies one entry in the caller's transaction on `c`.
-  core::Result<EnvelopeAck> applyEntryIn(sql::Connection& c, const BundleEntry& entry);
+  core::Result<EnvelopeAck> applyEntryIn(sql::Connection& c, const BundleEntry& entry, Transient& seen);
+  // Writes what `seen` deferred (channel positions, last contacts), before
+  // the commit.
+  void finish(sql::Connection& c, const Transient& seen);
 
   storage::ConnectionPool& pool_;
   const core::TimeSource& clock_;
