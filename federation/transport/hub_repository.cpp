@@ -111,24 +111,11 @@ core::Result<std::optional<Forwarded>> forwardConsolidation(sql::Connection& c, 
     s->setString(2, period);
     s->setUInt(3, next);
     s->setBlob(4, &body);
-    s->setString(5, toHex(forward.hasher.hash(**payload)));
+    s->setString(5, toHex(forward.sealing.hasher.hash(**payload)));
     s->setString(6, formatUtc(now));
     s->executeUpdate();
   }
-  auto envelope = forward.outbox.enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
-    EnvelopeDraft draft;
-    draft.type = EnvelopeType::table_release;
-    draft.origin = forward.origin;
-    draft.recipient = forward.recipient;
-    draft.channel = channel;
-    draft.sequence = sequence;
-    draft.tableId = spec.id;
-    draft.period = period;
-    draft.revision = next;
-    draft.schemaVersion = forward.schemaVersion;
-    draft.policyVersion = forward.policyVersion;
-    return sealEnvelope(draft, **payload, forward.key, forward.hasher, forward.compressor);
-  });
+  auto envelope = forward.outbox.enqueueTableReleaseIn(c, channel, forward.sealing, spec.id, period, next, **payload);
   if (!envelope) return envelope.error();
   return std::optional<Forwarded>{Forwarded{channel, envelope->header.sequence, spec.id, period, next}};
 }

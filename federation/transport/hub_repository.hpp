@@ -55,16 +55,10 @@ struct HubUnit {
   std::vector<StoredCell> cells;
 };
 
-// What a municipal node needs to forward: its key, its parent, its outbox.
+// What a municipal node needs to forward: its key and parent, its outbox.
 struct ForwardSealing {
-  const Signer& key;
-  const ContentHasher& hasher;
-  const Compressor& compressor;
+  TableSealing sealing;
   OutboxRepository& outbox;
-  std::string origin;     // this node's code
-  std::string recipient;  // the pinned parent's code
-  std::uint32_t schemaVersion = 1;
-  std::uint32_t policyVersion = 1;
 };
 
 struct Forwarded {

@@ -178,8 +178,9 @@ core::Result<std::optional<ForwardSealing>> HubService::forwarding() {
   auto parent = transport_.registry().parent();
   if (!parent) return parent.error();
   if (!*parent) return std::optional<ForwardSealing>{};
-  return std::optional<ForwardSealing>{ForwardSealing{deps.key, deps.hasher, deps.compressor, transport_.outbox(),
-                                                      deps.config.node.code, (*parent)->code, kSchemaVersion, 1}};
+  return std::optional<ForwardSealing>{ForwardSealing{
+      TableSealing{deps.key, deps.hasher, deps.compressor, deps.config.node.code, (*parent)->code, kSchemaVersion, 1},
+      transport_.outbox()}};
 }
 
 void HubService::logQueued(const Forwarded& f) const {

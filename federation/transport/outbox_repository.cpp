@@ -76,6 +76,26 @@ core::Result<Envelope> OutboxRepository::enqueueIn(
   return envelope;
 }
 
+core::Result<Envelope> OutboxRepository::enqueueTableReleaseIn(sql::Connection& c, const std::string& channel,
+                                                               const TableSealing& sealing, const std::string& tableId,
+                                                               const std::string& period, std::uint32_t revision,
+                                                               std::string_view payload) {
+  return enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
+    EnvelopeDraft draft;
+    draft.type = EnvelopeType::table_release;
+    draft.origin = sealing.origin;
+    draft.recipient = sealing.recipient;
+    draft.channel = channel;
+    draft.sequence = sequence;
+    draft.tableId = tableId;
+    draft.period = period;
+    draft.revision = revision;
+    draft.schemaVersion = sealing.schemaVersion;
+    draft.policyVersion = sealing.policyVersion;
+    return sealEnvelope(draft, payload, sealing.key, sealing.hasher, sealing.compressor);
+  });
+}
+
 core::Result<Envelope> OutboxRepository::enqueue(
     const std::string& channel, const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal) {
   return withConnection(pool_, "outbox.enqueue", [&](sql::Connection& c) -> core::Result<Envelope> {

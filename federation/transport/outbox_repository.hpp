@@ -24,6 +24,18 @@ class ConnectionPool;
 
 namespace parta::federation {
 
+// Who seals a table release and for whom: a school's release, a municipal
+// node's consolidation forwarded to the region.
+struct TableSealing {
+  const Signer& key;
+  const ContentHasher& hasher;
+  const Compressor& compressor;
+  std::string origin;     // this node's code
+  std::string recipient;  // the pinned parent's code
+  std::uint32_t schemaVersion = 1;
+  std::uint32_t policyVersion = 1;
+};
+
 struct OutboxItem {
   std::string channel;
   std::uint64_t sequence = 0;
@@ -63,6 +75,12 @@ class OutboxRepository {
   // on one channel wait for each other at the lock.
   core::Result<Envelope> enqueueIn(sql::Connection& connection, const std::string& channel,
                                    const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);
+  // enqueueIn for a table_release envelope of `payload`, sealed as
+  // `sealing` says.
+  core::Result<Envelope> enqueueTableReleaseIn(sql::Connection& connection, const std::string& channel,
+                                               const TableSealing& sealing, const std::string& tableId,
+                                               const std::string& period, std::uint32_t revision,
+                                               std::string_view payload);
   // The same in a transaction of its own.
   core::Result<Envelope> enqueue(const std::string& channel,
                                  const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);

@@ -74,20 +74,7 @@ core::Result<std::optional<QueuedRelease>> ReleasePipeline::release(const TableS
       s->setString(6, formatUtc(clock_.now()));
       s->executeUpdate();
     }
-    auto envelope = outbox_.enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
-      EnvelopeDraft draft;
-      draft.type = EnvelopeType::table_release;
-      draft.origin = sealing_.origin;
-      draft.recipient = sealing_.recipient;
-      draft.channel = channel;
-      draft.sequence = sequence;
-      draft.tableId = spec.id;
-      draft.period = period;
-      draft.revision = revision;
-      draft.schemaVersion = kSchemaVersion;
-      draft.policyVersion = sealing_.policyVersion;
-      return sealEnvelope(draft, payload, sealing_.key, sealing_.hasher, sealing_.compressor);
-    });
+    auto envelope = outbox_.enqueueTableReleaseIn(c, channel, sealing_, spec.id, period, revision, payload);
     if (!envelope) return envelope.error();
     t.commit();
     return std::optional<QueuedRelease>{QueuedRelease{channel, envelope->header.sequence, spec.id, period, revision}};

@@ -38,19 +38,10 @@ class ConnectionPool;
 namespace parta::federation {
 
 // Who signs and who receives.
-struct ReleaseSealing {
-  const Signer& key;
-  const ContentHasher& hasher;
-  const Compressor& compressor;
-  std::string origin;     // this school's node code
-  std::string recipient;  // the pinned parent's code
-  std::uint32_t policyVersion = 1;
-};
-
 class ReleasePipeline {
  public:
   ReleasePipeline(storage::ConnectionPool& pool, OutboxRepository& outbox, AggregateSource& source,
-                  const core::TimeSource& clock, ReleaseSealing sealing)
+                  const core::TimeSource& clock, TableSealing sealing)
       : pool_(pool), outbox_(outbox), source_(source), clock_(clock), sealing_(std::move(sealing)) {}
 
   // Computes, protects and queues one table for one period. Nothing is
@@ -69,7 +60,7 @@ class ReleasePipeline {
   OutboxRepository& outbox_;
   AggregateSource& source_;
   const core::TimeSource& clock_;
-  ReleaseSealing sealing_;
+  TableSealing sealing_;
 };
 
 // The inbox's CellDecoder for real releases: decodeRelease of the payload,

@@ -374,8 +374,8 @@ core::Result<std::vector<QueuedRelease>> TransportService::releaseDue(const std:
   if (!due) return due.error();
   storage::MariaDbAggregateSource source(deps_.pool);
   ReleasePipeline pipeline(deps_.pool, outbox_, source, deps_.clock,
-                           ReleaseSealing{deps_.key, deps_.hasher, deps_.compressor, deps_.config.node.code,
-                                          (*parent)->code, active->policy ? active->policy->version : 1});
+                           TableSealing{deps_.key, deps_.hasher, deps_.compressor, deps_.config.node.code,
+                                        (*parent)->code, kSchemaVersion, active->policy ? active->policy->version : 1});
   return pipeline.releaseAll(*due, active->policy);
 }
 

@@ -142,7 +142,7 @@ class FederationHubTest : public CppUnit::TestFixture {
     crypto::SodiumContentHasher hasher;
     ZlibCompressor compressor;
     const std::optional<ForwardSealing> forward{
-        ForwardSealing{*key, hasher, compressor, outbox, "mun-1", "region-1", 1, 1}};
+        ForwardSealing{TableSealing{*key, hasher, compressor, "mun-1", "region-1", 1, 1}, outbox}};
     const auto& spec = *defaultCatalogue().find("contingent");
 
     auto none = hub.approve(spec, "school-1", "2026-11-30", 1, "analyst", forward);

@@ -62,7 +62,7 @@ class ReleasePipelineTest : public CppUnit::TestFixture {
     outbox_ = std::make_unique<OutboxRepository>(*pool_, clock_);
     pipeline_ =
         std::make_unique<ReleasePipeline>(*pool_, *outbox_, *source_, clock_,
-                                          ReleaseSealing{*shared_->key, hasher_, compressor_, "school-1", "mun-1", 1});
+                                          TableSealing{*shared_->key, hasher_, compressor_, "school-1", "mun-1", 1, 1});
     sql("DELETE FROM release_ledger; DELETE FROM outbox; DELETE FROM outbox_channels;");
   }
   void tearDown() override {
