@@ -37,6 +37,16 @@ LocalMoment localMoment(std::chrono::system_clock::time_point at) {
 
 std::string localDay(std::chrono::system_clock::time_point at) { return formatDay(localMoment(at).day); }
 
+std::chrono::system_clock::time_point localEndOfDay(std::chrono::sys_days day) {
+  const std::chrono::year_month_day next{day + std::chrono::days{1}};
+  std::tm midnight{};
+  midnight.tm_year = static_cast<int>(next.year()) - 1900;
+  midnight.tm_mon = static_cast<int>(static_cast<unsigned>(next.month())) - 1;
+  midnight.tm_mday = static_cast<int>(static_cast<unsigned>(next.day()));
+  midnight.tm_isdst = -1;  // whatever the zone says for that date
+  return std::chrono::system_clock::from_time_t(std::mktime(&midnight)) - std::chrono::seconds{1};
+}
+
 std::string formatDay(std::chrono::sys_days day) {
   const std::chrono::year_month_day ymd{day};
   char buf[32];

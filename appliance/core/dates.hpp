@@ -23,6 +23,9 @@ struct LocalMoment {
 };
 LocalMoment localMoment(std::chrono::system_clock::time_point at);
 std::string localDay(std::chrono::system_clock::time_point at);
+// The last second of `day` on the node's wall clock, as an instant (a due
+// date "by the end of the day" where the node is).
+std::chrono::system_clock::time_point localEndOfDay(std::chrono::sys_days day);
 
 // 1 Monday … 7 Sunday (ISO).
 std::optional<int> weekdayOf(std::string_view date);

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
+#include "appliance/core/dates.hpp"
 #include "federation/core/release_plan.hpp"
 
 namespace parta::federation {
@@ -14,20 +14,6 @@ namespace {
 
 using core::ErrorCode;
 using core::makeError;
-
-std::optional<std::chrono::sys_days> parseDate(std::string_view text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (text.size() != 10 || std::sscanf(std::string(text).c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days{ymd};
-}
-
-core::TimePoint endOfDay(std::chrono::sys_days day) {
-  return core::TimePoint{std::chrono::duration_cast<core::Clock::duration>(
-      (day + std::chrono::days{1}).time_since_epoch() - std::chrono::seconds{1})};
-}
 
 std::vector<std::string> splitKey(const std::string& key) {
   std::vector<std::string> out;
@@ -49,10 +35,12 @@ core::Result<std::optional<core::TimePoint>> returnDueAt(PeriodKind kind, std::s
   switch (kind) {
     case PeriodKind::day:
     case PeriodKind::month: {
-      const auto to = parseDate(ref->to);
+      const auto to = core::parseDay(ref->to);
       if (!to) return makeError(ErrorCode::invalid_argument, "period " + std::string(period) + ": no end date");
-      // A day: the end of the next day; a month (to = its last day): the end of the 5th of the next.
-      return std::optional<core::TimePoint>{endOfDay(*to + std::chrono::days{kind == PeriodKind::day ? 1 : 5})};
+      // A day: the end of the next day; a month (to = its last day): the end
+      // of the 5th of the next; the hub's own day (its time zone).
+      return std::optional<core::TimePoint>{
+          core::localEndOfDay(*to + std::chrono::days{kind == PeriodKind::day ? 1 : 5})};
     }
     case PeriodKind::study_period:
     case PeriodKind::year:

@@ -19,10 +19,11 @@
 
 namespace parta::federation {
 
-// When a table for a period is due at the hub (UTC; the hub keeps no time
-// zone of its own). The default rule, until a policy says otherwise:
-//   day           the end of the following day (2026-11-23 → 2026-11-24T23:59:59Z)
-//   month         the end of the 5th day of the next month (2026-11 → 2026-12-05T23:59:59Z)
+// When a table for a period is due at the hub, on the hub's wall clock (the
+// system time zone, core::localEndOfDay). The default rule, until a policy
+// says otherwise:
+//   day           the end of the following day (2026-11-23 → 2026-11-24 23:59:59 local)
+//   month         the end of the 5th day of the next month (2026-11 → 2026-12-05 23:59:59 local)
 //   study_period, year  none: the hub cannot know when each school's grades
 //                 end their periods, so such a return is pending until it
 //                 arrives and never missing.

@@ -1,6 +1,5 @@
 #include "appliance/core/school_day.hpp"
 
-#include <cstdlib>
 #include <ctime>
 #include <map>
 
@@ -8,6 +7,7 @@
 
 #include "appliance/core/dates.hpp"
 #include "tests/support/fakes.hpp"
+#include "tests/support/time_zone.hpp"
 
 namespace parta::core {
 
@@ -303,27 +303,18 @@ class SchoolDayTest : public CppUnit::TestFixture {
   // "Today", the release schedule and "send now" follow the node's time
   // zone (POSIX TZ strings: no tzdata needed).
   void theSchoolsDayIsItsLocalDay() {
-    const char* was = std::getenv("TZ");
-    const std::string saved = was ? was : "";
     const auto at = [](const char* utc) {
       std::tm t{};
       CPPUNIT_ASSERT(strptime(utc, "%Y-%m-%dT%H:%M", &t) != nullptr);
       return std::chrono::system_clock::from_time_t(timegm(&t));
     };
-    setenv("TZ", "<+10>-10", 1);  // Vladivostok: 09:30 on the 8th
-    tzset();
+    test::ScopedTimeZone zone("<+10>-10");  // Vladivostok: 09:30 on the 8th
     const auto east = localMoment(at("2026-12-07T23:30"));
     CPPUNIT_ASSERT_EQUAL(std::string("2026-12-08"), formatDay(east.day));
     CPPUNIT_ASSERT_EQUAL(9 * 60 + 30, east.minuteOfDay);
-    setenv("TZ", "<-03>3", 1);  // three hours behind: still the 7th
-    tzset();
+    test::ScopedTimeZone::set("<-03>3");  // three hours behind: still the 7th
     CPPUNIT_ASSERT_EQUAL(std::string("2026-12-07"), localDay(at("2026-12-08T01:00")));
     CPPUNIT_ASSERT_EQUAL(22 * 60, localMoment(at("2026-12-08T01:00")).minuteOfDay);
-    if (was)
-      setenv("TZ", saved.c_str(), 1);
-    else
-      unsetenv("TZ");
-    tzset();
   }
 
   void controlIsSummedPerTeacher() {

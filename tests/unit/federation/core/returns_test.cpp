@@ -2,6 +2,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "tests/support/time_zone.hpp"
+
 namespace parta::federation {
 
 namespace {
@@ -37,6 +39,7 @@ class ReturnsTest : public CppUnit::TestFixture {
 
  public:
   void dueDatesByPeriodKind() {
+    test::ScopedTimeZone utc("UTC0");
     auto day = returnDueAt(PeriodKind::day, "2026-11-23");
     CPPUNIT_ASSERT(day.ok() && day->has_value());
     CPPUNIT_ASSERT(**day == at(2026, 11, 24, 23, 59, 59));
@@ -54,6 +57,9 @@ class ReturnsTest : public CppUnit::TestFixture {
     auto wrong = returnDueAt(PeriodKind::day, "2026-11");
     CPPUNIT_ASSERT(!wrong.ok());
     CPPUNIT_ASSERT(wrong.error().message.find("2026-11") != std::string::npos);
+    // The end of the day is the hub's own: ten hours east, 13:59:59 UTC.
+    test::ScopedTimeZone::set("<+10>-10");
+    CPPUNIT_ASSERT(**returnDueAt(PeriodKind::day, "2026-11-23") == at(2026, 11, 24, 13, 59, 59));
   }
 
   void statusesAgainstTheDueTime() {
