@@ -79,13 +79,13 @@ core::Result<std::optional<std::string>> approvedConsolidation(sql::Connection& 
 // consolidated and, when that differs from the last consolidation
 // forwarded, recorded in consolidation_ledger (revision + 1) and queued
 // upward. nullopt when nothing changed or nothing is approved.
-core::Result<std::optional<Forwarded>> forwardConsolidation(sql::Connection& c, const TableSpec& spec,
-                                                            const std::string& period, const ForwardSealing& forward,
-                                                            core::TimePoint now) {
+core::Result<std::optional<QueuedRelease>> forwardConsolidation(sql::Connection& c, const TableSpec& spec,
+                                                                const std::string& period,
+                                                                const ForwardSealing& forward, core::TimePoint now) {
   const std::string channel(kConsolidationChannel);
   auto payload = approvedConsolidation(c, spec, period);
   if (!payload) return payload.error();
-  if (!*payload) return std::optional<Forwarded>{};
+  if (!*payload) return std::optional<QueuedRelease>{};
   std::uint32_t latest = 0;
   std::string latestPayload;
   {
@@ -100,7 +100,7 @@ core::Result<std::optional<Forwarded>> forwardConsolidation(sql::Connection& c, 
       latestPayload = blob(*r, 2);
     }
   }
-  if (**payload == latestPayload) return std::optional<Forwarded>{};
+  if (**payload == latestPayload) return std::optional<QueuedRelease>{};
   const auto next = latest + 1;
   {
     Statement s(c.prepareStatement(
@@ -115,9 +115,9 @@ core::Result<std::optional<Forwarded>> forwardConsolidation(sql::Connection& c, 
     s->setString(6, formatUtc(now));
     s->executeUpdate();
   }
-  auto envelope = forward.outbox.enqueueTableReleaseIn(c, channel, forward.sealing, spec.id, period, next, **payload);
-  if (!envelope) return envelope.error();
-  return std::optional<Forwarded>{Forwarded{channel, envelope->header.sequence, spec.id, period, next}};
+  auto queued = forward.outbox.enqueueTableReleaseIn(c, channel, forward.sealing, spec.id, period, next, **payload);
+  if (!queued) return queued.error();
+  return std::optional<QueuedRelease>{std::move(*queued)};
 }
 
 }  // namespace
@@ -292,11 +292,11 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
   });
 }
 
-core::Result<std::vector<Forwarded>> HubRepository::reconsolidateWithout(sql::Connection& c,
-                                                                         const std::vector<TableSpec>& tables,
-                                                                         const std::string& origin,
-                                                                         const std::string& by,
-                                                                         const ForwardSealing& forward) {
+core::Result<std::vector<QueuedRelease>> HubRepository::reconsolidateWithout(sql::Connection& c,
+                                                                             const std::vector<TableSpec>& tables,
+                                                                             const std::string& origin,
+                                                                             const std::string& by,
+                                                                             const ForwardSealing& forward) {
   const auto now = clock_.now();
   if (auto locked = OutboxRepository::lockChannel(c, std::string(kConsolidationChannel)); !locked)
     return locked.error();
@@ -308,7 +308,7 @@ core::Result<std::vector<Forwarded>> HubRepository::reconsolidateWithout(sql::Co
     Rows r(s->executeQuery());
     while (r->next()) approved.emplace_back(storage::text(*r, 1), storage::text(*r, 2));
   }
-  std::vector<Forwarded> out;
+  std::vector<QueuedRelease> out;
   for (const auto& [tableId, period] : approved) {
     const auto spec = std::find_if(tables.begin(), tables.end(), [&](const TableSpec& t) { return t.id == tableId; });
     if (spec == tables.end() || (spec->levels & kRegional) == 0) continue;

@@ -61,17 +61,10 @@ struct ForwardSealing {
   OutboxRepository& outbox;
 };
 
-struct Forwarded {
-  std::string channel;
-  std::uint64_t sequence = 0;
-  std::string tableId, period;
-  std::uint32_t revision = 0;
-};
-
 struct ApprovalOutcome {
   HubReturn received;
   HubApproval approval;
-  std::optional<Forwarded> forwarded;  // a new consolidation revision queued upward
+  std::optional<QueuedRelease> forwarded;  // a new consolidation revision queued upward
 };
 
 // One row of the hub's audit log (federation_audit).
@@ -125,9 +118,10 @@ class HubRepository {
   // consolidated again without it and forwarded when that changed (each
   // audited as `by`). Where it was the only approved child nothing is
   // forwarded (the parent keeps the last consolidation).
-  core::Result<std::vector<Forwarded>> reconsolidateWithout(sql::Connection& c, const std::vector<TableSpec>& tables,
-                                                            const std::string& origin, const std::string& by,
-                                                            const ForwardSealing& forward);
+  core::Result<std::vector<QueuedRelease>> reconsolidateWithout(sql::Connection& c,
+                                                                const std::vector<TableSpec>& tables,
+                                                                const std::string& origin, const std::string& by,
+                                                                const ForwardSealing& forward);
 
  private:
   storage::ConnectionPool& pool_;

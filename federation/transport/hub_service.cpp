@@ -159,7 +159,7 @@ core::Result<ReturnEntry> HubService::approve(const std::string& origin, const s
 core::Result<std::optional<ChildSummary>> HubService::revoke(const std::string& code, const std::string& by) {
   auto forward = forwarding();
   if (!forward) return forward.error();
-  std::vector<Forwarded> forwarded;
+  std::vector<QueuedRelease> forwarded;
   auto done = transport_.registry().revoke(code, by, [&](sql::Connection& c) -> core::Result<void> {
     if (!*forward) return {};
     auto queued = repository_.reconsolidateWithout(c, tables(), code, by, **forward);
@@ -183,7 +183,7 @@ core::Result<std::optional<ForwardSealing>> HubService::forwarding() {
       transport_.outbox()}};
 }
 
-void HubService::logQueued(const Forwarded& f) const {
+void HubService::logQueued(const QueuedRelease& f) const {
   transport_.deps().log.info("federation_consolidation_queued", {{"table", f.tableId},
                                                                  {"period", f.period},
                                                                  {"revision", static_cast<long long>(f.revision)},

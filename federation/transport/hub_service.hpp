@@ -90,7 +90,7 @@ class HubService {
   std::vector<TableSpec> tables() const;
   // What forwarding upward needs, on a municipal node with a parent.
   core::Result<std::optional<ForwardSealing>> forwarding();
-  void logQueued(const Forwarded& f) const;
+  void logQueued(const QueuedRelease& f) const;
   core::Result<const TableSpec*> table(const std::string& tableId) const;
 
   TransportService& transport_;

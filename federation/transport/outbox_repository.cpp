@@ -76,11 +76,12 @@ core::Result<Envelope> OutboxRepository::enqueueIn(
   return envelope;
 }
 
-core::Result<Envelope> OutboxRepository::enqueueTableReleaseIn(sql::Connection& c, const std::string& channel,
-                                                               const TableSealing& sealing, const std::string& tableId,
-                                                               const std::string& period, std::uint32_t revision,
-                                                               std::string_view payload) {
-  return enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
+core::Result<QueuedRelease> OutboxRepository::enqueueTableReleaseIn(sql::Connection& c, const std::string& channel,
+                                                                    const TableSealing& sealing,
+                                                                    const std::string& tableId,
+                                                                    const std::string& period, std::uint32_t revision,
+                                                                    std::string_view payload) {
+  auto envelope = enqueueIn(c, channel, [&](std::uint64_t sequence) -> core::Result<Envelope> {
     EnvelopeDraft draft;
     draft.type = EnvelopeType::table_release;
     draft.origin = sealing.origin;
@@ -94,6 +95,8 @@ core::Result<Envelope> OutboxRepository::enqueueTableReleaseIn(sql::Connection& 
     draft.policyVersion = sealing.policyVersion;
     return sealEnvelope(draft, payload, sealing.key, sealing.hasher, sealing.compressor);
   });
+  if (!envelope) return envelope.error();
+  return QueuedRelease{channel, envelope->header.sequence, tableId, period, revision};
 }
 
 core::Result<Envelope> OutboxRepository::enqueue(

@@ -36,6 +36,15 @@ struct TableSealing {
   std::uint32_t policyVersion = 1;
 };
 
+// A table release queued in the outbox: a school's, or a municipal node's
+// consolidation forwarded upward.
+struct QueuedRelease {
+  std::string channel;
+  std::uint64_t sequence = 0;
+  std::string tableId, period;
+  std::uint32_t revision = 0;
+};
+
 struct OutboxItem {
   std::string channel;
   std::uint64_t sequence = 0;
@@ -77,10 +86,10 @@ class OutboxRepository {
                                    const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);
   // enqueueIn for a table_release envelope of `payload`, sealed as
   // `sealing` says.
-  core::Result<Envelope> enqueueTableReleaseIn(sql::Connection& connection, const std::string& channel,
-                                               const TableSealing& sealing, const std::string& tableId,
-                                               const std::string& period, std::uint32_t revision,
-                                               std::string_view payload);
+  core::Result<QueuedRelease> enqueueTableReleaseIn(sql::Connection& connection, const std::string& channel,
+                                                    const TableSealing& sealing, const std::string& tableId,
+                                                    const std::string& period, std::uint32_t revision,
+                                                    std::string_view payload);
   // The same in a transaction of its own.
   core::Result<Envelope> enqueue(const std::string& channel,
                                  const std::function<core::Result<Envelope>(std::uint64_t sequence)>& seal);

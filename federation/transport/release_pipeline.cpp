@@ -74,10 +74,10 @@ core::Result<std::optional<QueuedRelease>> ReleasePipeline::release(const TableS
       s->setString(6, formatUtc(clock_.now()));
       s->executeUpdate();
     }
-    auto envelope = outbox_.enqueueTableReleaseIn(c, channel, sealing_, spec.id, period, revision, payload);
-    if (!envelope) return envelope.error();
+    auto queued = outbox_.enqueueTableReleaseIn(c, channel, sealing_, spec.id, period, revision, payload);
+    if (!queued) return queued.error();
     t.commit();
-    return std::optional<QueuedRelease>{QueuedRelease{channel, envelope->header.sequence, spec.id, period, revision}};
+    return std::optional<QueuedRelease>{std::move(*queued)};
   });
 }
 

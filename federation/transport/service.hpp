@@ -62,13 +62,6 @@ struct RelayState {
   std::uint32_t failures = 0;
 };
 
-struct QueuedRelease {
-  std::string channel;
-  std::uint64_t sequence = 0;
-  std::string tableId, period;
-  std::uint32_t revision = 0;
-};
-
 // A node's key after a rotation.
 struct RotatedKey {
   std::uint32_t keyEpoch = 0;
