@@ -7,6 +7,7 @@
 #include "appliance/storage/sql_support.hpp"
 #include "federation/core/envelope.hpp"
 #include "federation/core/release.hpp"
+#include "federation/transport/registry_repository.hpp"
 
 namespace parta::federation {
 
@@ -292,34 +293,41 @@ core::Result<ApprovalOutcome> HubRepository::approve(const TableSpec& spec, cons
   });
 }
 
-core::Result<std::vector<QueuedRelease>> HubRepository::reconsolidateWithout(sql::Connection& c,
-                                                                             const std::vector<TableSpec>& tables,
-                                                                             const std::string& origin,
-                                                                             const std::string& by,
-                                                                             const ForwardSealing& forward) {
-  const auto now = clock_.now();
-  if (auto locked = OutboxRepository::lockChannel(c, std::string(kConsolidationChannel)); !locked)
-    return locked.error();
-  std::vector<std::pair<std::string, std::string>> approved;  // (table, period)
-  {
-    Statement s(c.prepareStatement(
-        "SELECT DISTINCT table_id, period FROM approved_cells WHERE origin = ? ORDER BY table_id, period"));
-    s->setString(1, origin);
-    Rows r(s->executeQuery());
-    while (r->next()) approved.emplace_back(storage::text(*r, 1), storage::text(*r, 2));
-  }
-  std::vector<QueuedRelease> out;
-  for (const auto& [tableId, period] : approved) {
-    const auto spec = std::find_if(tables.begin(), tables.end(), [&](const TableSpec& t) { return t.id == tableId; });
-    if (spec == tables.end() || (spec->levels & kRegional) == 0) continue;
-    auto forwarded = forwardConsolidation(c, *spec, period, forward, now);
-    if (!forwarded) return forwarded.error();
-    if (!*forwarded) continue;
-    writeFederationAudit(c, now, by, "consolidation_forwarded", tableId + " " + period,
-                         "revision " + std::to_string((*forwarded)->revision) + " queued upward without " + origin);
-    out.push_back(std::move(**forwarded));
-  }
-  return out;
+core::Result<std::optional<std::vector<QueuedRelease>>> HubRepository::revoke(const std::vector<TableSpec>& tables,
+                                                                              const std::string& origin,
+                                                                              const std::string& by,
+                                                                              const ForwardSealing& forward) {
+  using Out = std::optional<std::vector<QueuedRelease>>;
+  return withConnection(pool_, "hub.revoke", [&](sql::Connection& c) -> core::Result<Out> {
+    Transaction t(c);
+    const auto now = clock_.now();
+    if (auto locked = OutboxRepository::lockChannel(c, std::string(kConsolidationChannel)); !locked)
+      return locked.error();
+    auto found = RegistryRepository::revokeIn(c, origin, by, now);
+    if (!found) return found.error();
+    if (!*found) return Out{};
+    std::vector<std::pair<std::string, std::string>> approved;  // (table, period)
+    {
+      Statement s(c.prepareStatement(
+          "SELECT DISTINCT table_id, period FROM approved_cells WHERE origin = ? ORDER BY table_id, period"));
+      s->setString(1, origin);
+      Rows r(s->executeQuery());
+      while (r->next()) approved.emplace_back(storage::text(*r, 1), storage::text(*r, 2));
+    }
+    std::vector<QueuedRelease> out;
+    for (const auto& [tableId, period] : approved) {
+      const auto spec = std::find_if(tables.begin(), tables.end(), [&](const TableSpec& x) { return x.id == tableId; });
+      if (spec == tables.end() || (spec->levels & kRegional) == 0) continue;
+      auto forwarded = forwardConsolidation(c, *spec, period, forward, now);
+      if (!forwarded) return forwarded.error();
+      if (!*forwarded) continue;
+      writeFederationAudit(c, now, by, "consolidation_forwarded", tableId + " " + period,
+                           "revision " + std::to_string((*forwarded)->revision) + " queued upward without " + origin);
+      out.push_back(std::move(**forwarded));
+    }
+    t.commit();
+    return Out{std::move(out)};
+  });
 }
 
 }  // namespace parta::federation

@@ -112,16 +112,18 @@ class HubRepository {
   core::Result<ApprovalOutcome> approve(const TableSpec& spec, const std::string& origin, const std::string& period,
                                         std::uint32_t revision, const std::string& by,
                                         const std::optional<ForwardSealing>& forward);
-  // Within the caller's transaction on `c`, after `origin` was revoked
-  // there: under the consolidation channel's lock, every table and period
-  // it had approved returns of that may go to the regional level is
-  // consolidated again without it and forwarded when that changed (each
-  // audited as `by`). Where it was the only approved child nothing is
-  // forwarded (the parent keeps the last consolidation).
-  core::Result<std::vector<QueuedRelease>> reconsolidateWithout(sql::Connection& c,
-                                                                const std::vector<TableSpec>& tables,
-                                                                const std::string& origin, const std::string& by,
-                                                                const ForwardSealing& forward);
+  // Revokes a child (RegistryRepository::revokeIn) and, in the same
+  // transaction, forwards again without it every consolidation it was part
+  // of: under the consolidation channel's lock (taken first, as approve()
+  // does, so the two never wait for each other in opposite order), every
+  // table and period it had approved returns of that may go to the
+  // regional level is consolidated again and forwarded when that changed
+  // (each audited as `by`). Where it was the only approved child nothing is
+  // forwarded (the parent keeps the last consolidation). nullopt for an
+  // unknown child.
+  core::Result<std::optional<std::vector<QueuedRelease>>> revoke(const std::vector<TableSpec>& tables,
+                                                                 const std::string& origin, const std::string& by,
+                                                                 const ForwardSealing& forward);
 
  private:
   storage::ConnectionPool& pool_;

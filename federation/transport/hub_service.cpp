@@ -159,17 +159,12 @@ core::Result<ReturnEntry> HubService::approve(const std::string& origin, const s
 core::Result<std::optional<ChildSummary>> HubService::revoke(const std::string& code, const std::string& by) {
   auto forward = forwarding();
   if (!forward) return forward.error();
-  std::vector<QueuedRelease> forwarded;
-  auto done = transport_.registry().revoke(code, by, [&](sql::Connection& c) -> core::Result<void> {
-    if (!*forward) return {};
-    auto queued = repository_.reconsolidateWithout(c, tables(), code, by, **forward);
-    if (!queued) return queued.error();
-    forwarded = std::move(*queued);
-    return {};
-  });
-  if (!done) return done.error();
-  for (const auto& f : forwarded) logQueued(f);
-  return done;
+  if (!*forward) return transport_.registry().revoke(code, by);
+  auto forwarded = repository_.revoke(tables(), code, by, **forward);
+  if (!forwarded) return forwarded.error();
+  if (!*forwarded) return std::optional<ChildSummary>{};
+  for (const auto& f : **forwarded) logQueued(f);
+  return transport_.registry().child(code);
 }
 
 core::Result<std::optional<ForwardSealing>> HubService::forwarding() {

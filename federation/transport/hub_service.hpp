@@ -83,7 +83,7 @@ class HubService {
   // Revokes a child (RegistryRepository::revoke, audited as `by`); on a
   // municipal node with a parent, in the same transaction, the
   // consolidations it was part of are forwarded again without it
-  // (HubRepository::reconsolidateWithout). nullopt for an unknown child.
+  // (HubRepository::revoke). nullopt for an unknown child.
   core::Result<std::optional<ChildSummary>> revoke(const std::string& code, const std::string& by);
 
  private:

@@ -169,28 +169,36 @@ core::Result<std::vector<ChildSummary>> RegistryRepository::children() {
       });
 }
 
-core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(
-    const std::string& code, const std::string& actor,
-    const std::function<core::Result<void>(sql::Connection&)>& alsoInTransaction) {
+core::Result<bool> RegistryRepository::revokeIn(sql::Connection& c, const std::string& code, const std::string& actor,
+                                                core::TimePoint now) {
+  Statement s(c.prepareStatement(
+      "UPDATE federation_children SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?) WHERE code = ?"));
+  s->setString(1, formatUtc(now));
+  s->setString(2, code);
+  s->executeUpdate();
+  Statement e(c.prepareStatement("SELECT 1 FROM federation_children WHERE code = ?"));
+  e->setString(1, code);
+  Rows r(e->executeQuery());
+  if (!r->next()) return false;
+  writeFederationAudit(c, now, actor, "child_revoked", code, "");
+  return true;
+}
+
+core::Result<std::optional<ChildSummary>> RegistryRepository::revoke(const std::string& code,
+                                                                     const std::string& actor) {
   auto done = withConnection(pool_, "federation.revoke", [&](sql::Connection& c) -> core::Result<bool> {
     Transaction t(c);
-    Statement s(c.prepareStatement(
-        "UPDATE federation_children SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?) WHERE code = ?"));
-    s->setString(1, formatUtc(clock_.now()));
-    s->setString(2, code);
-    s->executeUpdate();
-    Statement e(c.prepareStatement("SELECT 1 FROM federation_children WHERE code = ?"));
-    e->setString(1, code);
-    Rows r(e->executeQuery());
-    if (!r->next()) return false;
-    writeFederationAudit(c, clock_.now(), actor, "child_revoked", code, "");
-    if (alsoInTransaction)
-      if (auto also = alsoInTransaction(c); !also) return also.error();
+    auto found = revokeIn(c, code, actor, clock_.now());
+    if (!found || !*found) return found;
     t.commit();
     return true;
   });
   if (!done) return done.error();
   if (!*done) return std::optional<ChildSummary>{};
+  return child(code);
+}
+
+core::Result<std::optional<ChildSummary>> RegistryRepository::child(const std::string& code) {
   auto all = children();
   if (!all) return all.error();
   for (auto& x : *all)

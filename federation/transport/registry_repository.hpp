@@ -4,7 +4,6 @@
 // sender, its own key epoch and the parent it pinned at enrolment.
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,13 +79,16 @@ class RegistryRepository {
   core::Result<ChildIdentity> enrol(const std::string& presentedCode, const std::string& nodeId,
                                     const std::string& publicKeyHex, const core::SecretHasher& hasher);
   core::Result<std::vector<ChildSummary>> children();
-  // Audited (federation_audit, in the same transaction) as `actor`.
-  // `alsoInTransaction`, when given, runs in that transaction after the
-  // child is marked revoked (a municipal node's consolidations without it);
-  // its error rolls the revocation back.
-  core::Result<std::optional<ChildSummary>> revoke(
-      const std::string& code, const std::string& actor = "",
-      const std::function<core::Result<void>(sql::Connection&)>& alsoInTransaction = {});
+  // Audited (federation_audit, in the same transaction) as `actor`;
+  // nullopt for an unknown child.
+  core::Result<std::optional<ChildSummary>> revoke(const std::string& code, const std::string& actor = "");
+  // The same within the caller's open transaction on `c` (a municipal node
+  // forwards its consolidations again in it, HubRepository::revoke); false
+  // for an unknown child.
+  static core::Result<bool> revokeIn(sql::Connection& c, const std::string& code, const std::string& actor,
+                                     core::TimePoint now);
+  // One child as children() lists it; nullopt when unknown.
+  core::Result<std::optional<ChildSummary>> child(const std::string& code);
   core::Result<std::vector<Alarm>> alarms(std::size_t limit = 500);
   // The software version a child's relay reported (fleet dashboard).
   core::Result<void> recordReportedVersion(const std::string& code, const std::string& version);
